@@ -1,0 +1,45 @@
+// Thin Electron entry: builds the same core as `serve`, opens a locked-down
+// window and hands the contract to ElectronAdapter. Everything testable lives
+// in ipc/electron-adapter.ts and electron/window-options.ts.
+import { app, BrowserWindow, shell } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createCore } from './core';
+import { secureWebPreferences, trustedUrlCheck, isExternalHttpUrl } from './electron/window-options';
+import { attachElectronIpc } from './ipc/electron-main';
+import { createLogger } from './util/log';
+
+const log = createLogger('electron');
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const core = await createCore({ mode: 'electron', configDir: app.getPath('userData'), log });
+  const indexPath = path.join(__dirname, '..', 'renderer', 'index.html');
+  const indexUrl = pathToFileURL(indexPath).href;
+  const adapter = attachElectronIpc(core.registry, core.bus, trustedUrlCheck(indexUrl), log.child('ipc'));
+
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'VirtDeck',
+    webPreferences: secureWebPreferences(path.join(__dirname, 'preload.cjs')),
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalHttpUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url !== indexUrl) e.preventDefault();
+  });
+  await win.loadURL(indexUrl);
+
+  app.on('window-all-closed', () => {
+    adapter.dispose();
+    void core.dispose().then(() => app.quit());
+  });
+}
+
+start().catch((e: unknown) => {
+  log.error(`failed to start: ${e instanceof Error ? e.stack : String(e)}`);
+  app.exit(1);
+});

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { serve, type Served } from '../serve';
+import { silentLogger } from '../util/log';
+
+// The real serve stack on loopback: HTTP front + WsAdapter + HandlerRegistry.
+let served: Served;
+let origin: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-ws-'));
+  const staticDir = path.join(dir, 'ui');
+  mkdirSync(staticDir);
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>ui</title>');
+  served = await serve({ host: '127.0.0.1', port: 0, configDir: path.join(dir, 'cfg'), staticDir, log: silentLogger });
+  origin = `http://127.0.0.1:${served.port}`;
+});
+afterAll(() => served.close());
+
+function open(opts: { token?: string | null; origin?: string } = {}): Promise<WebSocket> {
+  const token = opts.token === undefined ? served.token : opts.token;
+  const url = `ws://127.0.0.1:${served.port}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const ws = new WebSocket(url, { origin: opts.origin ?? origin });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, id: number, name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  return new Promise((resolve) => {
+    const onMsg = (data: WebSocket.RawData) => {
+      const m = JSON.parse(data.toString());
+      if (m.t === 'result' && m.id === id) {
+        ws.off('message', onMsg);
+        resolve(m.result);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ t: 'call', id, name, input }));
+  });
+}
+
+const closed = (ws: WebSocket) => new Promise<void>((r) => (ws.readyState === ws.CLOSED ? r() : ws.once('close', () => r())));
+
+describe('contract over the WebSocket adapter', () => {
+  it('round-trips a call', async () => {
+    const ws = await open();
+    const r = await call(ws, 1, 'app.ping', { echo: 'héllo "$(x)"' });
+    expect(r).toMatchObject({ ok: true, value: { echo: 'héllo "$(x)"' } });
+    const info = await call(ws, 2, 'app.info', {});
+    expect(info).toMatchObject({ ok: true, value: { name: 'VirtDeck', mode: 'serve' } });
+    ws.close();
+  });
+
+  it('answers invalid input with a typed validation error', async () => {
+    const ws = await open();
+    const r = await call(ws, 1, 'app.ping', { echo: 42 });
+    expect(r.ok).toBe(false);
+    expect(r.error?.code).toBe('VALIDATION');
+    expect(r.error?.message).toMatch(/echo/);
+    const extra = await call(ws, 2, 'app.ping', { echo: 'x', sneaky: true });
+    expect(extra.error?.code).toBe('VALIDATION');
+    ws.close();
+  });
+
+  it('refuses an unknown call', async () => {
+    const ws = await open();
+    const r = await call(ws, 1, 'fs.readFile', { path: '/etc/shadow' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    const proto = await call(ws, 2, '__proto__', {});
+    expect(proto.error?.code).toBe('UNKNOWN_CALL');
+    ws.close();
+  });
+
+  it('answers malformed frames without dropping the socket', async () => {
+    const ws = await open();
+    const reply = new Promise<{ t: string }>((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
+    ws.send('not json');
+    expect((await reply).t).toBe('error');
+    expect((await call(ws, 3, 'app.ping', { echo: 'still here' })).ok).toBe(true);
+    ws.close();
+  });
+
+  it('disposes subscriptions when the socket closes', async () => {
+    // Earlier tests' sockets close asynchronously: start from a quiet server.
+    await expect.poll(() => served.ws.sessionCount).toBe(0);
+    const before = served.core.bus.listenerCount;
+    const sockets = await Promise.all([open(), open(), open()]);
+    expect(served.ws.sessionCount).toBe(3);
+    expect(served.core.bus.listenerCount).toBe(before + 3);
+    // Events reach every open socket…
+    const got = Promise.all(sockets.map((s) => new Promise((r) => s.once('message', (d) => r(JSON.parse(d.toString()))))));
+    served.core.bus.emit('app.notified', { id: 'n1', level: 'info', title: 'hello', at: 1 });
+    expect(await got).toEqual(sockets.map(() => ({ t: 'event', name: 'app.notified', payload: { id: 'n1', level: 'info', title: 'hello', at: 1 } })));
+    // …and closing them releases every listener they held.
+    sockets.forEach((s) => s.close());
+    await Promise.all(sockets.map(closed));
+    await expect.poll(() => served.core.bus.listenerCount).toBe(before);
+    expect(served.ws.subscriptionCount).toBe(0);
+  });
+
+  it('refuses a socket without the token, with a wrong token, or from another origin', async () => {
+    await expect(open({ token: null })).rejects.toThrow(/401/);
+    await expect(open({ token: 'nope' })).rejects.toThrow(/401/);
+    await expect(open({ origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+});
+
+describe('HTTP front', () => {
+  it('answers nothing without the token and trades it for a cookie', async () => {
+    const bare = await fetch(`${origin}/`);
+    expect(bare.status).toBe(401);
+    const asset = await fetch(`${origin}/index.html`);
+    expect(asset.status).toBe(401);
+    const first = await fetch(`${origin}/?token=${served.token}`, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await fetch(`${origin}/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await page.text()).toContain('<title>ui</title>');
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    // fetch() won't forge Host; a raw request does, as a rebinding page's would arrive.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: served.port, path: `/?token=${served.token}`, headers: { host: 'attacker.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(421);
+  });
+
+  it('does not serve files outside the UI directory', async () => {
+    const r = await fetch(`${origin}/..%2f..%2fetc%2fpasswd?token=${served.token}`, { redirect: 'manual' });
+    expect([303, 403, 404]).toContain(r.status);
+    const withCookie = await fetch(`${origin}/..%2F..%2Fetc%2Fpasswd`, { headers: { cookie: `vd_token=${served.token}` } });
+    expect([403, 404]).toContain(withCookie.status);
+  });
+});

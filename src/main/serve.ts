@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { createCore, type Core } from './core';
+import { newToken } from './ipc/auth';
+import { HttpFront } from './ipc/http-server';
+import { WsAdapter } from './ipc/ws-adapter';
+import type { Logger } from './util/log';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  configDir: string;
+  staticDir: string;
+  log: Logger;
+  /** Fixed token for tests that must know it up front; random otherwise. */
+  token?: string;
+}
+
+export interface Served {
+  url: string;
+  port: number;
+  token: string;
+  core: Core;
+  ws: WsAdapter;
+  close(): Promise<void>;
+}
+
+/** `virtdeck serve`: the same core, its contract on a token-gated WebSocket. */
+export async function serve(opts: ServeOptions): Promise<Served> {
+  const token = opts.token ?? newToken();
+  const core = await createCore({ mode: 'serve', configDir: opts.configDir, log: opts.log });
+  const front = new HttpFront({ host: opts.host, port: opts.port, token, staticDir: path.resolve(opts.staticDir), log: opts.log.child('http') });
+  const ws = new WsAdapter(core.registry, core.bus, opts.log.child('ws'));
+  front.addUpgrade('/ws', (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  const { url, port } = await front.listen();
+  return {
+    url,
+    port,
+    token,
+    core,
+    ws,
+    async close() {
+      ws.close();
+      await front.close();
+      await core.dispose();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { Dispose } from '../../shared/ipc/api';
+import type { Host, Prompt } from '../../shared/model/host';
+import type { DomainSummary } from '../../shared/model/domain';
+import { api } from './api';
+import { hostKeys } from '../features/hosts/queries';
+import { addPrompt, applyHostConfigs, applyHostState, removePrompt } from '../features/hosts/reducers';
+import { domainKeys } from '../features/domains/queries';
+import { applyDomainChanges } from '../features/domains/reducers';
+import { useNotifications } from '../features/notifications/store';
+
+/**
+ * The one place pushed events become cache updates. Keys come from the
+ * features' factories so a query and its patch can never disagree.
+ */
+export function startEventBridge(qc: QueryClient): Dispose {
+  const subs: Dispose[] = [
+    api.on('host.listChanged', (configs) => qc.setQueryData<Host[]>(hostKeys.list(), (old) => applyHostConfigs(old, configs))),
+    api.on('host.stateChanged', (state) => {
+      qc.setQueryData<Host[]>(hostKeys.list(), (old) => applyHostState(old, state));
+      // A fresh connection may have missed events: re-list what hangs off it.
+      if (state.status === 'connected') void qc.invalidateQueries({ queryKey: hostKeys.host(state.hostId) });
+    }),
+    api.on('host.promptRequested', (p) => qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => addPrompt(old, p))),
+    api.on('host.promptResolved', ({ promptId }) => qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => removePrompt(old, promptId))),
+    api.on('domain.changed', ({ hostId, upserted, removed, resync }) => {
+      if (resync) {
+        void qc.invalidateQueries({ queryKey: domainKeys.list(hostId) });
+        return;
+      }
+      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => applyDomainChanges(old, upserted, removed));
+      for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
+    }),
+    api.on('app.notified', (n) => useNotifications.getState().push(n)),
+    // After the core link comes back, everything may be stale.
+    api.onLink((s) => {
+      if (s === 'open') void qc.invalidateQueries();
+    }),
+  ];
+  return () => subs.forEach((d) => d());
+}

@@ -1,0 +1,28 @@
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+
+export type Theme = 'system' | 'light' | 'dark';
+export type Selection = { kind: 'none' } | { kind: 'host'; hostId: string } | { kind: 'domain'; hostId: string; uuid: string };
+
+interface UiState {
+  theme: Theme;
+  setTheme(t: Theme): void;
+  selection: Selection;
+  select(s: Selection): void;
+  addHostOpen: boolean;
+  setAddHostOpen(open: boolean): void;
+}
+
+export const useUi = create<UiState>()(
+  persist(
+    (set) => ({
+      theme: 'system',
+      setTheme: (theme) => set({ theme }),
+      selection: { kind: 'none' },
+      select: (selection) => set({ selection }),
+      addHostOpen: false,
+      setAddHostOpen: (addHostOpen) => set({ addHostOpen }),
+    }),
+    { name: 'virtdeck-ui', partialize: (s) => ({ theme: s.theme }) },
+  ),
+);

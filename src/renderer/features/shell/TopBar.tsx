@@ -1,0 +1,26 @@
+import { useUi, type Theme } from '../../app/ui-store';
+
+const next: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
+const label: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+
+export function TopBar() {
+  const theme = useUi((s) => s.theme);
+  const setTheme = useUi((s) => s.setTheme);
+  const openAddHost = useUi((s) => s.setAddHostOpen);
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <img src="./favicon.svg" alt="" width={20} height={20} />
+        <span>VirtDeck</span>
+      </div>
+      <div className="topbar-actions">
+        <button type="button" onClick={() => openAddHost(true)}>
+          Add host
+        </button>
+        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme">
+          {label[theme]}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { call, event } from '../define';
+import {
+  HostConfigSchema,
+  HostIdSchema,
+  HostInfoSchema,
+  HostSchema,
+  HostStateSchema,
+  HostTargetSchema,
+  PromptAnswerSchema,
+  PromptSchema,
+} from '../../model/host';
+
+const hostRef = z.object({ hostId: HostIdSchema }).strict();
+
+export const NewHostSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    target: HostTargetSchema,
+    group: z.string().trim().max(120).optional(),
+    tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+    autoConnect: z.boolean().default(true),
+  })
+  .strict();
+
+export const hostCalls = {
+  'hosts.list': call(z.object({}).strict(), z.array(HostSchema), 'Every configured host with its connection state.'),
+  'hosts.add': call(NewHostSchema, HostSchema, 'Adds a host and starts connecting when autoConnect is set.'),
+  'hosts.update': call(
+    z.object({ hostId: HostIdSchema, patch: NewHostSchema.partial() }).strict(),
+    HostSchema,
+    'Changes name, target, group, tags or autoConnect.',
+  ),
+  'hosts.remove': call(hostRef, z.object({ removed: z.boolean() }), 'Disconnects and forgets a host.'),
+  'hosts.connect': call(hostRef, HostStateSchema, 'Connects (or retries now); answers when connected or failed.'),
+  'hosts.disconnect': call(hostRef, HostStateSchema, 'Closes the connection and stops retrying.'),
+  'hosts.info': call(hostRef, HostInfoSchema, 'CPU, memory, NUMA and versions of a connected host.'),
+  'hosts.parseUri': call(
+    z.object({ uri: z.string().min(1).max(2048) }).strict(),
+    NewHostSchema,
+    'Turns qemu+ssh://user@host:port/system into a host draft.',
+  ),
+  'hosts.prompts': call(z.object({}).strict(), z.array(PromptSchema), 'Prompts still waiting for an answer.'),
+  'hosts.answerPrompt': call(PromptAnswerSchema, z.object({ accepted: z.boolean() }), 'Answers a host-key, password or 2FA prompt.'),
+};
+
+export const hostEvents = {
+  'host.listChanged': event(z.array(HostConfigSchema), 'The set of configured hosts changed.'),
+  'host.stateChanged': event(HostStateSchema, 'A host connection changed state.'),
+  'host.promptRequested': event(PromptSchema, 'A connection waits for the user (host key, password, 2FA).'),
+  'host.promptResolved': event(z.object({ promptId: z.string() }), 'A prompt was answered or cancelled.'),
+};
