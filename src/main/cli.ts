@@ -10,8 +10,10 @@ const USAGE = `virtdeck ${VERSION}
 
 Usage:
   virtdeck serve [--listen ADDR] [--port N] [--config-dir DIR]
+                 [--ssh-config FILE] [--known-hosts FILE]...
       Runs the core headless and serves the UI to a browser behind a
       per-start token. Binds 127.0.0.1 unless --listen says otherwise.
+      SSH settings default to ~/.ssh/config and ~/.ssh/known_hosts.
   virtdeck --version
 `;
 
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string', default: '7420' },
       'config-dir': { type: 'string' },
       'static-dir': { type: 'string' },
+      'ssh-config': { type: 'string' },
+      'known-hosts': { type: 'string', multiple: true },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     configDir: values['config-dir'] ?? defaultConfigDir(),
     staticDir,
     log,
+    ssh: { configPath: values['ssh-config'], knownHostsPaths: values['known-hosts'] },
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.listen} is in use: pass --port N (0 picks a free one)`);
     throw e;

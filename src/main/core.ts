@@ -7,10 +7,18 @@ import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/regi
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
+export interface SshSettings {
+  /** OpenSSH client config to honour (Host aliases, ProxyJump…); default ~/.ssh/config. */
+  configPath?: string;
+  /** known_hosts files: all are read, new keys go to the first; default ~/.ssh/known_hosts. */
+  knownHostsPaths?: string[];
+}
+
 export interface CoreOptions {
   mode: 'electron' | 'serve';
   configDir: string;
   log: Logger;
+  ssh?: SshSettings;
 }
 
 export interface Core {

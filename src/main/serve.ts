@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createCore, type Core } from './core';
+import { createCore, type Core, type SshSettings } from './core';
 import { newToken } from './ipc/auth';
 import { HttpFront } from './ipc/http-server';
 import { WsAdapter } from './ipc/ws-adapter';
@@ -11,6 +11,7 @@ export interface ServeOptions {
   configDir: string;
   staticDir: string;
   log: Logger;
+  ssh?: SshSettings;
   /** Fixed token for tests that must know it up front; random otherwise. */
   token?: string;
 }
@@ -27,7 +28,7 @@ export interface Served {
 /** `virtdeck serve`: the same core, its contract on a token-gated WebSocket. */
 export async function serve(opts: ServeOptions): Promise<Served> {
   const token = opts.token ?? newToken();
-  const core = await createCore({ mode: 'serve', configDir: opts.configDir, log: opts.log });
+  const core = await createCore({ mode: 'serve', configDir: opts.configDir, log: opts.log, ssh: opts.ssh ?? {} });
   const front = new HttpFront({ host: opts.host, port: opts.port, token, staticDir: path.resolve(opts.staticDir), log: opts.log.child('http') });
   const ws = new WsAdapter(core.registry, core.bus, opts.log.child('ws'));
   front.addUpgrade('/ws', (req, socket, head) => ws.handleUpgrade(req, socket, head));
