@@ -35,7 +35,9 @@ export type SshTarget = z.infer<typeof SshTargetSchema>;
 
 export const LocalTargetSchema = z.object({
   transport: z.literal('local'),
+  /** The system daemon's socket; 'session' uses the per-user socket instead. */
   socketPath: z.string().max(4096).default('/var/run/libvirt/libvirt-sock'),
+  libvirtPath: z.enum(['system', 'session']).default('system'),
 });
 export type LocalTarget = z.infer<typeof LocalTargetSchema>;
 

@@ -1,0 +1,46 @@
+import type { Duplex, Readable } from 'node:stream';
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** null when the process died from a signal (see `signal`) or never reported. */
+  code: number | null;
+  signal?: string;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+export type ProcessChannel = Duplex & { stderr: Readable; exitCode(): Promise<number | null> };
+export type ShellChannel = Duplex & { resize(cols: number, rows: number): void };
+
+/**
+ * Everything the core does on a host goes through this, over ONE connection
+ * per host (an SSH session, or this machine's own sockets and processes).
+ * Methods reject with AppFailure('NOT_CONNECTED') once the connection is gone.
+ */
+export interface HostTransport {
+  readonly hostId: string;
+  readonly kind: 'ssh' | 'local';
+  /** The libvirt RPC byte stream: ssh exec of the virt-ssh-helper command, or the local unix socket. */
+  openLibvirtStream(path: 'system' | 'session'): Promise<Duplex>;
+  /** Run argv (quoted with shellCommand) and collect output; rejects on spawn failure, resolves with exit code. */
+  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Long-lived process channel (e.g. the metrics sampler loop). */
+  spawn(argv: readonly string[]): Promise<ProcessChannel>;
+  forwardTcp(host: string, port: number): Promise<Duplex>;
+  forwardUnix(path: string): Promise<Duplex>;
+  shell(opts: { cols: number; rows: number; term?: string }): Promise<ShellChannel>;
+}
+
+/** The exact line libvirt's own client runs over ssh (LIBVIRT-RPC.md, Transport). */
+export function libvirtHelperScript(path: 'system' | 'session'): string {
+  const uri = `qemu:///${path}`;
+  // The nc fallback is for hosts older than libvirt 8.x (no virt-ssh-helper);
+  // the session daemon's socket lives in the user's runtime dir.
+  const sock = path === 'system' ? '/var/run/libvirt/libvirt-sock' : '"$XDG_RUNTIME_DIR/libvirt/libvirt-sock"';
+  return `which virt-ssh-helper >/dev/null 2>&1; if test $? = 0; then virt-ssh-helper "${uri}"; else nc -U ${sock}; fi`;
+}
