@@ -1,0 +1,23 @@
+// The procedure registry: `client.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 })`.
+import { ConnectProcedures } from './connect';
+import { DomainProcedures } from './domain';
+import { EventProcedures } from './events';
+import { NetworkProcedures } from './network';
+import { StorageProcedures } from './storage';
+
+export const P = {
+  ...ConnectProcedures,
+  ...DomainProcedures,
+  ...StorageProcedures,
+  ...NetworkProcedures,
+  ...EventProcedures,
+} as const;
+
+export type ProcedureName = keyof typeof P;
+export type { Procedure, ProcedureSpec, EventSpec } from './define';
+export { procedures } from './define';
+export * from './connect';
+export * from './domain';
+export * from './storage';
+export * from './network';
+export * from './events';

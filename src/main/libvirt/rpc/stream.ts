@@ -1,0 +1,150 @@
+// A libvirt data stream (console, volume upload/download) as a Node Duplex.
+// Wire rules (rpc.rst): after the opening call's OK reply, data travels as
+// type STREAM + status CONTINUE with raw bytes; a side finishes with status OK
+// and no payload and the peer confirms alike; status ERROR aborts (from the
+// server it carries a remote_error).
+import { Duplex } from 'node:stream';
+import { RpcError, RpcTimeoutError, decodeLibvirtError } from './errors';
+import { type Header, MessageStatus, MessageType, STREAM_CHUNK_MAX } from './packet';
+import { XdrReader } from './xdr';
+
+/** What a stream needs from its client; kept narrow so the stream can be tested alone. */
+export interface StreamHost {
+  /** Sends one STREAM packet; false = the transport buffer is full (wait for drain). */
+  sendStream(proc: number, serial: number, status: number, payload?: Uint8Array): boolean;
+  waitDrain(): Promise<void>;
+  /** Stop/restart reading the transport while a consumer is not reading. */
+  pauseFor(s: RpcStream): void;
+  resumeFor(s: RpcStream): void;
+  release(s: RpcStream): void;
+  isAlive(): boolean;
+}
+
+export interface RpcStreamOptions {
+  /** How long end() waits for the server to confirm the finish (default 30 s: it may be flushing). */
+  finishTimeoutMs?: number;
+}
+
+export class RpcStream extends Duplex {
+  private finishCb: ((err?: Error | null) => void) | null = null;
+  private finishTimer: NodeJS.Timeout | null = null;
+  private localFinished = false;
+  private remoteFinished = false;
+  private released = false;
+  private readonly finishTimeoutMs: number;
+
+  constructor(
+    private readonly host: StreamHost,
+    readonly proc: number,
+    readonly serial: number,
+    readonly procName: string,
+    opts: RpcStreamOptions = {},
+  ) {
+    super({ allowHalfOpen: true });
+    this.finishTimeoutMs = opts.finishTimeoutMs ?? 30_000;
+  }
+
+  /** Called by the client for every STREAM / STREAM_HOLE packet with our serial. */
+  handlePacket(h: Header, payload: Buffer): void {
+    if (this.destroyed) return;
+    if (h.type === MessageType.STREAM_HOLE) {
+      // Sparse streams: `hyper length; unsigned flags`. Only sent when asked for.
+      try {
+        const r = new XdrReader(payload);
+        this.emit('hole', r.hyper());
+      } catch {
+        /* malformed hole: ignore, holes are advisory */
+      }
+      return;
+    }
+    switch (h.status) {
+      case MessageStatus.CONTINUE:
+        if (payload.length > 0 && !this.push(payload)) this.host.pauseFor(this);
+        return;
+      case MessageStatus.OK:
+        if (!this.remoteFinished) {
+          this.remoteFinished = true;
+          this.push(null);
+        }
+        if (this.finishCb) this.settleFinish(null);
+        // The server finished first (download EOF, console closed): libvirt
+        // expects the reader to answer with its own finish, which it confirms.
+        else if (!this.localFinished && !this.writableEnded) this.end();
+        this.maybeDone();
+        return;
+      case MessageStatus.ERROR: {
+        this.remoteFinished = true;
+        const err =
+          payload.length === 0
+            ? new RpcError(`${this.procName} stream aborted by the server`)
+            : decodeLibvirtError(payload, this.procName);
+        this.releaseOnce();
+        this.destroy(err);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Aborts the stream (status ERROR to the server). */
+  abort(reason?: Error): void {
+    this.destroy(reason);
+  }
+
+  override _read(): void {
+    this.host.resumeFor(this);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    void this.writeChunks(chunk).then(() => cb(), cb);
+  }
+
+  private async writeChunks(chunk: Buffer): Promise<void> {
+    for (let o = 0; o < chunk.length; o += STREAM_CHUNK_MAX) {
+      if (this.remoteFinished || !this.host.isAlive()) throw new RpcError(`${this.procName} stream is closed`);
+      const ok = this.host.sendStream(this.proc, this.serial, MessageStatus.CONTINUE, chunk.subarray(o, o + STREAM_CHUNK_MAX));
+      if (!ok) await this.host.waitDrain();
+    }
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.localFinished = true;
+    if (!this.host.isAlive()) return cb(new RpcError(`${this.procName} stream: connection closed`));
+    this.host.sendStream(this.proc, this.serial, MessageStatus.OK);
+    this.finishCb = cb;
+    // The peer answers our finish with its own OK (or ERROR). If it had
+    // already finished, that answer still comes: libvirt confirms every finish.
+    this.finishTimer = setTimeout(() => {
+      this.settleFinish(new RpcTimeoutError(`${this.procName} stream: no finish confirmation`));
+    }, this.finishTimeoutMs);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    const clean = this.localFinished && this.remoteFinished && !err;
+    if (!clean && !this.remoteFinished && this.host.isAlive() && !this.released) {
+      this.host.sendStream(this.proc, this.serial, MessageStatus.ERROR);
+    }
+    this.settleFinish(err ?? new RpcError(`${this.procName} stream destroyed`));
+    this.releaseOnce();
+    cb(err);
+  }
+
+  private settleFinish(err: Error | null): void {
+    if (this.finishTimer) clearTimeout(this.finishTimer);
+    this.finishTimer = null;
+    const cb = this.finishCb;
+    this.finishCb = null;
+    if (cb) cb(err);
+  }
+
+  private maybeDone(): void {
+    if (this.localFinished && this.remoteFinished) this.releaseOnce();
+  }
+
+  private releaseOnce(): void {
+    if (this.released) return;
+    this.released = true;
+    this.host.release(this);
+  }
+}
