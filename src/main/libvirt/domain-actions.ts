@@ -1,0 +1,165 @@
+import type { DomainDetails, LifecycleAction } from '../../shared/model/domain';
+import { buildTagsMetadata, parseDomainXml, VIRTDECK_NS, VIRTDECK_NS_KEY } from '../../shared/libvirt/domain-xml';
+import { AppFailure } from '../../shared/ipc/result';
+import type { Logger } from '../util/log';
+import type { DomainInventory } from './domain-inventory';
+import { toLibvirtFailure } from './errors';
+import { Affect, MetadataType, Undefine } from './flags';
+import type { RpcClient } from './rpc/client';
+import { P } from './rpc/procedures/index';
+import type { DomainRef, StorageVolRef } from './rpc/types';
+import type { LibvirtSessions } from './sessions';
+
+const ACTIONS: Record<LifecycleAction, { verb: string; run(c: RpcClient, dom: DomainRef): Promise<unknown> }> = {
+  start: { verb: 'Starting', run: (c, dom) => c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 0 }) },
+  shutdown: { verb: 'Shutting down', run: (c, dom) => c.call(P.DOMAIN_SHUTDOWN_FLAGS, { dom, flags: 0 }) },
+  reboot: { verb: 'Rebooting', run: (c, dom) => c.call(P.DOMAIN_REBOOT, { dom, flags: 0 }) },
+  reset: { verb: 'Resetting', run: (c, dom) => c.call(P.DOMAIN_RESET, { dom, flags: 0 }) },
+  forceOff: { verb: 'Forcing off', run: (c, dom) => c.call(P.DOMAIN_DESTROY_FLAGS, { dom, flags: 0 }) },
+  pause: { verb: 'Pausing', run: (c, dom) => c.call(P.DOMAIN_SUSPEND, { dom }) },
+  resume: { verb: 'Resuming', run: (c, dom) => c.call(P.DOMAIN_RESUME, { dom }) },
+};
+
+/** Resource-first domain operations (cockpit-machines style: domainGet, domainSetAutostart…). */
+export class DomainActions {
+  constructor(
+    private readonly sessions: LibvirtSessions,
+    private readonly inventory: DomainInventory,
+    private readonly log: Logger,
+  ) {}
+
+  private async lookup(hostId: string, uuid: string): Promise<{ c: RpcClient; dom: DomainRef }> {
+    const c = this.sessions.client(hostId);
+    try {
+      return { c, dom: await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid }) };
+    } catch (e) {
+      throw toLibvirtFailure(e, hostId, `Domain ${uuid}`);
+    }
+  }
+
+  async domainGet(hostId: string, uuid: string): Promise<DomainDetails> {
+    const { c, dom } = await this.lookup(hostId, uuid);
+    try {
+      const [xml, st, autostart, persistent] = await Promise.all([
+        c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 }),
+        c.call(P.DOMAIN_GET_STATE, { dom, flags: 0 }),
+        c.call(P.DOMAIN_GET_AUTOSTART, { dom }),
+        c.call(P.DOMAIN_IS_PERSISTENT, { dom }),
+      ]);
+      const d = parseDomainXml(xml);
+      const [summary] = (await this.inventory.refresh(hostId, [uuid])).upserted;
+      return {
+        ...d,
+        hostId,
+        id: dom.id,
+        state: summary?.state ?? 'nostate',
+        reason: st.reason,
+        autostart,
+        persistent,
+        vcpus: d.vcpu.current,
+        memoryKiB: d.memory.currentKiB,
+        ips: summary?.ips ?? [],
+      };
+    } catch (e) {
+      throw toLibvirtFailure(e, hostId, `Reading ${dom.name}`);
+    }
+  }
+
+  /** Runs one action on many domains at once (pipelined); one failure doesn't stop the rest. */
+  async domainLifecycle(hostId: string, uuids: readonly string[], action: LifecycleAction) {
+    const spec = ACTIONS[action];
+    const c = this.sessions.client(hostId);
+    return Promise.all(
+      uuids.map(async (uuid) => {
+        try {
+          const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
+          await spec.run(c, dom);
+          this.log.info(`${hostId}: ${spec.verb.toLowerCase()} ${dom.name}`);
+          return { uuid, ok: true };
+        } catch (e) {
+          return { uuid, ok: false, error: toLibvirtFailure(e, hostId, `${spec.verb} failed`).message };
+        }
+      }),
+    );
+  }
+
+  async domainSetAutostart(hostId: string, uuid: string, autostart: boolean) {
+    const { c, dom } = await this.lookup(hostId, uuid);
+    try {
+      await c.call(P.DOMAIN_SET_AUTOSTART, { dom, autostart });
+      return { autostart: await c.call(P.DOMAIN_GET_AUTOSTART, { dom }) };
+    } catch (e) {
+      throw toLibvirtFailure(e, hostId, `Setting autostart of ${dom.name}`);
+    }
+  }
+
+  async domainSetTags(hostId: string, uuid: string, tags: readonly string[]) {
+    const { c, dom } = await this.lookup(hostId, uuid);
+    try {
+      const [persistent, active] = await Promise.all([c.call(P.DOMAIN_IS_PERSISTENT, { dom }), c.call(P.DOMAIN_IS_ACTIVE, { dom })]);
+      // Tags belong to the definition; a running domain also gets them live so
+      // the change shows without a restart.
+      const flags = (persistent ? Affect.CONFIG : 0) | (active ? Affect.LIVE : 0);
+      const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+      await c.call(P.DOMAIN_SET_METADATA, {
+        dom,
+        type: MetadataType.ELEMENT,
+        metadata: clean.length ? buildTagsMetadata(clean) : null,
+        key: clean.length ? VIRTDECK_NS_KEY : null,
+        uri: VIRTDECK_NS,
+        flags,
+      });
+      this.inventory.invalidate(hostId, [uuid]);
+      return { tags: clean };
+    } catch (e) {
+      throw toLibvirtFailure(e, hostId, `Saving tags of ${dom.name}`);
+    }
+  }
+
+  /**
+   * Undefines a domain and deletes the volumes the user picked. Only paths the
+   * domain itself uses may be deleted, and they are checked before anything is
+   * changed, so a bad pick loses nothing.
+   */
+  async domainDelete(hostId: string, uuid: string, volumes: readonly string[]) {
+    const { c, dom } = await this.lookup(hostId, uuid);
+    const d = parseDomainXml(await c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 }).catch((e) => Promise.reject(toLibvirtFailure(e, hostId, 'Reading domain'))));
+    const ownDisks = new Set(d.disks.map((x) => x.source).filter((s): s is string => !!s));
+    const foreign = volumes.filter((v) => !ownDisks.has(v));
+    if (foreign.length) throw new AppFailure('VALIDATION', `Not disks of ${dom.name}: ${foreign.join(', ')}`, { hostId });
+    type VolPick = { path: string; vol?: StorageVolRef; error?: string };
+    const vols = await Promise.all(
+      volumes.map(async (path): Promise<VolPick> => {
+        try {
+          return { path, vol: await c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path }) };
+        } catch (e) {
+          return { path, error: `${path} is not in a storage pool (left in place): ${toLibvirtFailure(e, hostId, 'lookup').message}` };
+        }
+      }),
+    );
+    try {
+      if (dom.id >= 0) await c.call(P.DOMAIN_DESTROY_FLAGS, { dom, flags: 0 });
+      if (await c.call(P.DOMAIN_IS_PERSISTENT, { dom })) {
+        await c.call(P.DOMAIN_UNDEFINE_FLAGS, { dom, flags: Undefine.MANAGED_SAVE | Undefine.SNAPSHOTS_METADATA | Undefine.NVRAM | Undefine.CHECKPOINTS_METADATA });
+      }
+    } catch (e) {
+      throw toLibvirtFailure(e, hostId, `Deleting ${dom.name}`);
+    }
+    const volumesDeleted: string[] = [];
+    const volumeErrors: string[] = [];
+    for (const v of vols) {
+      if (!v.vol) {
+        volumeErrors.push(v.error ?? `${v.path}: not found`);
+        continue;
+      }
+      try {
+        await c.call(P.STORAGE_VOL_DELETE, { vol: v.vol, flags: 0 });
+        volumesDeleted.push(v.path);
+      } catch (e) {
+        volumeErrors.push(toLibvirtFailure(e, hostId, `Deleting ${v.path}`).message);
+      }
+    }
+    this.log.info(`${hostId}: deleted ${dom.name} (${volumesDeleted.length} volumes)`);
+    return { deleted: true, volumesDeleted, volumeErrors };
+  }
+}
