@@ -13,21 +13,26 @@ import {
 
 const hostRef = z.object({ hostId: HostIdSchema }).strict();
 
+const hostFields = {
+  name: z.string().trim().min(1).max(120),
+  target: HostTargetSchema,
+  group: z.string().trim().max(120).optional(),
+  tags: z.array(z.string().trim().min(1).max(60)).max(50),
+  autoConnect: z.boolean(),
+};
+
 export const NewHostSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    target: HostTargetSchema,
-    group: z.string().trim().max(120).optional(),
-    tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
-    autoConnect: z.boolean().default(true),
-  })
+  .object({ ...hostFields, tags: hostFields.tags.default([]), autoConnect: hostFields.autoConnect.default(true) })
   .strict();
+
+// No defaults here: a patch that omits `tags` must not reset them to [].
+export const HostPatchSchema = z.object(hostFields).partial().strict();
 
 export const hostCalls = {
   'hosts.list': call(z.object({}).strict(), z.array(HostSchema), 'Every configured host with its connection state.'),
   'hosts.add': call(NewHostSchema, HostSchema, 'Adds a host and starts connecting when autoConnect is set.'),
   'hosts.update': call(
-    z.object({ hostId: HostIdSchema, patch: NewHostSchema.partial() }).strict(),
+    z.object({ hostId: HostIdSchema, patch: HostPatchSchema }).strict(),
     HostSchema,
     'Changes name, target, group, tags or autoConnect.',
   ),
