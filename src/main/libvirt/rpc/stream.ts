@@ -29,6 +29,7 @@ export class RpcStream extends Duplex {
   private finishCb: ((err?: Error | null) => void) | null = null;
   private finishTimer: NodeJS.Timeout | null = null;
   private localFinished = false;
+  private finishConfirmed = false;
   private remoteFinished = false;
   private released = false;
   private readonly finishTimeoutMs: number;
@@ -59,17 +60,18 @@ export class RpcStream extends Duplex {
     }
     switch (h.status) {
       case MessageStatus.CONTINUE:
-        if (payload.length > 0 && !this.push(payload)) this.host.pauseFor(this);
+        if (payload.length > 0) {
+          if (!this.push(payload)) this.host.pauseFor(this);
+          return;
+        }
+        // libvirtd marks end-of-data with an EMPTY CONTINUE packet (its read
+        // loop sends the 0-byte result of the final read as data).
+        this.remoteEof();
         return;
       case MessageStatus.OK:
-        if (!this.remoteFinished) {
-          this.remoteFinished = true;
-          this.push(null);
-        }
+        // The confirmation of our finish (or, on the hangup path, an EOF).
+        this.remoteEof();
         if (this.finishCb) this.settleFinish(null);
-        // The server finished first (download EOF, console closed): libvirt
-        // expects the reader to answer with its own finish, which it confirms.
-        else if (!this.localFinished && !this.writableEnded) this.end();
         this.maybeDone();
         return;
       case MessageStatus.ERROR: {
@@ -85,6 +87,19 @@ export class RpcStream extends Duplex {
       default:
         return;
     }
+  }
+
+  private remoteEof(): void {
+    if (!this.remoteFinished) {
+      this.remoteFinished = true;
+      this.push(null);
+      // Nobody reads an upload stream: let the (empty) readable side end so
+      // the Duplex can close. Buffered data would still be delivered.
+      if (this.readableLength === 0) this.resume();
+    }
+    // The server finished first (download EOF, console closed): libvirt expects
+    // the reader to answer with its own finish, which the server confirms.
+    if (!this.localFinished && !this.writableEnded && !this.finishCb) this.end();
   }
 
   /** Aborts the stream (status ERROR to the server). */
@@ -135,11 +150,13 @@ export class RpcStream extends Duplex {
     this.finishTimer = null;
     const cb = this.finishCb;
     this.finishCb = null;
+    if (!err && cb) this.finishConfirmed = true;
     if (cb) cb(err);
   }
 
   private maybeDone(): void {
-    if (this.localFinished && this.remoteFinished) this.releaseOnce();
+    // Only once our finish is confirmed: the confirmation carries our serial.
+    if (this.finishConfirmed && this.remoteFinished) this.releaseOnce();
   }
 
   private releaseOnce(): void {
