@@ -4,8 +4,9 @@
 // call's serial.
 import type { Duplex } from 'node:stream';
 import { type Codec, decode, encode } from './codec';
-import { RpcAbortError, RpcClosedError, RpcProtocolError, RpcTimeoutError, decodeLibvirtError } from './errors';
+import { LibvirtError, RpcAbortError, RpcClosedError, RpcProtocolError, RpcTimeoutError, decodeLibvirtError } from './errors';
 import { Keepalive, type KeepaliveOptions } from './keepalive';
+import { Listeners } from './listeners';
 import {
   KEEPALIVE_PROGRAM,
   KeepaliveProc,
@@ -39,7 +40,6 @@ export interface RpcClientOptions {
 type ArgsParam<A> = [A] extends [void] ? [args?: undefined, opts?: CallOptions] : [args: A, opts?: CallOptions];
 
 interface PendingCall {
-  procName: string;
   onReply: (p: Packet) => void;
   fail: (err: Error) => void;
 }
@@ -54,8 +54,8 @@ export class RpcClient {
   private readonly streams = new Map<number, RpcStream>();
   private readonly pausedBy = new Set<RpcStream>();
   private readonly drainWaiters = new Set<{ ok: () => void; fail: (e: Error) => void }>();
-  private readonly listeners = new Map<EventName, Set<(ev: never) => void>>();
-  private readonly closeListeners = new Set<(err: RpcClosedError) => void>();
+  private readonly listeners: Listeners<EventMap>;
+  private readonly closeListeners: Listeners<{ close: RpcClosedError }>;
   private readonly reader: PacketReader;
   private readonly keepalive: Keepalive;
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -71,6 +71,9 @@ export class RpcClient {
     private readonly opts: RpcClientOptions = {},
   ) {
     this.reader = new PacketReader(opts.maxPacket);
+    const onListenerError = opts.onListenerError ?? ((e: unknown) => console.error('libvirt RPC listener failed:', e));
+    this.listeners = new Listeners(onListenerError);
+    this.closeListeners = new Listeners(onListenerError);
     this.keepalive = new Keepalive({
       sendPing: () => this.sendRaw(KEEPALIVE_PROGRAM, 1, KeepaliveProc.PING, MessageType.MESSAGE, 0, MessageStatus.OK),
       dead: (why) => this.teardown(new RpcClosedError(why)),
@@ -88,13 +91,17 @@ export class RpcClient {
 
   /** Counts of everything the client holds, for leak checks. */
   get resources(): { pending: number; streams: number; listeners: number; timers: number; transportListeners: number } {
-    let listeners = this.closeListeners.size;
-    for (const s of this.listeners.values()) listeners += s.size;
-    const t = this.transport;
+    const ours = [this.onData, this.onEnd, this.onError, this.onDrain] as unknown[];
     const transportListeners = ['data', 'end', 'close', 'error', 'drain']
-      .map((e) => t.listeners(e).filter((l) => [this.onData, this.onEnd, this.onError, this.onDrain].includes(l as never)).length)
+      .map((e) => this.transport.listeners(e).filter((l) => ours.includes(l)).length)
       .reduce((a, b) => a + b, 0);
-    return { pending: this.pending.size, streams: this.streams.size, listeners, timers: this.keepalive.timers, transportListeners };
+    return {
+      pending: this.pending.size,
+      streams: this.streams.size,
+      listeners: this.listeners.size + this.closeListeners.size,
+      timers: this.keepalive.timers,
+      transportListeners,
+    };
   }
 
   call<A, R>(p: Procedure<A, R>, ...[args, opts]: ArgsParam<A>): Promise<R> {
@@ -130,12 +137,15 @@ export class RpcClient {
       const done = (err: Error | null, value?: unknown) => {
         cleanup();
         if (err) {
-          if (stream) this.streams.delete(serial);
+          if (stream) {
+            this.streams.delete(serial);
+            // We gave up (timeout/abort) but the server may still open it: abort there too.
+            if (!(err instanceof LibvirtError)) this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, p.proc, MessageType.STREAM, serial, MessageStatus.ERROR);
+          }
           reject(err);
         } else resolve(value);
       };
       this.pending.set(serial, {
-        procName: p.name,
         fail: (err) => done(err),
         onReply: ({ header, payload: body }) => {
           if (header.status === MessageStatus.ERROR) return done(decodeLibvirtError(body, p.name));
@@ -163,26 +173,14 @@ export class RpcClient {
 
   /** Listens to one event kind; the returned function stops listening. */
   onEvent<K extends EventName>(name: K, cb: (ev: EventMap[K]) => void): () => void {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
-    const fn = cb as (ev: never) => void;
-    set.add(fn);
-    return () => {
-      const s = this.listeners.get(name);
-      if (!s) return;
-      s.delete(fn);
-      if (s.size === 0) this.listeners.delete(name);
-    };
+    return this.listeners.on(name, cb);
   }
 
   /** Called once when the connection is gone, for whatever reason. */
   onClose(cb: (err: RpcClosedError) => void): () => void {
-    if (this.state === 'closed') {
-      queueMicrotask(() => cb(this.closedError as RpcClosedError));
-      return () => undefined;
-    }
-    this.closeListeners.add(cb);
-    return () => this.closeListeners.delete(cb);
+    if (this.state !== 'closed') return this.closeListeners.on('close', cb);
+    queueMicrotask(() => cb(this.closedError as RpcClosedError));
+    return () => undefined;
   }
 
   /** Sends our own PINGs when idle; the connection is declared dead after maxMissed silent intervals. */
@@ -202,7 +200,7 @@ export class RpcClient {
     const wait = this.opts.closeTimeoutMs ?? 2000;
     this.closing = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, wait);
-      const stop = this.onCloseInternal(resolve);
+      const stop = this.closeListeners.on('close', () => resolve());
       this.invoke(P.CONNECT_CLOSE, undefined, undefined, false, true)
         .catch(() => undefined)
         .finally(() => {
@@ -217,11 +215,6 @@ export class RpcClient {
   /** Drops the connection at once; pending calls reject with `err`. */
   destroy(err?: Error): void {
     this.teardown(err instanceof RpcClosedError ? err : new RpcClosedError(err?.message ?? 'connection destroyed', { cause: err }));
-  }
-
-  private onCloseInternal(cb: () => void): () => void {
-    this.closeListeners.add(cb);
-    return () => this.closeListeners.delete(cb);
   }
 
   private allocSerial(): number {
@@ -278,22 +271,14 @@ export class RpcClient {
 
   private emitEvent(proc: number, payload: Buffer): void {
     const name = EVENTS_BY_PROC.get(proc);
-    if (!name) return;
-    const set = this.listeners.get(name);
-    if (!set || set.size === 0) return;
-    let ev: unknown;
+    if (!name || !this.listeners.has(name)) return;
+    let ev: EventMap[typeof name];
     try {
-      ev = decode(Events[name].msg as Codec<unknown>, payload);
+      ev = decode(Events[name].msg as Codec<EventMap[typeof name]>, payload);
     } catch {
       return; // a malformed event must not take the connection down
     }
-    for (const cb of [...set]) {
-      try {
-        cb(ev as never);
-      } catch (e) {
-        (this.opts.onListenerError ?? console.error)(e);
-      }
-    }
+    this.listeners.emit(name, ev);
   }
 
   private readonly streamHost: StreamHost = {
@@ -344,14 +329,7 @@ export class RpcClient {
     t.once('error', () => undefined);
     t.destroy();
     this.listeners.clear();
-    const cbs = [...this.closeListeners];
+    this.closeListeners.emit('close', err);
     this.closeListeners.clear();
-    for (const cb of cbs) {
-      try {
-        cb(err);
-      } catch (e) {
-        (this.opts.onListenerError ?? console.error)(e);
-      }
-    }
   }
 }

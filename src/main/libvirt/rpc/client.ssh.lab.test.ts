@@ -1,0 +1,133 @@
+// The RPC client over an ssh2 exec channel running remoteCommand() on a lab
+// host (real sshd + libvirtd in network namespaces, see e2e/lab). Skips unless
+// .lab/lab.json exists AND this process sits inside the lab network namespace
+// (run: ip netns exec lab npx vitest run -c vitest.lab.config.ts ...), so no
+// packet ever leaves for an address outside the lab.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, type ClientChannel } from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import { openLibvirtConnection, remoteCommand } from './connect';
+import { ErrorCode, RpcClosedError } from './errors';
+import { AuthType, P } from './procedures/index';
+
+interface LabJson {
+  subnet: string;
+  ssh: { key: string };
+  users: Record<string, { auth: string; password?: string }>;
+  hosts: { name: string; ip: string; port: number; hostKey: string }[];
+}
+
+const LAB_JSON = process.env.VIRTDECK_LAB_JSON ?? path.resolve(__dirname, '../../../../.lab/lab.json');
+const lab: LabJson | null = fs.existsSync(LAB_JSON) ? (JSON.parse(fs.readFileSync(LAB_JSON, 'utf8')) as LabJson) : null;
+
+/** True only when the lab subnet is on one of our own interfaces (we are inside the lab netns). */
+function insideLabNetns(l: LabJson): boolean {
+  const prefix = l.subnet.split('/')[0]?.split('.').slice(0, 3).join('.') ?? '';
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .some((a) => a?.family === 'IPv4' && a.address.startsWith(`${prefix}.`));
+}
+
+const skipReason = !lab
+  ? `no ${LAB_JSON} (start the lab with npm run lab)`
+  : !insideLabNetns(lab)
+    ? 'not inside the lab network namespace (run under ip netns exec lab)'
+    : null;
+if (skipReason) console.warn(`client.ssh.lab.test: skipped, ${skipReason}`);
+
+async function sshExec(host: LabJson['hosts'][number], user: string): Promise<{ conn: Client; channel: ClientChannel; stderr: () => string }> {
+  const sock = net.createConnection({ host: host.ip, port: host.port });
+  sock.setNoDelay(true); // ssh2 does not, and the RPC is latency-bound
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', () => resolve());
+    sock.once('error', reject);
+  });
+  const conn = new Client();
+  const auth = lab?.users[user];
+  const expectedKey = Buffer.from(host.hostKey.split(' ')[1] ?? '', 'base64');
+  await new Promise<void>((resolve, reject) => {
+    conn.once('ready', () => resolve());
+    conn.once('error', reject);
+    conn.connect({
+      sock,
+      username: user,
+      ...(auth?.auth === 'password' ? { password: auth.password } : { privateKey: fs.readFileSync(lab?.ssh.key ?? '') }),
+      hostVerifier: (key: Buffer) => key.equals(expectedKey),
+      readyTimeout: 10_000,
+    });
+  });
+  const channel = await new Promise<ClientChannel>((resolve, reject) =>
+    conn.exec(remoteCommand(), (err, ch) => (err ? reject(err) : resolve(ch))),
+  );
+  let err = '';
+  channel.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { conn, channel, stderr: () => err };
+}
+
+describe.skipIf(skipReason !== null)('RpcClient over ssh2 exec (lab)', () => {
+  const host = lab?.hosts[0] as LabJson['hosts'][number];
+
+  it('connects as root, answers calls, pipelines, and closes cleanly', async () => {
+    const { conn, channel } = await sshExec(host, 'root');
+    try {
+      const t0 = performance.now();
+      const { client, keepalive, eventCallbacks } = await openLibvirtConnection(channel);
+      const handshakeMs = performance.now() - t0;
+      expect(keepalive && eventCallbacks).toBe(true);
+      expect(await client.call(P.CONNECT_GET_HOSTNAME)).toBe(host.name);
+      const { domains } = await client.call(P.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 });
+      expect(Array.isArray(domains)).toBe(true);
+      await expect(client.call(P.DOMAIN_LOOKUP_BY_NAME, { name: 'vdtest-absent' })).rejects.toMatchObject({ code: ErrorCode.NO_DOMAIN });
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const s = performance.now();
+        await client.call(P.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 });
+        times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      const p0 = performance.now();
+      const many = await Promise.all(Array.from({ length: 100 }, () => client.call(P.CONNECT_GET_HOSTNAME)));
+      const pipeMs = performance.now() - p0;
+      expect(new Set(many)).toEqual(new Set([host.name]));
+      console.log(
+        `[rpc over ssh] handshake ${handshakeMs.toFixed(1)} ms; LIST_ALL_DOMAINS median ${times[100]?.toFixed(3)} ms; 100 pipelined ${pipeMs.toFixed(2)} ms`,
+      );
+      // The helper often exits before the CLOSE reply gets out: close() must still succeed.
+      await client.close();
+      expect(client.resources).toEqual({ pending: 0, streams: 0, listeners: 0, timers: 0, transportListeners: 0 });
+      await expect(client.call(P.CONNECT_GET_HOSTNAME)).rejects.toBeInstanceOf(RpcClosedError);
+    } finally {
+      conn.end();
+    }
+  });
+
+  it('authenticates a libvirt-group user through polkit', async (ctx) => {
+    const user = Object.keys(lab?.users ?? {}).find((u) => lab?.users[u]?.auth === 'password');
+    if (!user) ctx.skip();
+    const { conn, channel } = await sshExec(host, user as string);
+    try {
+      const { client } = await openLibvirtConnection(channel);
+      expect(await client.call(P.CONNECT_GET_URI)).toBe('qemu:///system');
+      await client.close();
+    } finally {
+      conn.end();
+    }
+  });
+
+  it('AUTH_LIST offers polkit to the non-root user', async (ctx) => {
+    const user = Object.keys(lab?.users ?? {}).find((u) => lab?.users[u]?.auth === 'password');
+    if (!user) ctx.skip();
+    const { conn, channel } = await sshExec(host, user as string);
+    try {
+      const { RpcClient } = await import('./client');
+      const raw = new RpcClient(channel);
+      expect(await raw.call(P.AUTH_LIST)).toEqual([AuthType.POLKIT]);
+      raw.destroy();
+    } finally {
+      conn.end();
+    }
+  });
+});
