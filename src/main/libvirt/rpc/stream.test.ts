@@ -153,6 +153,26 @@ class ManualTransport extends Duplex {
 }
 
 describe('stream backpressure', () => {
+  it('pauses the transport while nobody reads, resumes when drained', async () => {
+    const pair = await socketPair();
+    cleanup.push(pair.dispose);
+    const client = new RpcClient(pair.client);
+    cleanup.push(async () => client.destroy());
+    const { stream, serial, proc } = await open(client, pair.peer, P.STORAGE_VOL_DOWNLOAD);
+    for (let i = 0; i < 16; i++) streamPkt(pair.peer, proc, serial, MessageStatus.CONTINUE, Buffer.alloc(64 * 1024, i));
+    for (let i = 0; i < 50 && !pair.client.isPaused(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(pair.client.isPaused()).toBe(true); // nobody reads: stop pulling from the socket
+    let total = 0;
+    stream.on('data', (c: Buffer) => (total += c.length));
+    streamPkt(pair.peer, proc, serial, MessageStatus.CONTINUE); // EOF
+    const ours = await pair.peer.next();
+    expect(ours.header.status).toBe(MessageStatus.OK);
+    expect(total).toBe(16 * 64 * 1024);
+    expect(pair.client.isPaused()).toBe(false);
+    streamPkt(pair.peer, proc, serial, MessageStatus.OK);
+    await once(stream, 'close');
+  });
+
   it('waits for the transport to drain before sending more', async () => {
     const t = new ManualTransport();
     const client = new RpcClient(t);
