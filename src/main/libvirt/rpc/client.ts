@@ -196,7 +196,8 @@ export class RpcClient {
     if (this.state === 'closed') return Promise.resolve();
     if (this.closing) return this.closing;
     this.state = 'closing';
-    for (const s of [...this.streams.values()]) s.destroy(new RpcClosedError('connection closing'));
+    // Our own decision, not a failure: abort open streams without an 'error' event.
+    for (const s of [...this.streams.values()]) s.destroy();
     const wait = this.opts.closeTimeoutMs ?? 2000;
     this.closing = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, wait);
@@ -305,7 +306,10 @@ export class RpcClient {
   private flushDrainWaiters(err: Error | null): void {
     const waiters = [...this.drainWaiters];
     this.drainWaiters.clear();
-    for (const w of waiters) (err ? w.fail(err) : w.ok());
+    for (const w of waiters) {
+      if (err) w.fail(err);
+      else w.ok();
+    }
   }
 
   private teardown(err: RpcClosedError): void {
