@@ -3,7 +3,15 @@ import { calls, type CallName } from '../shared/ipc/contract';
 import { AppFailure } from '../shared/ipc/result';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
+import { domainHandlers } from './ipc/handlers/domains';
+import { hostHandlers } from './ipc/handlers/hosts';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
+import { HostRegistry } from './hosts/registry';
+import { MemorySecretStore, type SecretStore } from './hosts/secrets';
+import { DomainActions } from './libvirt/domain-actions';
+import { domainEventsHook } from './libvirt/domain-events';
+import { DomainInventory } from './libvirt/domain-inventory';
+import { LibvirtSessions } from './libvirt/sessions';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
@@ -19,11 +27,17 @@ export interface CoreOptions {
   configDir: string;
   log: Logger;
   ssh?: SshSettings;
+  /** Electron passes a safeStorage-backed store; serve mode keeps secrets in memory only. */
+  secretStore?: SecretStore;
+  /** The local libvirt socket offered as "This machine" (default /var/run/libvirt/libvirt-sock). */
+  localSocketPath?: string;
 }
 
 export interface Core {
   bus: EventBus;
   registry: HandlerRegistry;
+  hosts: HostRegistry;
+  sessions: LibvirtSessions;
   dispose(): Promise<void>;
 }
 
@@ -42,7 +56,27 @@ function complete(partial: PartialHandlers): Handlers {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const bus = new EventBus();
   const disposers: Array<() => void | Promise<void>> = [];
+  const log = opts.log;
+  const hosts = new HostRegistry({
+    configDir: opts.configDir,
+    sshConfigPath: opts.ssh?.configPath,
+    knownHostsPaths: opts.ssh?.knownHostsPaths,
+    secretStore: opts.secretStore ?? new MemorySecretStore(),
+    localSocketPath: opts.localSocketPath,
+    bus,
+    log: log.child('hosts'),
+  });
+  // libvirt rides on each host's one transport; the host is "connected" only
+  // once libvirt answered. Features that live per session hook in here.
+  const sessions = new LibvirtSessions(log.child('libvirt'));
+  const inventory = new DomainInventory(sessions, log.child('domains'));
+  const actions = new DomainActions(sessions, inventory, log.child('domains'));
+  sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
+  hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
+  disposers.push(() => hosts.dispose());
   const handlers = complete({
+    ...hostHandlers(hosts),
+    ...domainHandlers(sessions, inventory, actions),
     ...appHandlers({
       name: 'VirtDeck',
       version: VERSION,
@@ -53,9 +87,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }),
   });
   const registry = new HandlerRegistry(handlers, opts.log.child('ipc'));
+  await hosts.start();
   return {
     bus,
     registry,
+    hosts,
+    sessions,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },
