@@ -10,10 +10,12 @@ const USAGE = `virtdeck ${VERSION}
 
 Usage:
   virtdeck serve [--listen ADDR] [--port N] [--config-dir DIR]
-                 [--ssh-config FILE] [--known-hosts FILE]...
+                 [--ssh-config FILE] [--known-hosts FILE]... [--metrics]
       Runs the core headless and serves the UI to a browser behind a
       per-start token. Binds 127.0.0.1 unless --listen says otherwise.
       SSH settings default to ~/.ssh/config and ~/.ssh/known_hosts.
+      --metrics also serves GET /metrics (Prometheus text) behind the
+      same token (Authorization: Bearer <token>).
   virtdeck --version
 `;
 
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       'static-dir': { type: 'string' },
       'ssh-config': { type: 'string' },
       'known-hosts': { type: 'string', multiple: true },
+      metrics: { type: 'boolean', default: false },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     staticDir,
     log,
     ssh: { configPath: values['ssh-config'], knownHostsPaths: values['known-hosts'] },
+    metricsEndpoint: values.metrics,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.listen} is in use: pass --port N (0 picks a free one)`);
     throw e;

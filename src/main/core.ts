@@ -3,6 +3,7 @@ import { calls, type CallName } from '../shared/ipc/contract';
 import { AppFailure } from '../shared/ipc/result';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
+import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
@@ -12,6 +13,7 @@ import { DomainActions } from './libvirt/domain-actions';
 import { domainEventsHook } from './libvirt/domain-events';
 import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
+import { MetricsService } from './metrics/service';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
@@ -38,6 +40,7 @@ export interface Core {
   registry: HandlerRegistry;
   hosts: HostRegistry;
   sessions: LibvirtSessions;
+  metrics: MetricsService;
   dispose(): Promise<void>;
 }
 
@@ -56,6 +59,9 @@ function complete(partial: PartialHandlers): Handlers {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const bus = new EventBus();
   const disposers: Array<() => void | Promise<void>> = [];
+  // Metrics start per host through a session hook: sessions.addHook(metrics.sessionHook).
+  const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });
+  disposers.push(() => metrics.dispose());
   const log = opts.log;
   const hosts = new HostRegistry({
     configDir: opts.configDir,
@@ -77,6 +83,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
+    ...metricsHandlers(metrics),
     ...appHandlers({
       name: 'VirtDeck',
       version: VERSION,
@@ -93,6 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     registry,
     hosts,
     sessions,
+    metrics,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

@@ -3,6 +3,7 @@ import { createCore, type Core, type SshSettings } from './core';
 import { newToken } from './ipc/auth';
 import { HttpFront } from './ipc/http-server';
 import { WsAdapter } from './ipc/ws-adapter';
+import { prometheusRoute } from './metrics/prometheus-route';
 import type { Logger } from './util/log';
 
 export interface ServeOptions {
@@ -14,6 +15,8 @@ export interface ServeOptions {
   ssh?: SshSettings;
   /** Fixed token for tests that must know it up front; random otherwise. */
   token?: string;
+  /** GET /metrics in Prometheus text format, behind the same token (off unless asked). */
+  metricsEndpoint?: boolean;
 }
 
 export interface Served {
@@ -32,6 +35,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const front = new HttpFront({ host: opts.host, port: opts.port, token, staticDir: path.resolve(opts.staticDir), log: opts.log.child('http') });
   const ws = new WsAdapter(core.registry, core.bus, opts.log.child('ws'));
   front.addUpgrade('/ws', (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  if (opts.metricsEndpoint) front.addRoute(prometheusRoute(core.metrics));
   const { url, port } = await front.listen();
   return {
     url,

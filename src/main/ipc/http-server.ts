@@ -83,7 +83,9 @@ export class HttpFront {
   }
 
   private authorised(req: IncomingMessage, url: URL): boolean {
-    return tokenMatches(this.opts.token, parseCookies(req.headers.cookie)[TOKEN_COOKIE]) || tokenMatches(this.opts.token, url.searchParams.get('token'));
+    // Bearer: the same token for scrapers (Prometheus), which keep no cookies across the ?token= redirect.
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    return tokenMatches(this.opts.token, parseCookies(req.headers.cookie)[TOKEN_COOKIE]) || tokenMatches(this.opts.token, url.searchParams.get('token')) || tokenMatches(this.opts.token, bearer);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

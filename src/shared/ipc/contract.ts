@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
+import { metricsCalls, metricsEvents } from './calls/metrics';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -11,12 +12,14 @@ export const calls = {
   ...appCalls,
   ...hostCalls,
   ...domainCalls,
+  ...metricsCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
   ...appEvents,
   ...hostEvents,
   ...domainEvents,
+  ...metricsEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

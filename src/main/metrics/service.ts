@@ -1,0 +1,262 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { AppFailure } from '../../shared/ipc/result';
+import type { ActiveAlert, AlertRule, History, MetricTarget, Sampled, TopRow } from '../../shared/model/metrics';
+import type { EventBus } from '../ipc/bus';
+import type { CallContext } from '../ipc/registry';
+import type { LibvirtSession } from '../libvirt/sessions';
+import type { Dispose } from '../util/disposable';
+import type { Logger } from '../util/log';
+import { AlertEngine, loadRules, saveRules, type AlertChange } from './alerts';
+import { historyCsv, prometheusText, type HostLatest } from './export';
+import { BACKGROUND_EVERY_S, HostSampler, type HostTickSample } from './host-sampler';
+import { HistoryStore, type AppendRow } from './store/history-store';
+
+interface Subscription {
+  id: string;
+  connectionId: string;
+  targets: MetricTarget[];
+  /** Takes the subscription out of its window's disposables. */
+  detach: Dispose;
+}
+
+export interface MetricsServiceOptions {
+  configDir: string;
+  bus: EventBus;
+  log: Logger;
+  /** Seconds between background samples of VMs nobody watches. */
+  backgroundEveryS?: number;
+}
+
+/**
+ * Live metrics: one HostSampler per connected host (a libvirt session hook),
+ * a 1 s clock that samples watched series every second and everything every
+ * BACKGROUND_EVERY_S, history, alerts, and per-window delivery.
+ */
+export class MetricsService {
+  readonly store: HistoryStore;
+  private readonly samplers = new Map<string, HostSampler>();
+  private readonly subs = new Map<string, Subscription>();
+  private readonly latestVms = new Map<string, TopRow>();
+  private readonly latestHosts = new Map<string, HostLatest>();
+  private readonly alerts: AlertEngine;
+  private readonly every: number;
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(private readonly opts: MetricsServiceOptions) {
+    this.store = new HistoryStore(path.join(opts.configDir, 'metrics'));
+    this.alerts = new AlertEngine(loadRules(opts.configDir));
+    this.every = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
+  }
+
+  /** For LibvirtSessions.addHook: starts sampling a host while its session lives. */
+  readonly sessionHook = async (session: LibvirtSession): Promise<Dispose> => {
+    const sampler = new HostSampler(session, (s) => this.onSample(s), this.opts.log.child(`metrics:${session.hostId}`));
+    try {
+      await sampler.start();
+    } catch (e) {
+      // Metrics are not worth failing the connection over: log and go without.
+      this.opts.log.warn(`${session.hostId}: metrics sampler did not start: ${String(e)}`);
+      sampler.dispose();
+      return () => {};
+    }
+    this.samplers.set(session.hostId, sampler);
+    this.applyWatched(session.hostId);
+    this.startClock();
+    return () => {
+      sampler.dispose();
+      if (this.samplers.get(session.hostId) === sampler) this.samplers.delete(session.hostId);
+      this.dropHost(session.hostId);
+    };
+  };
+
+  private startClock(): void {
+    if (this.timer || this.disposed) return;
+    const schedule = () => {
+      // Aligned to wall-clock seconds so every host's points share timestamps.
+      const now = Date.now();
+      this.timer = setTimeout(() => {
+        const t = Math.round(Date.now() / 1000) * 1000;
+        this.tickAll(t);
+        schedule();
+      }, 1000 - (now % 1000));
+    };
+    schedule();
+  }
+
+  private tickAll(t: number): void {
+    const full = (t / 1000) % this.every === 0;
+    for (const s of this.samplers.values()) {
+      if (full || s.anyWatched) void s.tick(full, t).catch((e) => this.opts.log.warn(`${s.hostId}: tick failed: ${String(e)}`));
+    }
+  }
+
+  /** Samples one host now (tests, bench); resolves with what was sampled. */
+  sampleNow(hostId: string, full = true): Promise<HostTickSample | undefined> {
+    const s = this.samplers.get(hostId);
+    if (!s) throw new AppFailure('NOT_CONNECTED', `Host ${hostId} is not sampled`, { hostId });
+    return s.tick(full);
+  }
+
+  sampler(hostId: string): HostSampler | undefined {
+    return this.samplers.get(hostId);
+  }
+
+  private onSample(s: HostTickSample): void {
+    const rows: AppendRow[] = s.vms.map((v) => ({ kind: 'vm', key: v.uuid, name: v.name, values: v.v }));
+    if (s.host) rows.unshift({ kind: 'host', key: 'host', name: s.hostId, values: s.host });
+    try {
+      this.store.append(s.hostId, s.t, rows);
+    } catch (e) {
+      this.opts.log.warn(`${s.hostId}: metrics history write failed: ${String(e)}`);
+    }
+    const changes: AlertChange[] = [];
+    if (s.host) {
+      this.latestHosts.set(s.hostId, { hostId: s.hostId, t: s.t, v: s.host });
+      changes.push(this.alerts.observe(s.hostId, undefined, s.hostId, s.host, s.t));
+    }
+    if (s.full) {
+      // A full tick lists every running VM: whatever is missing has stopped.
+      const running = new Set(s.vms.map((v) => v.uuid));
+      for (const [key, row] of this.latestVms) {
+        if (row.hostId === s.hostId && !running.has(row.uuid)) {
+          this.latestVms.delete(key);
+          changes.push({ fired: [], cleared: this.alerts.forget(s.hostId, row.uuid) });
+        }
+      }
+    }
+    for (const v of s.vms) {
+      this.latestVms.set(`${s.hostId}/${v.uuid}`, { hostId: s.hostId, uuid: v.uuid, name: v.name, vcpus: v.vcpus, t: s.t, v: v.v });
+      changes.push(this.alerts.observe(s.hostId, v.uuid, v.name, v.v, s.t));
+    }
+    this.reportAlerts(changes);
+    this.deliver(s);
+  }
+
+  private deliver(s: HostTickSample): void {
+    const byConn = new Map<string, MetricTarget[]>();
+    for (const sub of this.subs.values()) byConn.set(sub.connectionId, [...(byConn.get(sub.connectionId) ?? []), ...sub.targets]);
+    for (const [connectionId, targets] of byConn) {
+      const all = s.full && targets.some((t) => t.kind === 'all');
+      const wantHost = targets.some((t) => t.kind === 'host' && t.hostId === s.hostId);
+      const uuids = new Set(targets.flatMap((t) => (t.kind === 'vm' && t.hostId === s.hostId ? [t.uuid] : [])));
+      const vms = all ? s.vms : s.vms.filter((v) => uuids.has(v.uuid));
+      if (!vms.length && !wantHost) continue;
+      const payload: Sampled = { hostId: s.hostId, t: s.t, vms, ...(wantHost && s.host ? { host: s.host } : {}) };
+      this.opts.bus.emit('metrics.sampled', payload, { to: connectionId });
+    }
+  }
+
+  private reportAlerts(changes: AlertChange[]): void {
+    const fired = changes.flatMap((c) => c.fired);
+    const cleared = changes.flatMap((c) => c.cleared);
+    if (!fired.length && !cleared.length) return;
+    this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
+    for (const a of fired) this.notify(a);
+  }
+
+  private notify(a: ActiveAlert): void {
+    const rule = this.alerts.getRules().find((r) => r.id === a.ruleId);
+    this.opts.bus.emit('app.notified', {
+      id: `alert-${a.ruleId}-${a.hostId}-${a.uuid ?? 'host'}-${a.firedAt}`,
+      level: 'warning',
+      title: `${a.subject}: ${rule?.name ?? a.metric}`,
+      message: `${a.metric} is ${Math.round(a.value * 10) / 10} (threshold ${a.threshold}) on ${a.hostId}`,
+      hostId: a.hostId,
+      at: a.firedAt,
+    });
+  }
+
+  private dropHost(hostId: string): void {
+    for (const [key, row] of this.latestVms) if (row.hostId === hostId) this.latestVms.delete(key);
+    this.latestHosts.delete(hostId);
+    const cleared = this.alerts.forget(hostId);
+    if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
+  }
+
+  subscribe(ctx: Pick<CallContext, 'connectionId' | 'disposables'>, targets: MetricTarget[]): { subscriptionId: string } {
+    const id = randomUUID();
+    // The window closing ends the subscription (and the 1 s sampling it caused).
+    const detach = ctx.disposables.add(() => this.unsubscribe(id));
+    if (ctx.disposables.isDisposed) return { subscriptionId: id };
+    this.subs.set(id, { id, connectionId: ctx.connectionId, targets, detach });
+    this.applyWatchedAll();
+    return { subscriptionId: id };
+  }
+
+  unsubscribe(id: string): { removed: boolean } {
+    const sub = this.subs.get(id);
+    if (!sub) return { removed: false };
+    this.subs.delete(id);
+    sub.detach();
+    this.applyWatchedAll();
+    const removed = true;
+    return { removed };
+  }
+
+  get subscriptionCount(): number {
+    return this.subs.size;
+  }
+
+  private applyWatchedAll(): void {
+    for (const hostId of this.samplers.keys()) this.applyWatched(hostId);
+  }
+
+  private applyWatched(hostId: string): void {
+    const uuids = new Set<string>();
+    let host = false;
+    for (const s of this.subs.values()) {
+      for (const t of s.targets) {
+        if (t.kind === 'vm' && t.hostId === hostId) uuids.add(t.uuid);
+        if (t.kind === 'host' && t.hostId === hostId) host = true;
+      }
+    }
+    this.samplers.get(hostId)?.setWatched(uuids, host);
+  }
+
+  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): History {
+    return this.store.query(hostId, uuid ?? 'host', from, to, maxPoints);
+  }
+
+  latest(): TopRow[] {
+    return [...this.latestVms.values()];
+  }
+
+  exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): { filename: string; csv: string } {
+    const h = this.store.query(hostId, uuid ?? 'host', from, to, 5000);
+    const who = (uuid ? (this.store.nameOf(hostId, uuid) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+    return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
+  }
+
+  prometheus(): string {
+    return prometheusText([...this.latestHosts.values()], this.latest());
+  }
+
+  rules(): AlertRule[] {
+    return this.alerts.getRules();
+  }
+
+  setRules(rules: AlertRule[]): AlertRule[] {
+    const ids = new Set(rules.map((r) => r.id));
+    if (ids.size !== rules.length) throw new AppFailure('VALIDATION', 'alert rule ids must be unique');
+    saveRules(this.opts.configDir, rules);
+    this.alerts.setRules(rules);
+    this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
+    return rules;
+  }
+
+  activeAlerts(): ActiveAlert[] {
+    return this.alerts.active();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.samplers.values()) s.dispose();
+    this.samplers.clear();
+    this.subs.clear();
+    this.store.close();
+  }
+}
