@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { AppFailure } from '../../../shared/ipc/result';
 import { shellCommand } from '../../../shared/util/shell';
@@ -9,6 +9,8 @@ import { libvirtHelperScript, type ExecOptions, type ExecResult, type HostTransp
 export class SshTransport implements HostTransport {
   readonly kind = 'ssh' as const;
   private closed = false;
+  /** Open channels: ssh2 leaves them dangling when the connection dies under them. */
+  private readonly channels = new Set<ClientChannel>();
 
   constructor(
     readonly hostId: string,
@@ -19,6 +21,15 @@ export class SshTransport implements HostTransport {
   /** Called by the session when the connection is gone. */
   markClosed(): void {
     this.closed = true;
+    // ssh2 only ends a dead channel's readable side once someone reads it to
+    // the end, so a paused stream would never report 'close'. Destroying the
+    // stream (not ssh2's destroy(), which sends on the dead socket) tells
+    // every user of a channel at once.
+    for (const ch of [...this.channels]) {
+      Readable.prototype.destroy.call(ch.stderr);
+      Duplex.prototype.destroy.call(ch);
+    }
+    this.channels.clear();
   }
 
   async openLibvirtStream(path: 'system' | 'session'): Promise<Duplex> {
@@ -33,22 +44,34 @@ export class SshTransport implements HostTransport {
   }
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const command = shellCommand(argv);
     const label = argv[0] ?? '';
+    // Stopping a remote command needs its pid: OpenSSH refuses "signal"
+    // requests on root sessions ("session signalling requires privilege
+    // separation"), and a closed channel leaves a quiet process running. So a
+    // cancellable command first reports $$ on stderr, then execs argv.
+    const cancellable = opts.timeoutMs !== undefined || opts.signal !== undefined;
+    const command = cancellable ? shellCommand(['sh', '-c', `printf '${PID_MARK}%s\\n' "$$" >&2; exec "$@"`, 'sh', ...argv]) : shellCommand(argv);
     if (opts.signal?.aborted) return Promise.reject(new AppFailure('CANCELLED', `${label}: cancelled`, { hostId: this.hostId }));
     return this.openExec(command).then(
       (ch) =>
         new Promise<ExecResult>((resolve, reject) => {
           const out: Buffer[] = [];
           const err: Buffer[] = [];
-          let status: { code: number | null; signal?: string } | undefined;
+          let pid: string | undefined;
+          let killWanted = false;
           let failed: AppFailure | undefined;
+          const kill = () => {
+            if (pid) void this.exec(['sh', '-c', KILL_TREE, 'sh', pid]).catch(() => undefined);
+            else killWanted = true;
+          };
           const stop = (f: AppFailure) => {
-            failed ??= f;
-            // OpenSSH forwards the signal to the process; closing the channel
-            // alone would leave a non-tty command running until it writes.
-            ch.signal('KILL');
+            if (failed) return;
+            failed = f;
+            clearTimeout(timer);
+            opts.signal?.removeEventListener('abort', onAbort);
+            kill();
             ch.close();
+            reject(f);
           };
           const timer =
             opts.timeoutMs !== undefined
@@ -56,17 +79,23 @@ export class SshTransport implements HostTransport {
               : undefined;
           const onAbort = () => stop(new AppFailure('CANCELLED', `${label}: cancelled`, { hostId: this.hostId }));
           opts.signal?.addEventListener('abort', onAbort, { once: true });
+          if (opts.signal?.aborted) onAbort(); // aborted while the channel opened
           ch.on('data', (d: Buffer) => out.push(d));
-          ch.stderr.on('data', (d: Buffer) => err.push(d));
-          ch.on('exit', (code: number | null, signal?: string) => {
-            status = { code: code ?? null, ...(signal ? { signal: `SIG${signal}` } : {}) };
+          ch.stderr.on('data', (d: Buffer) => {
+            err.push(d);
+            if (!cancellable || pid) return;
+            pid = /^[^]*?VDPID:(\d+)\n/.exec(Buffer.concat(err).toString('latin1'))?.[1];
+            if (pid && killWanted) kill();
           });
           ch.on('close', () => {
             clearTimeout(timer);
             opts.signal?.removeEventListener('abort', onAbort);
-            if (failed) return reject(failed);
+            if (failed) return;
+            const status = exits.get(ch);
             if (!status && this.closed) return reject(this.notConnected(`connection lost while running ${label}`));
-            resolve({ code: status?.code ?? null, ...(status?.signal ? { signal: status.signal } : {}), stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+            let stderr: Buffer = Buffer.concat(err);
+            if (cancellable) stderr = stripPidMark(stderr);
+            resolve({ code: status?.code ?? null, ...(status?.signal ? { signal: status.signal } : {}), stdout: Buffer.concat(out), stderr });
           });
           ch.end(opts.stdin);
         }),
@@ -75,10 +104,13 @@ export class SshTransport implements HostTransport {
 
   async spawn(argv: readonly string[]): Promise<ProcessChannel> {
     const ch = await this.openExec(shellCommand(argv));
-    let code: number | null | undefined;
+    // 'exit' arrives with the status; 'close' waits until the output was
+    // read to the end, which a caller that stopped reading never does.
     const exited = new Promise<number | null>((resolve) => {
-      ch.once('exit', (c: number | null) => (code = c ?? null));
-      ch.once('close', () => resolve(code ?? null));
+      const known = exits.get(ch);
+      if (known) return resolve(known.code);
+      ch.once('exit', (c: number | null) => resolve(c ?? null));
+      ch.once('close', () => resolve(exits.get(ch)?.code ?? null));
     });
     return Object.assign(ch, { exitCode: () => exited });
   }
@@ -107,7 +139,22 @@ export class SshTransport implements HostTransport {
     return new Promise((resolve, reject) => {
       try {
         open((err, ch) => {
-          if (!err) return resolve(ch);
+          if (!err) {
+            if (this.closed) {
+              Duplex.prototype.destroy.call(ch);
+              return reject(this.notConnected());
+            }
+            this.channels.add(ch);
+            ch.once('close', () => this.channels.delete(ch));
+            // ssh2 parses a whole TCP read at once: a quick command's
+            // exit-status can arrive in the same read as the open
+            // confirmation, before our promise continuation attaches
+            // listeners. Output is buffered by the stream; 'exit' is not.
+            ch.once('exit', (code: number | null, signal?: string) =>
+              exits.set(ch, { code: code ?? null, ...(signal ? { signal: signal.startsWith('SIG') ? signal : `SIG${signal}` } : {}) }),
+            );
+            return resolve(ch);
+          }
           // "No response from server" is ssh2's word for a connection that died.
           reject(this.closed || /no response|not connected/i.test(err.message) ? this.notConnected() : new Error(`${what}: ${err.message}`));
         });
@@ -121,4 +168,22 @@ export class SshTransport implements HostTransport {
   private notConnected(detail = 'the SSH connection is closed'): AppFailure {
     return new AppFailure('NOT_CONNECTED', `${this.hostId}: ${detail}`, { hostId: this.hostId });
   }
+}
+
+const PID_MARK = 'VDPID:';
+
+/** Exit status per channel, recorded the moment ssh2 reports it (see channel()). */
+const exits = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
+
+// Kills the command's whole process group (sshd gives each session its own,
+// so pipelines die too), read from /proc/<pid>/stat field 5; then the pid.
+const KILL_TREE =
+  'pg=$(sed -e "s/^.*) . [0-9]* \\([0-9]*\\).*/\\1/" "/proc/$1/stat" 2>/dev/null); ' +
+  'if [ -n "$pg" ] && [ "$pg" -gt 1 ]; then kill -KILL "-$pg" 2>/dev/null; fi; kill -KILL "$1" 2>/dev/null; true';
+
+function stripPidMark(stderr: Buffer): Buffer {
+  const at = stderr.indexOf(PID_MARK);
+  if (at < 0) return stderr;
+  const nl = stderr.indexOf(0x0a, at);
+  return Buffer.concat([stderr.subarray(0, at), stderr.subarray(nl < 0 ? stderr.length : nl + 1)]);
 }

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { HostState, Prompt } from '../../shared/model/host';
+import { EventBus, type BusMessage } from '../ipc/bus';
+import { silentLogger } from '../util/log';
+import { HostRegistry, type HostRegistryOptions } from './registry';
+import { MemorySecretStore } from './secrets';
+
+// Shared by the *.lab.test.ts files: reads .lab/lab.json (written by
+// e2e/lab/lab.sh), builds registries in throwaway directories, and waits on
+// events with deadlines instead of sleeping.
+
+const run = promisify(execFile);
+export const REPO = path.resolve(__dirname, '../../..');
+const LAB_JSON = process.env.VIRTDECK_LAB_JSON ?? path.join(REPO, '.lab', 'lab.json');
+
+export interface LabHost {
+  name: string;
+  ip: string;
+  port: number;
+  pid: number;
+  hostKey: string;
+  fingerprint: string;
+}
+export interface Lab {
+  ssh: { key: string; knownHosts: string; config: string };
+  users: { helpdesk: { password: string } };
+  hosts: LabHost[];
+}
+
+/** Waits for the lab a colleague (or `npm run lab`) is bringing up. */
+export async function waitForLab(timeoutMs = 100_000): Promise<Lab> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(LAB_JSON)) {
+    if (Date.now() > deadline) throw new Error(`no ${LAB_JSON}: start the lab with npm run lab`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return JSON.parse(readFileSync(LAB_JSON, 'utf8')) as Lab;
+}
+
+/** Runs argv inside a lab host's namespaces (no ssh), via the lab's own script. */
+export async function inHost(host: LabHost, argv: string[]): Promise<string> {
+  const { stdout } = await run('bash', [path.join(REPO, 'e2e/lab/lab.sh'), 'in', host.name, ...argv], { timeout: 20_000 });
+  return stdout;
+}
+
+export interface Harness {
+  dir: string;
+  registry: HostRegistry;
+  bus: EventBus;
+  events: BusMessage[];
+  knownHosts: string;
+  secrets: MemorySecretStore;
+  /** Resolves with the first state of `hostId` that satisfies `pred` (current one included). */
+  waitState(hostId: string, pred: (s: HostState) => boolean, timeoutMs?: number): Promise<HostState>;
+  waitPrompt(timeoutMs?: number): Promise<Prompt>;
+  dispose(): Promise<void>;
+}
+
+export async function harness(opts: { knownHostsLines?: string[]; sshConfig?: string; extra?: Partial<HostRegistryOptions> } = {}): Promise<Harness> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-lab-'));
+  const knownHosts = path.join(dir, 'home', '.ssh', 'known_hosts');
+  const sshConfig = opts.sshConfig ?? path.join(dir, 'no-ssh-config');
+  const bus = new EventBus();
+  const events: BusMessage[] = [];
+  const unsub = bus.subscribe((m) => events.push(m));
+  const secrets = new MemorySecretStore();
+  const registry = new HostRegistry({
+    configDir: path.join(dir, 'config'),
+    sshConfigPath: sshConfig,
+    knownHostsPaths: [knownHosts],
+    secretStore: secrets,
+    bus,
+    log: silentLogger,
+    localSocketPath: path.join(dir, 'no-libvirt-sock'),
+    home: path.join(dir, 'home'), // no default keys, no stray config
+    agent: null,
+    ...opts.extra,
+  });
+  if (opts.knownHostsLines) {
+    await run('mkdir', ['-p', path.dirname(knownHosts)]);
+    writeFileSync(knownHosts, opts.knownHostsLines.join('\n') + '\n');
+  }
+  await registry.start();
+
+  const waitState: Harness['waitState'] = (hostId, pred, timeoutMs = 20_000) =>
+    new Promise((resolve, reject) => {
+      const now = registry.state(hostId);
+      if (pred(now)) return resolve(now);
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`${hostId}: no matching state within ${timeoutMs} ms (last: ${JSON.stringify(registry.state(hostId))})`));
+      }, timeoutMs);
+      const off = registry.onStateChange((s) => {
+        if (s.hostId !== hostId || !pred(s)) return;
+        clearTimeout(timer);
+        off();
+        resolve(s);
+      });
+    });
+
+  const waitPrompt: Harness['waitPrompt'] = (timeoutMs = 20_000) =>
+    new Promise((resolve, reject) => {
+      const pending = registry.listPrompts()[0];
+      if (pending) return resolve(pending);
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no prompt within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = bus.subscribe((m) => {
+        if (m.name !== 'host.promptRequested') return;
+        clearTimeout(timer);
+        off();
+        resolve(m.payload as Prompt);
+      });
+    });
+
+  return {
+    dir,
+    registry,
+    bus,
+    events,
+    knownHosts,
+    secrets,
+    waitState,
+    waitPrompt,
+    async dispose() {
+      await registry.dispose();
+      unsub();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Node's own count of live handles by kind (sockets, timers, processes). */
+export function activeResources(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) out[r] = (out[r] ?? 0) + 1;
+  return out;
+}
+
+/** Polls until live sockets and timers are back to `baseline` (closing takes a round trip). */
+export async function waitForNoLeaks(baseline: Record<string, number>, timeoutMs = 5000): Promise<Record<string, number>> {
+  const kinds = ['TCPSocketWrap', 'TCPWRAP', 'PipeWrap', 'Timeout', 'ProcessWrap'];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = activeResources();
+    const extra = kinds.filter((k) => (now[k] ?? 0) > (baseline[k] ?? 0));
+    if (extra.length === 0 || Date.now() > deadline) return now;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
