@@ -59,7 +59,7 @@ function complete(partial: PartialHandlers): Handlers {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const bus = new EventBus();
   const disposers: Array<() => void | Promise<void>> = [];
-  // Metrics start per host through a session hook: sessions.addHook(metrics.sessionHook).
+  // Disposed last (disposers run reversed): the store closes after every sampler stopped.
   const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });
   disposers.push(() => metrics.dispose());
   const log = opts.log;
@@ -78,6 +78,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const inventory = new DomainInventory(sessions, log.child('domains'));
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
+  sessions.addHook(metrics.sessionHook);
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   const handlers = complete({
