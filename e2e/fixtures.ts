@@ -85,6 +85,8 @@ export async function startCore(testInfo: { outputPath(...p: string[]): string }
 }
 
 export const test = base.extend<{ core: CoreProcess; app: Page }>({
+  // Playwright requires the destructuring pattern even when no fixture is used.
+  // eslint-disable-next-line no-empty-pattern
   core: async ({}, use, testInfo) => {
     const core = await startCore(testInfo);
     await use(core);
