@@ -1,0 +1,92 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { harness, waitForLab, type Harness, type Lab, type LabHost } from './lab-harness';
+import { secretKeys } from './secrets';
+
+// Password auth for the lab's non-root `helpdesk` user (PasswordAuthentication
+// yes, no key): the password travels through the prompt broker, is kept only
+// in the injected SecretStore, and the next connect doesn't ask again.
+
+let lab: Lab;
+let h1: LabHost;
+let t: Harness | undefined;
+
+beforeAll(async () => {
+  lab = await waitForLab();
+  h1 = lab.hosts[0]!;
+});
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const helpdesk = () => ({ transport: 'ssh' as const, hostname: h1.ip, user: 'helpdesk' });
+
+describe('password auth (helpdesk)', () => {
+  it('asks, retries after a wrong password, then remembers it in the SecretStore only', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'helpdesk on lab-1', target: helpdesk(), autoConnect: false });
+    const connecting = t.registry.connect(config.id);
+
+    const first = await t.waitPrompt();
+    expect(first).toMatchObject({ kind: 'password', hostId: config.id, message: `Password for helpdesk@${h1.ip}` });
+    expect(t.registry.state(config.id).status).toBe('needs-auth');
+    t.registry.answerPrompt({ promptId: first.id, accept: true, answers: ['not-the-password'] });
+
+    const second = await t.waitPrompt();
+    expect(second.id).not.toBe(first.id);
+    expect(second.message).toMatch(/^Permission denied, try again/);
+    t.registry.answerPrompt({ promptId: second.id, accept: true, answers: [lab.users.helpdesk.password] });
+
+    await expect(connecting).resolves.toMatchObject({ status: 'connected' });
+    const r = await t.registry.transport(config.id).exec(['id', '-un']);
+    expect(r.stdout.toString()).toBe('helpdesk\n');
+    expect(await t.secrets.get(secretKeys.password('helpdesk', h1.ip, 22))).toBe(lab.users.helpdesk.password);
+    expect(t.secrets.size).toBe(1);
+
+    // Reconnect: the stored password is used, nobody is asked.
+    t.registry.disconnect(config.id);
+    const before = t.events.filter((e) => e.name === 'host.promptRequested').length;
+    await expect(t.registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
+    expect(t.events.filter((e) => e.name === 'host.promptRequested').length).toBe(before);
+  });
+
+  it('a stored password that stopped working is forgotten and asked for again', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    await t.secrets.set(secretKeys.password('helpdesk', h1.ip, 22), 'stale');
+    const { config } = await t.registry.add({ name: 'stale', target: helpdesk(), autoConnect: false });
+    const connecting = t.registry.connect(config.id);
+    const prompt = await t.waitPrompt();
+    expect(prompt.message).toMatch(/Permission denied, try again/);
+    expect(await t.secrets.get(secretKeys.password('helpdesk', h1.ip, 22))).toBeUndefined();
+    t.registry.answerPrompt({ promptId: prompt.id, accept: true, answers: [lab.users.helpdesk.password] });
+    await expect(connecting).resolves.toMatchObject({ status: 'connected' });
+  });
+
+  it('dismissing the prompt cancels the attempt without retrying', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'cancelled', target: helpdesk(), autoConnect: false });
+    const connecting = t.registry.connect(config.id);
+    const prompt = await t.waitPrompt();
+    t.registry.answerPrompt({ promptId: prompt.id, accept: false, answers: [] });
+    const state = await connecting;
+    expect(state).toMatchObject({ status: 'unreachable', errorCode: 'CANCELLED' });
+    expect(state.retryAt).toBeUndefined();
+    expect(t.secrets.size).toBe(0);
+  });
+
+  it('root with no usable key: authentication failed, with the methods tried', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'no key', target: { transport: 'ssh', hostname: h1.ip, user: 'root' }, autoConnect: false });
+    const connecting = t.registry.connect(config.id);
+    // sshd offers password to everyone (PermitRootLogin prohibit-password
+    // refuses it only after the fact): three tries, like ssh.
+    for (let i = 0; i < 3; i++) {
+      const p = await t.waitPrompt();
+      t.registry.answerPrompt({ promptId: p.id, accept: true, answers: ['guess'] });
+    }
+    const state = await connecting;
+    expect(state).toMatchObject({ status: 'unreachable', errorCode: 'AUTH_FAILED' });
+    expect(state.reason).toMatch(/^authentication failed: root@10\.77\.0\.11 refused every method \(tried password\)/);
+    expect(state.retryAt).toBeUndefined();
+  });
+});
