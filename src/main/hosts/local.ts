@@ -75,6 +75,10 @@ export class LocalTransport implements HostTransport {
       child.once('error', (e) => reject(new Error(`cannot run ${argv[0]}: ${e.message}`)));
       child.once('spawn', () => {
         const io = Duplex.from({ readable: child.stdout, writable: child.stdin }) as Duplex;
+        // A killed or exited process makes the pair "close prematurely"; like
+        // an SSH channel, that is an end (see exitCode()), not a crash.
+        io.on('error', () => {});
+        child.stdin?.on('error', () => {});
         resolve(Object.assign(io, { stderr: child.stderr!, exitCode: () => exited }) as ProcessChannel);
       });
     });
