@@ -8,6 +8,8 @@ import { addPrompt, applyHostConfigs, applyHostState, removePrompt } from '../fe
 import { domainKeys } from '../features/domains/queries';
 import { applyDomainChanges } from '../features/domains/reducers';
 import { useNotifications } from '../features/notifications/store';
+import { metricsKeys } from '../features/metrics/queries';
+import { useMetricsStore } from '../features/metrics/store';
 
 /**
  * The one place pushed events become cache updates. Keys come from the
@@ -32,6 +34,8 @@ export function startEventBridge(qc: QueryClient): Dispose {
       for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
     }),
     api.on('app.notified', (n) => useNotifications.getState().push(n)),
+    api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
+    api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
     // After the core link comes back, everything may be stale.
     api.onLink((s) => {
       if (s === 'open') void qc.invalidateQueries();
