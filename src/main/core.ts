@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { calls, type CallName } from '../shared/ipc/contract';
 import { AppFailure } from '../shared/ipc/result';
+import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { metricsHandlers } from './ipc/handlers/metrics';
@@ -41,6 +42,7 @@ export interface Core {
   hosts: HostRegistry;
   sessions: LibvirtSessions;
   metrics: MetricsService;
+  consoles: Consoles;
   dispose(): Promise<void>;
 }
 
@@ -81,10 +83,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   sessions.addHook(metrics.sessionHook);
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
+  // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
+  const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
+  disposers.push(() => consoles.dispose());
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
+    ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
       version: VERSION,
@@ -102,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     hosts,
     sessions,
     metrics,
+    consoles,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

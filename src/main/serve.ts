@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CONSOLE_PATH } from './consoles/index';
 import { createCore, type Core, type SshSettings } from './core';
 import { newToken } from './ipc/auth';
 import { HttpFront } from './ipc/http-server';
@@ -35,6 +36,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const front = new HttpFront({ host: opts.host, port: opts.port, token, staticDir: path.resolve(opts.staticDir), log: opts.log.child('http') });
   const ws = new WsAdapter(core.registry, core.bus, opts.log.child('ws'));
   front.addUpgrade('/ws', (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  // Console sockets carry their own one-time tokens (Origin/Host are still checked by the front).
+  front.addUpgrade(CONSOLE_PATH, core.consoles.upgrade, false);
   if (opts.metricsEndpoint) front.addRoute(prometheusRoute(core.metrics));
   const { url, port } = await front.listen();
   return {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
+import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
@@ -12,6 +13,7 @@ export const calls = {
   ...appCalls,
   ...hostCalls,
   ...domainCalls,
+  ...consoleCalls,
   ...metricsCalls,
 } satisfies Record<string, CallSpec>;
 

@@ -1,0 +1,40 @@
+import { consoleHandlers } from '../ipc/handlers/consoles';
+import type { Logger } from '../util/log';
+import { ConsoleBridge, CONSOLE_PATH, type BridgeOptions } from './bridge';
+import { startConsoleServer, type ConsoleServer, type ConsoleUpgrade } from './server';
+import { ConsoleService, type ConsoleHosts } from './service';
+
+export { CONSOLE_PATH };
+
+export interface Consoles {
+  handlers: ReturnType<typeof consoleHandlers>;
+  /** Serve mode mounts this on its HTTP front: addUpgrade(CONSOLE_PATH, upgrade, false). */
+  upgrade: ConsoleUpgrade;
+  bridge: ConsoleBridge;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The consoles feature for the composition root. `ownListener` (Electron mode,
+ * which has no HTTP front) starts the core's loopback listener for console
+ * WebSockets; serve mode mounts `upgrade` on its front instead.
+ */
+export async function createConsoles(opts: { hosts: ConsoleHosts; log: Logger; ownListener: boolean; bridge?: BridgeOptions }): Promise<Consoles> {
+  const log = opts.log.child('consoles');
+  const bridge = new ConsoleBridge(log, opts.bridge);
+  let server: ConsoleServer | undefined;
+  if (opts.ownListener) {
+    server = await startConsoleServer(bridge.handleUpgrade, log);
+    bridge.setOrigin(server.origin);
+  }
+  const service = new ConsoleService(opts.hosts, bridge, log);
+  return {
+    handlers: consoleHandlers(service),
+    upgrade: bridge.handleUpgrade,
+    bridge,
+    async dispose() {
+      bridge.dispose();
+      await server?.close();
+    },
+  };
+}
