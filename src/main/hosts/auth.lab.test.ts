@@ -1,3 +1,7 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { harness, waitForLab, type Harness, type Lab, type LabHost } from './lab-harness';
 import { secretKeys } from './secrets';
@@ -88,5 +92,55 @@ describe('password auth (helpdesk)', () => {
     expect(state).toMatchObject({ status: 'unreachable', errorCode: 'AUTH_FAILED' });
     expect(state.reason).toMatch(/^authentication failed: root@10\.77\.0\.11 refused every method \(tried password\)/);
     expect(state.retryAt).toBeUndefined();
+  });
+});
+
+describe('key auth variants (root on lab-1)', () => {
+  it('an encrypted key asks for its passphrase once; the SecretStore answers next time', async () => {
+    // The lab key re-encrypted: same key (already authorized), new passphrase.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-enc-'));
+    try {
+      const key = path.join(dir, 'id_enc');
+      copyFileSync(lab.ssh.key, key);
+      execFileSync('ssh-keygen', ['-q', '-p', '-N', 'correct horse', '-f', key]);
+      t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+      const { config } = await t.registry.add({ name: 'enc', target: { transport: 'ssh', hostname: h1.ip, identityFiles: [key] }, autoConnect: false });
+      const connecting = t.registry.connect(config.id);
+      const p = await t.waitPrompt();
+      expect(p).toMatchObject({ kind: 'passphrase', message: `Passphrase for key ${key}` });
+      t.registry.answerPrompt({ promptId: p.id, accept: true, answers: ['correct horse'] });
+      await expect(connecting).resolves.toMatchObject({ status: 'connected' });
+      t.registry.disconnect(config.id);
+      const asked = t.events.filter((e) => e.name === 'host.promptRequested').length;
+      await expect(t.registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
+      expect(t.events.filter((e) => e.name === 'host.promptRequested').length).toBe(asked);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses a real ssh-agent before any key file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-agent-'));
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        try {
+          execFileSync('ssh-add', [lab.ssh.key], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e; // agent socket not up yet
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`], extra: { agent: sock } });
+      const { config } = await t.registry.add({ name: 'agent', target: { transport: 'ssh', hostname: h1.ip }, autoConnect: false });
+      await expect(t.registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
+      expect(t.events.some((e) => e.name === 'host.promptRequested')).toBe(false);
+    } finally {
+      agent.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

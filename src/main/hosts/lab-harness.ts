@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { HostState, Prompt } from '../../shared/model/host';
 import { EventBus, type BusMessage } from '../ipc/bus';
@@ -14,7 +15,7 @@ import { MemorySecretStore } from './secrets';
 // events with deadlines instead of sleeping.
 
 const run = promisify(execFile);
-export const REPO = path.resolve(__dirname, '../../..');
+export const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const LAB_JSON = process.env.VIRTDECK_LAB_JSON ?? path.join(REPO, '.lab', 'lab.json');
 
 export interface LabHost {

@@ -145,6 +145,26 @@ describe('HostRegistry', () => {
     registry.disconnect(config.id);
   });
 
+  it('a changed target redials; removal disposes the connection', async () => {
+    const dir = tmp();
+    const servers = ['a', 'b'].map((n) => {
+      const server = net.createServer((c) => c.end());
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      return { server, path: path.join(dir, `sock-${n}`) };
+    });
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.server.listen(s.path, r))));
+    const { registry } = await make(dir);
+    const { config } = await registry.add({ name: 'local a', target: { transport: 'local', socketPath: servers[0]!.path }, autoConnect: false });
+    await registry.connect(config.id);
+    const seen: string[] = [];
+    registry.onStateChange((s) => seen.push(s.status));
+    await registry.update(config.id, { target: { transport: 'local', socketPath: servers[1]!.path, libvirtPath: 'system' } });
+    await expect(registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
+    expect(seen).toEqual(['connecting', 'connected']);
+    await registry.remove(config.id);
+    expect(() => registry.state(config.id)).toThrow(/no host/);
+  });
+
   it('parseUri turns an ssh_config alias into an aliased draft', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'ssh_config'), 'Host kvm7\n  HostName 192.0.2.7\n');
