@@ -94,8 +94,9 @@ export class ConsoleService {
         if (!stream.writableEnded && !stream.destroyed) stream.end();
       },
       describeError: (e) =>
-        // libvirt aborts our stream when another client opens the console with FORCE.
-        /abort/i.test(e.message)
+        // When another client opens the console with FORCE, libvirtd aborts our stream;
+        // libvirt 9 reports that as "stream had I/O failure" (older ones: "stream aborted").
+        /abort|I\/O failure/i.test(e.message)
           ? { code: CONSOLE_CLOSE.TAKEN_OVER, reason: 'Another client took over this console.' }
           : { code: CONSOLE_CLOSE.FAILED, reason: e.message },
     };
