@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { harness, waitForLab, type Harness, type Lab, type LabHost } from './lab-harness';
+import { harness, inHost, waitForLab, type Harness, type Lab, type LabHost } from './lab-harness';
 import { secretKeys } from './secrets';
 
 // Password auth for the lab's non-root `helpdesk` user (PasswordAuthentication
@@ -76,6 +76,29 @@ describe('password auth (helpdesk)', () => {
     expect(state).toMatchObject({ status: 'unreachable', errorCode: 'CANCELLED' });
     expect(state.retryAt).toBeUndefined();
     expect(t.secrets.size).toBe(0);
+  });
+
+  it('if sshd hangs up while the password prompt is open, the answer is used on an immediate redial', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'slow typist', target: helpdesk(), autoConnect: false });
+    void t.registry.connect(config.id);
+    const prompt = await t.waitPrompt();
+    // Play sshd's LoginGraceTime: kill the pre-auth sshd serving our socket.
+    const mine = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', h1.ip, 'dport', '=', ':22']).toString();
+    const port = mine.split('\n').find((l) => l.includes(`pid=${process.pid},`))?.split(/\s+/)[2]?.split(':').pop();
+    expect(port).toMatch(/^\d+$/);
+    await inHost(h1, ['sh', '-c', 'ss -Htnp state established "( sport = :22 and dport = :$1 )" | grep -o "pid=[0-9]*" | cut -d= -f2 | xargs -r kill', 'sh', port!]);
+    // Answer only once our side has seen the hang-up (poll with a deadline).
+    const deadline = Date.now() + 5000;
+    while (execFileSync('ss', ['-Htn', 'state', 'established', 'sport', '=', `:${port}`]).toString().trim() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    t.registry.answerPrompt({ promptId: prompt.id, accept: true, answers: [lab.users.helpdesk.password] });
+    const up = await t.waitState(config.id, (s) => s.status === 'connected');
+    expect(up.status).toBe('connected');
+    expect(t.events.filter((e) => e.name === 'host.promptRequested')).toHaveLength(1);
+    const statuses = t.events.filter((e) => e.name === 'host.stateChanged').map((e) => e.payload as { status: string; reason?: string });
+    expect(statuses.find((s) => s.status === 'unreachable')?.reason).toMatch(/while waiting for you/);
   });
 
   it('root with no usable key: authentication failed, with the methods tried', async () => {

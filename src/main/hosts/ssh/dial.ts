@@ -149,7 +149,7 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
   const ask = async (req: PromptRequest): Promise<PromptReply> => {
     if (waitingOnUser++ === 0) clearTimeout(timer);
     try {
-      const reply = await ctx.ask(req);
+      const reply = await track(ctx.ask(req));
       if (closed && reply.accept) answeredLate = true;
       return reply;
     } finally {
@@ -204,6 +204,16 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
     client.once('ready', onReady);
     client.on('close', onClose);
     arm();
+    try {
+      connect();
+    } catch (e) {
+      cleanup();
+      client.destroy();
+      throw e;
+    }
+  });
+
+  function connect(): void {
     client.connect({
       sock: sock as unknown as NodeJS.ReadableStream & net.Socket,
       username: hop.user,
@@ -221,7 +231,7 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
         );
       },
     });
-  });
+  }
 }
 
 function closeReason(live: LiveClient, auth: AuthFlow): ConnectError {
