@@ -1,0 +1,46 @@
+#!/bin/sh
+# /init of the lab guests' initramfs (busybox only). Packed by build-images.sh.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mkdir -p /proc /sys /dev /run /tmp /etc /var/log /root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+
+# The cloud kernel ships these uncompressed and without modules.dep: load them
+# in dependency order.
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+  failover net_failover virtio_net virtio_blk; do
+  f=$(find /lib/modules -name "$m.ko" | head -n 1)
+  [ -n "$f" ] && insmod "$f" 2>/dev/null
+done
+
+hostname guest
+echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
+echo 'root:x:0:' >/etc/group
+echo 'export PS1="guest:\w# "' >/etc/profile
+ip link set lo up
+ip link set eth0 up 2>/dev/null
+
+# Both screens get the banner: ttyS0 (serial console, logged by libvirt) and
+# the VGA text console that VNC shows.
+banner="VIRTDECK-GUEST READY ($(uname -r), $(grep -c '^processor' /proc/cpuinfo) vcpu, \
+$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB)"
+echo "$banner" >/dev/ttyS0
+echo "$banner" >/dev/tty1
+
+# The first lease arrives 7-11 s after boot under TCG: keep retrying quietly.
+(udhcpc -f -i eth0 -t 10 -T 2 -A 2 -s /etc/udhcpc.script >/var/log/udhcpc.log 2>&1 &)
+
+# A login shell on the VGA console too (for typing through VNC).
+(while :; do setsid sh -c 'exec sh -l <>/dev/tty1 >&0 2>&1'; sleep 1; done &)
+
+# The shell on the serial console; cttyhack makes ttyS0 its controlling tty.
+while :; do
+  setsid cttyhack sh -l <>/dev/ttyS0 >&0 2>&1
+  sleep 0.2
+done
