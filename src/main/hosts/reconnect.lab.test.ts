@@ -90,4 +90,26 @@ describe('drop and reconnect (lab-2)', () => {
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]! * 1.2);
     console.info(`reconnect: ${seen.map((s) => `${s.status}${s.reason ? ` (${s.reason})` : ''}`).join(' -> ')}`);
   });
+
+  it('a silent network (packets dropped) is noticed by keepalive: unreachable "timed out", then back', async () => {
+    // Short keepalive so the test takes seconds, not the default ~40 s.
+    const tk = await harness({ knownHostsLines: [`${h2.ip} ${h2.hostKey}`], extra: { ssh: { keepaliveIntervalMs: 300, keepaliveCountMax: 2 } } });
+    let rule: string[] | undefined;
+    try {
+      const { config } = await tk.registry.add({ name: 'silent', target: { transport: 'ssh', hostname: h2.ip, identityFiles: [lab.ssh.key] }, autoConnect: false });
+      await expect(tk.registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
+      const port = (await tk.registry.transport(config.id).exec(['sh', '-c', 'echo $SSH_CONNECTION'])).stdout.toString().split(' ')[1]!;
+      // Drop everything from our one TCP connection, inside lab-2's own netns.
+      rule = ['INPUT', '-p', 'tcp', '-s', '10.77.0.1', '--sport', port, '--dport', '22', '-j', 'DROP'];
+      await inHost(h2, ['iptables', '-I', ...rule]);
+      const down = await tk.waitState(config.id, (s) => s.status === 'unreachable', 10_000);
+      expect(down.reason).toMatch(/^timed out \(10\.77\.0\.12 stopped answering keepalives\)/);
+      expect(down.errorCode).toBe('TIMEOUT');
+      // The redial uses a new source port, which the rule doesn't match.
+      await expect(tk.waitState(config.id, (s) => s.status === 'connected', 20_000)).resolves.toMatchObject({ status: 'connected' });
+    } finally {
+      if (rule) await inHost(h2, ['iptables', '-D', ...rule]);
+      await tk.dispose();
+    }
+  });
 });
