@@ -75,7 +75,7 @@ afterAll(async () => {
 
 describe('consoles against lab-1', () => {
   it('bridges the VNC display: the RFB greeting comes through the one-time WebSocket', async () => {
-    const ticket = await consoles.handlers['consoles.openVnc']({ hostId, uuid: webUuid }, never);
+    const ticket = await open.openVnc({ hostId, uuid: webUuid });
     expect(ticket.target).toMatch(/^127\.0\.0\.1:59\d\d$/);
     const c = await client(ticket.url);
     await waitFor(() => c.text().startsWith('RFB 003.008\n'), 'RFB greeting');
@@ -85,17 +85,17 @@ describe('consoles against lab-1', () => {
   });
 
   it('types into the serial console and reads the guest shell\'s answer', async () => {
-    const ticket = await consoles.handlers['consoles.openSerial']({ hostId, uuid: webUuid, force: false }, never);
+    const ticket = await open.openSerial({ hostId, uuid: webUuid, force: false });
     const c = await client(ticket.url);
     const n = Math.floor(Math.random() * 1e6);
     c.type(`\recho hi-$((${n}+1))\r`);
     await waitFor(() => c.text().includes(`hi-${n + 1}`), 'echo from the guest');
 
     // A second client is refused with a clear CONFLICT… then takes over with force.
-    const busy = await consoles.handlers['consoles.openSerial']({ hostId, uuid: webUuid, force: false }, never).catch((e: unknown) => e);
+    const busy = await open.openSerial({ hostId, uuid: webUuid, force: false }).catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(AppFailure);
     expect((busy as AppFailure).error).toMatchObject({ code: 'CONFLICT', detail: { busy: true } });
-    const forced = await consoles.handlers['consoles.openSerial']({ hostId, uuid: webUuid, force: true }, never);
+    const forced = await open.openSerial({ hostId, uuid: webUuid, force: true });
     const closed = await waitFor(() => c.closed(), 'first client closed');
     expect(closed).toEqual({ code: CONSOLE_CLOSE.TAKEN_OVER, reason: 'Another client took over this console.' });
     const c2 = await client(forced.url);
@@ -104,12 +104,12 @@ describe('consoles against lab-1', () => {
     c2.ws.close();
     await waitFor(() => consoles.bridge.stats.live === 0, 'bridge idle');
     // The console is free again right after a clean close.
-    const again = await consoles.handlers['consoles.openSerial']({ hostId, uuid: webUuid, force: false }, never);
+    const again = await open.openSerial({ hostId, uuid: webUuid, force: false });
     (await client(again.url)).ws.close();
   });
 
   it('runs a host shell with a working resize', async () => {
-    const ticket = await consoles.handlers['consoles.openShell']({ hostId, cols: 80, rows: 24 }, never);
+    const ticket = await open.openShell({ hostId, cols: 80, rows: 24 });
     const c = await client(ticket.url);
     c.ws.send(JSON.stringify({ t: 'resize', cols: 123, rows: 45 }));
     c.type('stty size; echo "host=$(uname -n)"\n');
@@ -123,9 +123,9 @@ describe('consoles against lab-1', () => {
     const connsBefore = await ourSshConnections(h1.ip);
     const sshdBefore = await sshdProcesses(h1);
     expect(connsBefore).toBe(1);
-    const vnc = await client((await consoles.handlers['consoles.openVnc']({ hostId, uuid: webUuid }, never)).url);
-    const serial = await client((await consoles.handlers['consoles.openSerial']({ hostId, uuid: webUuid, force: true }, never)).url);
-    const shell = await client((await consoles.handlers['consoles.openShell']({ hostId, cols: 80, rows: 24 }, never)).url);
+    const vnc = await client((await open.openVnc({ hostId, uuid: webUuid })).url);
+    const serial = await client((await open.openSerial({ hostId, uuid: webUuid, force: true })).url);
+    const shell = await client((await open.openShell({ hostId, cols: 80, rows: 24 })).url);
     shell.type('echo three-open\n');
     await waitFor(() => shell.text().includes('three-open') && vnc.text().startsWith('RFB'), 'all three live');
     expect(await ourSshConnections(h1.ip)).toBe(1);
@@ -138,10 +138,10 @@ describe('consoles against lab-1', () => {
   it('says clearly when the guest is off', async () => {
     const off = await sessions.client(hostId).call(P.DOMAIN_LOOKUP_BY_NAME, { name: 'lab1-off' });
     for (const call of [
-      () => consoles.handlers['consoles.openVnc']({ hostId, uuid: off.uuid }, never),
-      () => consoles.handlers['consoles.openSerial']({ hostId, uuid: off.uuid, force: false }, never),
+      () => open.openVnc({ hostId, uuid: off.uuid }),
+      () => open.openSerial({ hostId, uuid: off.uuid, force: false }),
     ]) {
-      const e = await Promise.resolve().then(call).catch((x: unknown) => x);
+      const e = await call().then(() => undefined, (x: unknown) => x);
       expect((e as AppFailure).error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^lab1-off is off: start it to see its (display|console)\.$/), detail: { off: true } });
     }
   });
@@ -154,7 +154,7 @@ describe('consoles against lab-1', () => {
     const dom = await c.call(P.DOMAIN_DEFINE_XML, { xml: noGfx });
     try {
       await c.call(P.DOMAIN_CREATE, { dom });
-      const e = await consoles.handlers['consoles.openVnc']({ hostId, uuid: dom.uuid }, never).catch((x: unknown) => x);
+      const e = await open.openVnc({ hostId, uuid: dom.uuid }).catch((x: unknown) => x);
       expect((e as AppFailure).error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no graphical display\. Try its serial console/) });
     } finally {
       await c.call(P.DOMAIN_DESTROY, { dom }).catch(() => undefined);
@@ -164,7 +164,7 @@ describe('consoles against lab-1', () => {
     const pw = await c.call(P.DOMAIN_DEFINE_XML, { xml: pwXml });
     try {
       await c.call(P.DOMAIN_CREATE, { dom: pw });
-      const ticket = await consoles.handlers['consoles.openVnc']({ hostId, uuid: pw.uuid }, never);
+      const ticket = await open.openVnc({ hostId, uuid: pw.uuid });
       expect(ticket.password).toBe('pa&ss');
       const v = await client(ticket.url);
       await waitFor(() => v.text().startsWith('RFB'), 'greeting');
@@ -176,5 +176,10 @@ describe('consoles against lab-1', () => {
   });
 });
 
-// Handlers take a CallContext they do not use here.
-const never = undefined as never;
+// The contract handlers, as the registry calls them (they ignore the CallContext).
+const ctx = undefined as never;
+const open = {
+  openVnc: (a: { hostId: string; uuid: string }) => Promise.resolve(consoles.handlers['consoles.openVnc'](a, ctx)),
+  openSerial: (a: { hostId: string; uuid: string; force: boolean }) => Promise.resolve(consoles.handlers['consoles.openSerial'](a, ctx)),
+  openShell: (a: { hostId: string; cols: number; rows: number }) => Promise.resolve(consoles.handlers['consoles.openShell'](a, ctx)),
+};
