@@ -148,6 +148,24 @@ describe('HostConnection', () => {
     conn.dispose();
   });
 
+  it('an attachment that outlives its time limit fails the attempt and is released when it finishes', async () => {
+    let finish: (() => void) | undefined;
+    const released: string[] = [];
+    const slow: Attachment = () => new Promise((r) => (finish = () => r(() => released.push('slow'))));
+    const prompts = new PromptBroker();
+    const link = new StubLink();
+    const conn = new HostConnection({ hostId: 'h1', open: async () => link, attachments: () => [slow], prompts, log: silentLogger, attachTimeoutMs: 500, random: () => 0.5 });
+    const p = conn.connect();
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(p).resolves.toMatchObject({ status: 'unreachable', errorCode: 'TIMEOUT' });
+    expect(link.closed).toBe(true);
+    finish!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(released).toEqual(['slow']);
+    conn.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('an attachment can report the host unusable later', async () => {
     let drop: ((r: string) => void) | undefined;
     const att: Attachment = async (_h, _t, _s, ctx) => {

@@ -165,8 +165,7 @@ export class HostConnection {
   }
 
   private async runAttachments(live: Live, signal: AbortSignal): Promise<void> {
-    const hooks = this.opts.attachments();
-    if (hooks.length === 0) return;
+    if (this.opts.attachments().length === 0) return;
     const onAbort = () => live.abort.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const limit = this.opts.attachTimeoutMs ?? 30_000;
@@ -177,15 +176,26 @@ export class HostConnection {
         reject(new ConnectError('TIMEOUT', `timed out (host services not ready within ${limit / 1000} s)`, 'backoff'));
       }, limit);
     });
+    // A hook that finishes after we gave up (timeout) releases what it made.
+    let gaveUp = false;
+    const ran = new Set<Attachment>();
+    const runOne = (h: Attachment) =>
+      h(this.hostId, live.link.transport, live.abort.signal, this.attachCtx(live)).then((d) => {
+        if (gaveUp) safely(d);
+        else live.disposers.push(d);
+      });
     try {
-      const results = await Promise.race([
-        Promise.allSettled(hooks.map((h) => h(this.hostId, live.link.transport, live.abort.signal, this.attachCtx(live)))),
-        timeout,
-      ]);
-      for (const r of results) if (r.status === 'fulfilled') live.disposers.push(r.value);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw this.attachFailure(failed.reason);
+      // Hooks registered while earlier ones ran get their turn too.
+      for (;;) {
+        const todo = this.opts.attachments().filter((h) => !ran.has(h));
+        if (todo.length === 0) break;
+        todo.forEach((h) => ran.add(h));
+        const results = await Promise.race([Promise.allSettled(todo.map(runOne)), timeout]);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw this.attachFailure(failed.reason);
+      }
     } finally {
+      gaveUp = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     }

@@ -184,6 +184,12 @@ export class HostRegistry {
     return this.entry(hostId).conn.timings;
   }
 
+  /**
+   * Runs `hook` every time a host's transport comes up (and now, for hosts
+   * already connected); the host reports 'connected' only after every hook
+   * resolved. The returned Dispose stops future runs; what a hook already
+   * attached is released by its own Dispose on drop or disconnect.
+   */
   addAttachment(hook: Attachment): Dispose {
     this.attachments.push(hook);
     for (const { conn } of this.hosts.values()) conn.attachLate(hook);
