@@ -13,18 +13,19 @@ ensure_lab_netns() {
   ip -n "$LAB_NETNS" link set "$LAB_BRIDGE" up
 }
 
-ssh_ok() { # <n>: root reaches the host with the lab's strict ssh config
-  timeout 10 ip netns exec "$LAB_NETNS" ssh -F "$LAB_SSH_CONFIG" -o BatchMode=yes -o ConnectTimeout=3 \
-    "root@lab-$1" true </dev/null >/dev/null 2>&1
+ssh_ok() { # <n> [cmd]: root reaches the host with the lab's strict ssh config
+  timeout 15 ip netns exec "$LAB_NETNS" ssh -F "$LAB_SSH_CONFIG" -o BatchMode=yes -o ConnectTimeout=5 \
+    "root@lab-$1" "${2:-true}" </dev/null >/dev/null 2>&1
 }
 
+# Healthy: our PID 1 lives, it said ready, and root gets in by ssh to a
+# libvirtd that answers (one round trip proves sshd and libvirtd).
 host_healthy() {
-  local n=$1 pid
-  pid=$(lab_host_pid "$n") || return 1
+  local n=$1
+  lab_host_pid "$n" >/dev/null || return 1
   grep -q '^ok' "$(lab_host_dir "$n")/ready" 2>/dev/null || return 1
   [ -f "$LAB_SSH_CONFIG" ] || return 1
-  timeout 10 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system uri >/dev/null 2>&1 || return 1
-  ssh_ok "$n"
+  ssh_ok "$n" 'virsh -c qemu:///system uri'
 }
 
 # Anything of host n left on this machine (process, netns, cgroup dirs)?
@@ -45,14 +46,21 @@ wait_gone() { # <pidfile-name> <seconds>
 }
 
 stop_host() {
-  local n=$1 pid g
+  local n=$1 pid g t0
+  t0=$(lab_now_ms)
   if pid=$(lab_host_pid "$n"); then
-    # Destroy guests first so libvirt tears down their cgroups and taps.
+    # Destroy guests first so libvirt tears down their cgroups and taps; in
+    # parallel and bounded: a guest stuck in a job holds destroy for 30 s, and
+    # the end of the PID namespace kills its qemu anyway.
+    local dpids=()
     while IFS= read -r g; do
       [ -n "$g" ] || continue
-      timeout 20 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system destroy --domain "$g" >/dev/null 2>&1 || true
+      timeout 5 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system destroy --domain "$g" >/dev/null 2>&1 &
+      dpids+=($!)
     done < <(timeout 10 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system list --name 2>/dev/null || true)
+    for g in "${dpids[@]}"; do wait "$g" || true; done
     # PID 1 traps TERM and exits; the kernel then kills its whole PID namespace.
+    [ -z "${LAB_DEBUG:-}" ] || lab_log "lab-$n: guests destroyed after $(lab_secs_since "$t0")s"
     kill -TERM "$pid" 2>/dev/null || true
     if ! wait_gone "lab-$n.pid" 5; then
       lab_log "lab-$n: PID $pid ignored TERM, sending KILL"
@@ -71,8 +79,10 @@ stop_host() {
     [ -z "$inside" ] || lab_die "netns lab-$n still holds PIDs $inside that the lab did not record; stop them first"
     ip netns del "lab-$n"
   fi
+  [ -z "${LAB_DEBUG:-}" ] || lab_log "lab-$n: processes gone after $(lab_secs_since "$t0")s"
   lab_remove_host_cgroups "$n"
   rm -f "$LAB_RUN/lab-$n.pid" "$LAB_RUN/lab-$n.launcher" "$(lab_host_dir "$n")/ready"
+  lab_log "lab-$n stopped ($(lab_secs_since "$t0")s)"
 }
 
 # The host's PID 1 as seen from here: the descendant of the launcher whose

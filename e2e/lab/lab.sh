@@ -32,8 +32,9 @@ cmd_up() {
   t0=$(lab_now_ms)
 
   # Fast path: everything already up and healthy.
-  local todo=()
-  for n in $(seq 1 "$want"); do host_healthy "$n" || todo+=("$n"); done
+  local todo=() hp=()
+  for n in $(seq 1 "$want"); do host_healthy "$n" & hp+=($!); done
+  for n in $(seq 1 "$want"); do wait "${hp[$((n - 1))]}" || todo+=("$n"); done
   local extra=()
   for n in $(seq $((want + 1)) "$LAB_MAX_HOSTS"); do host_has_state "$n" && extra+=("$n"); done
   if [ ${#todo[@]} -eq 0 ] && [ ${#extra[@]} -eq 0 ] && [ -f "$LAB_JSON" ]; then

@@ -122,6 +122,7 @@ lab_remove_host_cgroups() {
   while read -r d; do
     [ -d "$d" ] || continue
     until find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || [ ! -d "$d" ]; do
+      [ -z "${LAB_DEBUG:-}" ] || lab_log "rmdir $d: $(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | paste -sd' ' -)"
       [ "$(date +%s)" -lt "$deadline" ] || { lab_log "could not remove cgroup $d"; break; }
       sleep 0.1
     done
