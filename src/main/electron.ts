@@ -1,19 +1,27 @@
 // Thin Electron entry: builds the same core as `serve`, opens a locked-down
 // window and hands the contract to ElectronAdapter. Everything testable lives
 // in ipc/electron-adapter.ts and electron/window-options.ts.
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, Notification, safeStorage, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from './core';
 import { secureWebPreferences, trustedUrlCheck, isExternalHttpUrl } from './electron/window-options';
 import { attachElectronIpc } from './ipc/electron-main';
+import { SafeStorageSecretStore } from './electron/safe-secrets';
 import { createLogger } from './util/log';
 
 const log = createLogger('electron');
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const core = await createCore({ mode: 'electron', configDir: app.getPath('userData'), log });
+  const configDir = app.getPath('userData');
+  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir) });
+  // Alerts and failures reach the desktop even when the window is hidden.
+  core.bus.subscribe((msg) => {
+    if (msg.name !== 'app.notified' || !Notification.isSupported()) return;
+    const n = msg.payload as { level: string; title: string; message?: string };
+    if (n.level === 'warning' || n.level === 'error') new Notification({ title: n.title, body: n.message ?? '' }).show();
+  });
   const indexPath = path.join(__dirname, '..', 'renderer', 'index.html');
   const indexUrl = pathToFileURL(indexPath).href;
   const adapter = attachElectronIpc(core.registry, core.bus, trustedUrlCheck(indexUrl), log.child('ipc'));
