@@ -97,6 +97,15 @@ export class HostSampler {
     return this.hostWatched || [...this.watched].some((u) => this.vms.has(u));
   }
 
+  /** The sampler shell's pid on the host (bench, diagnostics). */
+  async remotePid(timeoutMs = 5000): Promise<number | undefined> {
+    if (!this.proc) return undefined;
+    this.proc.write('p\n');
+    const deadline = Date.now() + timeoutMs;
+    while (this.parser.pid === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.parser.pid;
+  }
+
   get runningCount(): number {
     return this.vms.size;
   }

@@ -35,6 +35,8 @@ export interface RawTick {
 export class TickParser {
   private buf = '';
   private cur: RawTick | undefined;
+  /** Set by the answer to `p`. */
+  pid: number | undefined;
 
   push(chunk: string): RawTick[] {
     this.buf += chunk;
@@ -43,7 +45,9 @@ export class TickParser {
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
-      if (line.startsWith('T ')) {
+      if (line.startsWith('P ') && !this.cur) {
+        this.pid = Number(line.slice(2));
+      } else if (line.startsWith('T ')) {
         this.cur = { uptime: Number(line.slice(2)), items: new Map(), missing: new Set() };
       } else if (line === 'E') {
         if (this.cur) done.push(this.cur);

@@ -8,6 +8,7 @@
 //                 item lines `<tag> <kind> <path>` follow, ended by a line `.`
 //   T | t         sample: host uptime, then every item of the full (T) or the
 //                 watched (t) list; answers `T <uptime>`, item lines, `E`
+//   p             answers `P <pid>` (the shell's own pid, for diagnostics and the bench)
 //   q             exit
 // Item kinds: a digit N = the first N lines of the file at <path>; `n` = the
 // four counters of a network statistics directory. Output lines are
@@ -60,6 +61,7 @@ while IFS= read -r cmd; do
     l=''
     while IFS= read -r x && [ "$x" != . ]; do l=$l$x$NL; done
     if [ "$cmd" = F ]; then FULL=$l; else FAST=$l; fi ;;
+  p) printf 'P %s\\n' "$$" ;;
   q) exit 0 ;;
   esac
 done
