@@ -161,22 +161,30 @@ ensure_all_guests() {
 }
 
 # Poll the serial logs (each host's /var/log/libvirt is a directory of ours)
-# until every guest printed the banner; one deadline for all.
+# until every guest is running and printed the banner; one deadline for all.
+# libvirt truncates the log when it starts qemu, so a banner read *after*
+# seeing the guest running belongs to this boot, not to an earlier one.
 wait_guests() { # <timeout s> <n>/<guest>...
-  local timeout=$1 deadline=$(($(lab_now_ms) + $1 * 1000)) left=() spec n g
+  local timeout=$1 deadline=$(($(lab_now_ms) + $1 * 1000)) left=() spec n g log
   shift
   left=("$@")
   while [ ${#left[@]} -gt 0 ]; do
     local still=()
     for spec in "${left[@]}"; do
       n=${spec%%/*} g=${spec#*/}
-      grep -qF "$LAB_BANNER" "$(lab_host_dir "$n")/var-log-libvirt/qemu/$g-serial.log" 2>/dev/null || still+=("$spec")
+      log="$(lab_host_dir "$n")/var-log-libvirt/qemu/$g-serial.log"
+      if grep -qF "$LAB_BANNER" "$log" 2>/dev/null &&
+        [ "$(lab_virsh "$n" domstate --domain "$g" 2>/dev/null)" = running ] &&
+        grep -qF "$LAB_BANNER" "$log" 2>/dev/null; then
+        continue
+      fi
+      still+=("$spec")
     done
     left=("${still[@]}")
     [ ${#left[@]} -gt 0 ] || break
     if [ "$(lab_now_ms)" -ge "$deadline" ]; then
       for spec in "${left[@]}"; do
-        lab_log "lab-${spec%%/*}/${spec#*/}: no '$LAB_BANNER' in its serial log after $timeout s"
+        lab_log "lab-${spec%%/*}/${spec#*/}: not running with '$LAB_BANNER' in its serial log after $timeout s"
       done
       return 1
     fi

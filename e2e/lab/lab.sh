@@ -5,7 +5,7 @@
 #   lab.sh status                 per-host health; non-zero if not healthy
 #   lab.sh exec -- CMD...         run CMD inside the `lab` network namespace
 #   lab.sh ssh [USER@]HOST [CMD]  ssh to a host (lab-1, ...) from inside `lab`
-#   lab.sh in HOST CMD...         run CMD inside a host's namespaces (no ssh)
+#   lab.sh in HOST CMD...         run CMD inside a host's namespaces (no ssh; cwd /)
 #   lab.sh wait-guest HOST GUEST [TIMEOUT_S]
 #                                 wait until the guest's serial log shows the banner
 set -euo pipefail
@@ -44,7 +44,9 @@ cmd_up() {
     return 0
   fi
 
-  for n in "${extra[@]}" "${todo[@]}"; do stop_host "$n" & pids+=($!); done
+  for n in "${extra[@]}" "${todo[@]}"; do
+    host_has_state "$n" && { stop_host "$n" & pids+=($!); }
+  done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   [ "$failed" = 0 ] || lab_die "could not stop stale hosts"
 
