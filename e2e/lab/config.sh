@@ -189,7 +189,7 @@ EOF
 }
 
 write_lab_json() { # <count>
-  local count=$1 n g first sep pid
+  local count=$1 n g first sep pid key
   local q=lab_json_str
   {
     echo "{"

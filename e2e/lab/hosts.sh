@@ -55,9 +55,9 @@ stop_host() {
     local dpids=()
     while IFS= read -r g; do
       [ -n "$g" ] || continue
-      timeout 5 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system destroy --domain "$g" >/dev/null 2>&1 &
+      lab_nsenter 5 "$pid" virsh -q -c qemu:///system destroy --domain "$g" >/dev/null 2>&1 &
       dpids+=($!)
-    done < <(timeout 10 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system list --name 2>/dev/null || true)
+    done < <(lab_nsenter 10 "$pid" virsh -q -c qemu:///system list --name 2>/dev/null || true)
     for g in "${dpids[@]}"; do wait "$g" || true; done
     # PID 1 traps TERM and exits; the kernel then kills its whole PID namespace.
     [ -z "${LAB_DEBUG:-}" ] || lab_log "lab-$n: guests destroyed after $(lab_secs_since "$t0")s"

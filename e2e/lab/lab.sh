@@ -31,24 +31,42 @@ cmd_up() {
   with_lock
   t0=$(lab_now_ms)
 
-  # Fast path: everything already up and healthy.
-  local todo=() hp=()
+  # Hosts 1..N that are not healthy get (re)started; hosts above N stop.
+  local todo=() extra=() hp=() timings=""
   for n in $(seq 1 "$want"); do host_healthy "$n" & hp+=($!); done
   for n in $(seq 1 "$want"); do wait "${hp[$((n - 1))]}" || todo+=("$n"); done
-  local extra=()
   for n in $(seq $((want + 1)) "$LAB_MAX_HOSTS"); do host_has_state "$n" && extra+=("$n"); done
-  if [ ${#todo[@]} -eq 0 ] && [ ${#extra[@]} -eq 0 ] && [ -f "$LAB_JSON" ]; then
-    ensure_all_guests "$want"
-    write_lab_json "$want"
-    print_summary "$want"
-    return 0
+  if [ ${#todo[@]} -gt 0 ] || [ ${#extra[@]} -gt 0 ]; then
+    start_hosts "$want" "${#extra[@]}" "${extra[@]}" "${todo[@]}"
   fi
+  echo "$want" >"$LAB_RUN/count"
 
+  t=$(lab_now_ms)
+  ensure_all_guests "$want"
+  local t_start; t_start=$(lab_secs_since "$t")
+  t=$(lab_now_ms)
+  local g specs=()
+  for n in $(seq 1 "$want"); do
+    for g in $(lab_guest_running "$n"); do specs+=("$n/$g"); done
+  done
+  wait_guests 90 "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
+  local t_boot; t_boot=$(lab_secs_since "$t")
+
+  write_lab_json "$want"
+  [ -z "$timings" ] || lab_log "timings: ${timings}guests started ${t_start}s, guests booted (banner) ${t_boot}s, total $(lab_secs_since "$t0")s"
+  print_summary "$want"
+}
+
+# Stops the given stale/extra hosts and starts the given ones; sets `timings`.
+start_hosts() { # <count> <number of extra> <extra...> <todo...>
+  local want=$1 n t p pids=() failed=0
+  local extra=("${@:3:$2}") todo=("${@:$((3 + $2))}")
   for n in "${extra[@]}" "${todo[@]}"; do
     host_has_state "$n" && { stop_host "$n" & pids+=($!); }
   done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   [ "$failed" = 0 ] || lab_die "could not stop stale hosts"
+  [ ${#todo[@]} -gt 0 ] || { write_client_ssh "$want"; for n in $(seq 1 "$want"); do install_root_ssh "$n"; done; return 0; }
 
   # Guest images build in the background while the hosts start.
   local img_pid img_t0
@@ -73,27 +91,13 @@ cmd_up() {
   for n in "${todo[@]}"; do launch_host "$n"; done
   for n in "${todo[@]}"; do wait_host_ready "$n"; done
   local t_hosts; t_hosts=$(lab_secs_since "$t")
-  echo "$want" >"$LAB_RUN/count"
 
   wait "$img_pid" || lab_die "building guest images failed"
   local t_img; t_img=$(lab_secs_since "$img_t0")
 
-  t=$(lab_now_ms)
-  ensure_all_guests "$want"
-  local t_start; t_start=$(lab_secs_since "$t")
-  t=$(lab_now_ms)
-  local g specs=()
-  for n in $(seq 1 "$want"); do
-    for g in $(lab_guest_running "$n"); do specs+=("$n/$g"); done
-  done
-  wait_guests 90 "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
-  local t_boot; t_boot=$(lab_secs_since "$t")
-
-  write_lab_json "$want"
   local ready_list=""
   for n in "${todo[@]}"; do ready_list+=" lab-$n:$(cut -d' ' -f2 <"$(lab_host_dir "$n")/ready")s"; done
-  lab_log "timings: network ${t_net}s, config ${t_cfg}s, hosts ready ${t_hosts}s (${ready_list# }), images ${t_img}s, guests started ${t_start}s, guests booted (banner) ${t_boot}s, total $(lab_secs_since "$t0")s"
-  print_summary "$want"
+  timings="network ${t_net}s, config ${t_cfg}s, hosts ready ${t_hosts}s (${ready_list# }), images ${t_img}s, "
 }
 
 cmd_down() {
@@ -133,7 +137,7 @@ cmd_status() {
     if pid=$(lab_host_pid "$n"); then
       up="up (pid $pid)"
       if ssh_ok "$n"; then sshd=ok; else sshd=FAIL; bad=1; fi
-      if guests=$(timeout 10 nsenter -t "$pid" -m -u -i -n -p -C -- virsh -q -c qemu:///system list --name 2>/dev/null); then
+      if guests=$(lab_nsenter 10 "$pid" virsh -q -c qemu:///system list --name 2>/dev/null); then
         virt=ok
         guests=$(echo "$guests" | sed '/^$/d' | paste -sd' ' -)
       else

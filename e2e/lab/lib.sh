@@ -30,7 +30,6 @@ lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 lab_now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
 lab_secs_since() { local ms=$(($(lab_now_ms) - $1)); printf '%d.%02d' $((ms / 1000)) $((ms % 1000 / 10)); }
 
-lab_host_name() { echo "lab-$1"; }
 lab_host_ip() { echo "10.77.0.1$1"; }
 lab_host_dir() { echo "$LAB_DIR/hosts/lab-$1"; }
 lab_guest_names() { echo "lab$1-web lab$1-db lab$1-off"; }
@@ -152,7 +151,8 @@ lab_recorded_pid() {
 
 lab_host_pid() { lab_recorded_pid "lab-$1.pid"; }
 
-# Run a command inside host n (all its namespaces), without ssh.
+# Run a command inside a host (all its namespaces, cwd /), without ssh.
+lab_nsenter() { timeout "$1" nsenter -t "$2" -m -u -i -n -p -C -- "${@:3}"; } # <secs> <pid> <cmd...>
 lab_in_host() {
   local n=$1 pid
   shift
@@ -163,12 +163,3 @@ lab_in_host() {
 lab_virsh() { local n=$1; shift; lab_in_host "$n" virsh -q -c qemu:///system "$@"; }
 
 lab_ns_exists() { [ -e "/run/netns/$1" ]; }
-
-# Host numbers that have a recorded, live PID 1.
-lab_live_hosts() {
-  local n
-  for n in $(seq 1 "$LAB_MAX_HOSTS"); do
-    lab_host_pid "$n" >/dev/null && echo "$n"
-  done
-  return 0
-}
