@@ -4,13 +4,13 @@ import { defineConfig } from '@playwright/test';
 // Chromium: browsers are never downloaded.
 export default defineConfig({
   testDir: './specs',
-  outputDir: '../test-results/e2e',
+  outputDir: process.env.E2E_OUT ?? '../test-results/e2e',
   timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: '../test-results/e2e-report' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: (process.env.E2E_OUT ?? '../test-results/e2e') + '-report' }]],
   use: {
     browserName: 'chromium',
     launchOptions: {

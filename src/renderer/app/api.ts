@@ -14,9 +14,9 @@ export class ApiError extends Error {
   }
 }
 
-const { bridge, onLink } = createBridge();
+const { bridge, onLink, linkState } = createBridge();
 
-export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose } = {
+export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose; linkState(): LinkState | 'ipc' } = {
   call<K extends CallName>(name: K, input: CallInput<K>) {
     return bridge.invoke(name, input) as Promise<Result<CallOutput<K>>>;
   },
@@ -28,6 +28,7 @@ export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose } = {
   onLink(l) {
     return onLink ? onLink(l) : () => {};
   },
+  linkState: () => (linkState ? linkState() : 'ipc'),
 };
 
 /** For react-query: resolve with the value or throw the typed error. */

@@ -85,9 +85,9 @@ export class WsBridge implements RawBridge {
   }
 }
 
-export function createBridge(): { bridge: RawBridge; onLink?: (l: (s: LinkState) => void) => Dispose } {
+export function createBridge(): { bridge: RawBridge; onLink?: (l: (s: LinkState) => void) => Dispose; linkState?: () => LinkState } {
   if (window.virtdeck) return { bridge: window.virtdeck };
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WsBridge(`${proto}//${location.host}/ws`);
-  return { bridge: ws, onLink: (l) => ws.onLink(l) };
+  return { bridge: ws, onLink: (l) => ws.onLink(l), linkState: () => ws.state };
 }

@@ -5,8 +5,12 @@ import type { LinkState } from '../../app/transport';
 import { useHosts } from '../hosts/queries';
 
 export function StatusBar() {
-  const [link, setLink] = useState<LinkState | 'ipc'>(window.virtdeck ? 'ipc' : 'connecting');
-  useEffect(() => api.onLink(setLink), []);
+  // Read the current state too: the socket may have opened before this mounted.
+  const [link, setLink] = useState<LinkState | 'ipc'>(api.linkState);
+  useEffect(() => {
+    setLink(api.linkState());
+    return api.onLink(setLink);
+  }, []);
   const info = useQuery({ queryKey: ['app', 'info'], queryFn: () => request('app.info', {}), staleTime: Infinity });
   const hosts = useHosts();
   const connected = hosts.data?.filter((h) => h.state.status === 'connected').length ?? 0;
