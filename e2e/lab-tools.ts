@@ -9,7 +9,7 @@ const LAB_SH = path.join(ROOT, 'e2e/lab/lab.sh');
 
 /** Runs argv inside a lab host's own namespaces (no SSH involved). */
 export async function inHost(host: LabHost, argv: string[], input?: string): Promise<string> {
-  const child = execFile('bash', [LAB_SH, 'in', host.name, '--', ...argv], { timeout: 30_000 });
+  const child = execFile('bash', [LAB_SH, 'in', host.name, '--', ...argv], { timeout: 30_000, encoding: 'buffer' });
   const out: Buffer[] = [];
   const errOut: Buffer[] = [];
   child.stdout!.on('data', (d: Buffer) => out.push(d));
@@ -26,8 +26,12 @@ export const virsh = (host: LabHost, ...args: string[]) => inHost(host, ['virsh'
 
 /** Defines a lab guest with any name (hostile ones included) from the lab's own template. */
 export async function defineGuest(host: LabHost, name: string): Promise<string> {
-  const { stdout: xml } = await run('bash', [path.join(ROOT, 'e2e/lab/guest-xml.sh'), name], { timeout: 20_000 });
-  await inHost(host, ['virsh', 'define', '/dev/stdin'], xml);
+  // The disk gets a plain name of its own; the hostile name stays in the XML.
+  const disk = `/var/lib/libvirt/images/vd-e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.qcow2`;
+  await inHost(host, ['qemu-img', 'create', '-q', '-f', 'qcow2', disk, '64M']);
+  const { stdout: xml } = await run('bash', [path.join(ROOT, 'e2e/lab/guest-xml.sh'), name, disk], { timeout: 20_000 });
+  // The XML travels on stdin into a temp file on the host; the script is fixed text.
+  await inHost(host, ['sh', '-c', 'f=$(mktemp) && cat > "$f" && virsh define "$f"; rc=$?; rm -f "$f"; exit $rc'], xml);
   return (await inHost(host, ['virsh', 'domuuid', name])).trim();
 }
 

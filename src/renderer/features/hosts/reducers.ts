@@ -17,7 +17,8 @@ export function applyHostConfigs(list: Host[] | undefined, configs: HostConfig[]
   const byId = new Map((list ?? []).map((h) => [h.config.id, h]));
   return configs.map((config) => ({
     config,
-    state: byId.get(config.id)?.state ?? { hostId: config.id, status: 'disconnected', since: Date.now() },
+    // since 0: a placeholder must never win over the core's own (older-clocked) state event.
+    state: byId.get(config.id)?.state ?? { hostId: config.id, status: 'disconnected', since: 0 },
   }));
 }
 
