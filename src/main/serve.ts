@@ -48,6 +48,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     ws,
     async close() {
       ws.close();
+      // Console sockets are upgraded connections: the front's close() would wait for them.
+      await core.consoles.dispose();
       await front.close();
       await core.dispose();
     },

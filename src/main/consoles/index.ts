@@ -32,9 +32,12 @@ export async function createConsoles(opts: { hosts: ConsoleHosts; log: Logger; o
     handlers: consoleHandlers(service),
     upgrade: bridge.handleUpgrade,
     bridge,
+    // Idempotent: serve mode closes consoles before its HTTP front, then the core again.
     async dispose() {
       bridge.dispose();
-      await server?.close();
+      const s = server;
+      server = undefined;
+      await s?.close();
     },
   };
 }

@@ -3,8 +3,18 @@ import { MainPanel } from '../features/shell/MainPanel';
 import { StatusBar } from '../features/shell/StatusBar';
 import { TopBar } from '../features/shell/TopBar';
 import { Toasts } from '../features/notifications/Toasts';
+import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consoles';
 
 export function App() {
+  // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
+  const consoleRoute = useConsoleRoute();
+  if (consoleRoute) return (
+    <>
+      <ConsoleWindow route={consoleRoute} />
+      <QuickConsole />
+      <Toasts />
+    </>
+  );
   return (
     <div className="app">
       <TopBar />
@@ -16,6 +26,7 @@ export function App() {
       </div>
       <StatusBar />
       <Toasts />
+      <QuickConsole />
     </div>
   );
 }
