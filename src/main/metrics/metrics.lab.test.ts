@@ -56,8 +56,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (burner) {
-    burner.write('kill %1 2>/dev/null; kill $! 2>/dev/null\r');
-    burner.destroy();
+    // Stop exactly our burner (its pid file), then let the keystrokes leave before closing.
+    await new Promise<void>((resolve) => burner!.write('\rkill $(cat /tmp/vd-burn-lab.pid)\r', () => resolve()));
+    burner.end();
   }
   metrics?.dispose();
   await t?.dispose();
@@ -74,7 +75,7 @@ describe('metrics on a lab host', () => {
     burner = await c.openStream(P.DOMAIN_OPEN_CONSOLE, { dom, dev_name: null, flags: 1 /* FORCE */ });
     burner.on('data', () => undefined);
     burner.on('error', () => undefined);
-    burner.write('\rwhile :; do :; done &\r');
+    burner.write(`\rsh -c 'echo $$ >/tmp/vd-burn-lab.pid; while :; do :; done' &\r`);
     const hot = await sampleUntil((s) => (cpuOf(s, 'lab1-web') ?? 0) > 50);
     const web = cpuOf(hot, 'lab1-web')!;
     const db = cpuOf(hot, 'lab1-db')!;

@@ -40,14 +40,15 @@ export class MetricsService {
   private readonly latestVms = new Map<string, TopRow>();
   private readonly latestHosts = new Map<string, HostLatest>();
   private readonly alerts: AlertEngine;
-  private readonly every: number;
+  /** Seconds between background samples; the bench changes it between phases. */
+  backgroundEveryS: number;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(private readonly opts: MetricsServiceOptions) {
     this.store = new HistoryStore(path.join(opts.configDir, 'metrics'));
     this.alerts = new AlertEngine(loadRules(opts.configDir));
-    this.every = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
+    this.backgroundEveryS = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
   }
 
   /** For LibvirtSessions.addHook: starts sampling a host while its session lives. */
@@ -86,7 +87,7 @@ export class MetricsService {
   }
 
   private tickAll(t: number): void {
-    const full = (t / 1000) % this.every === 0;
+    const full = (t / 1000) % this.backgroundEveryS === 0;
     for (const s of this.samplers.values()) {
       if (full || s.anyWatched) void s.tick(full, t).catch((e) => this.opts.log.warn(`${s.hostId}: tick failed: ${String(e)}`));
     }

@@ -1,0 +1,58 @@
+// Synthetic load for the history store: 300 VMs with plausible, noisy values,
+// 7 days at the background rate's minute rows, then an hour of 10 s samples
+// (nobody watching), then an hour with every VM watched at 1 s (worst case).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VM_METRICS } from '../../src/shared/model/metrics';
+import { encodeFrame } from '../../src/main/metrics/store/frame';
+import { HistoryStore, type AppendRow } from '../../src/main/metrics/store/history-store';
+
+const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+
+export function storeFootprint(vms: number) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-store-bench-'));
+  const start = Date.UTC(2026, 0, 1);
+  let now = start;
+  const store = new HistoryStore(dir, () => now);
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rows = (): AppendRow[] =>
+    Array.from({ length: vms }, (_, i) => {
+      const busy = i % 10 === 0;
+      const v = VM_METRICS.map((m) => {
+        switch (m) {
+          case 'cpu':
+          case 'vcpu':
+            return busy ? 60 + 40 * rnd() : 3 * rnd();
+          case 'mem':
+            return 2 ** 30 + 2 ** 20 * Math.floor(64 * rnd());
+          case 'memRss':
+            return 9 * 2 ** 27;
+          case 'memCache':
+            return 2 ** 26;
+          default:
+            return busy ? 1e6 * rnd() : rnd() < 0.7 ? 0 : 4096 * rnd();
+        }
+      });
+      return { kind: 'vm', key: uuid(i), name: `vm-${i}`, values: v };
+    });
+  const run = (fromMs: number, toMs: number, stepMs: number) => {
+    for (now = fromMs; now < toMs; now += stepMs) store.append('h', now, rows());
+  };
+  const mib = (x: number) => x / 2 ** 20;
+  run(start, start + 7 * 86_400_000, 60_000);
+  run(now, now + 3_600_000, 10_000);
+  const s = store.footprint();
+  const steady = { diskMiB: mib(s.diskBytes), memoryMiB: mib(s.memoryBytes) };
+  run(now, now + 3_600_000, 1000);
+  const w = store.footprint();
+  const watched = { diskMiB: mib(w.diskBytes), memoryMiB: mib(w.memoryBytes) };
+  const q0 = performance.now();
+  store.query('h', uuid(5), now - 7 * 86_400_000, now, 1008);
+  const weekQueryMs = performance.now() - q0;
+  const bytesPerTick = encodeFrame(0, rows().map((r, i) => ({ id: i, values: r.values }))).length;
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { steady, watched, bytesPerTick, weekQueryMs };
+}
