@@ -4,6 +4,8 @@ import { StatusBar } from '../features/shell/StatusBar';
 import { TopBar } from '../features/shell/TopBar';
 import { Toasts } from '../features/notifications/Toasts';
 import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consoles';
+import { AddHostDialog } from '../features/hosts/AddHostDialog';
+import { PromptDialog } from '../features/hosts/PromptDialog';
 
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
@@ -27,6 +29,9 @@ export function App() {
       <StatusBar />
       <Toasts />
       <QuickConsole />
+      <AddHostDialog />
+      {/* Modals stack in the browser top layer in opening order, so a prompt raised while adding a host shows above the form. */}
+      <PromptDialog />
     </div>
   );
 }

@@ -1,14 +1,37 @@
 import { useUi } from '../../app/ui-store';
 import { EmptyState } from '../../ui/States';
+import { BulkBar } from '../domains/BulkBar';
+import { VmOverview } from '../domains/VmOverview';
+import { HostOverview } from '../hosts/HostOverview';
+import { useHosts } from '../hosts/queries';
+import { TopConsumers } from '../metrics/TopConsumers';
 
 export function MainPanel() {
   const selection = useUi((s) => s.selection);
-  if (selection.kind === 'none') {
-    return (
-      <EmptyState title="Nothing selected">
-        Pick a host or a virtual machine on the left. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> to find a VM by name.
+  const hosts = useHosts();
+  const openAddHost = useUi((s) => s.setAddHostOpen);
+  let body;
+  if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
+  else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
+  else if (hosts.data?.length === 0)
+    body = (
+      <EmptyState title="Welcome to VirtDeck" action={{ label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' }}>
+        Manage virtual machines on any number of libvirt/KVM hosts over SSH. Nothing needs to be installed on the hosts.
       </EmptyState>
     );
-  }
-  return <div className="pad">{selection.kind === 'host' ? `Host ${selection.hostId}` : `VM ${selection.uuid}`}</div>;
+  else
+    body = (
+      <>
+        <EmptyState title="Nothing selected">
+          Pick a host or a virtual machine on the left. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> to filter by name, tag, state or IP.
+        </EmptyState>
+        <TopConsumers />
+      </>
+    );
+  return (
+    <>
+      {body}
+      <BulkBar />
+    </>
+  );
 }

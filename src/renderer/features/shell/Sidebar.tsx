@@ -1,35 +1,56 @@
+import { useMemo } from 'react';
 import { useUi } from '../../app/ui-store';
-import { useHosts } from '../hosts/queries';
 import { EmptyState, ErrorState } from '../../ui/States';
+import { plural } from '../../ui/format';
+import { useAllDomains } from '../domains/queries';
+import { usePicked } from '../domains/store';
+import { useHosts } from '../hosts/queries';
+import { HostTree, useTreeRows } from '../tree/HostTree';
+import { TreeFilter } from '../tree/TreeFilter';
+
+const NO_HOSTS: never[] = [];
 
 export function Sidebar() {
   const hosts = useHosts();
-  const select = useUi((s) => s.select);
-  const selection = useUi((s) => s.selection);
+  const list = hosts.data ?? NO_HOSTS;
+  const { views, byKey } = useAllDomains(list);
   const openAddHost = useUi((s) => s.setAddHostOpen);
+  const { rows, order, filtering } = useTreeRows(list, views);
+  const pickedCount = usePicked((s) => Object.keys(s.picked).length);
+
+  const totals = useMemo(() => {
+    let running = 0;
+    for (const d of byKey.values()) if (d.state === 'running') running++;
+    return { vms: byKey.size, running };
+  }, [byKey]);
+
   return (
     <nav className="sidebar" aria-label="Hosts and virtual machines">
+      <TreeFilter matchText={filtering ? `${plural(order.length, 'VM')} of ${totals.vms.toLocaleString()} match` : null} />
       {hosts.isPending && <div className="muted pad">Loading hosts…</div>}
       {hosts.error && <ErrorState title="Could not load hosts" error={hosts.error} onRetry={() => void hosts.refetch()} />}
       {hosts.data?.length === 0 && (
-        <EmptyState title="No hosts yet: add one" action={{ label: 'Add host', onClick: () => openAddHost(true) }}>
-          Connect to a libvirt host over SSH, or start the local libvirt daemon.
+        <EmptyState title="No hosts yet" action={{ label: 'Add host', onClick: () => openAddHost(true), testId: 'add-host-empty' }}>
+          Connect to a libvirt host over SSH. VirtDeck needs nothing installed on it beyond libvirt.
         </EmptyState>
       )}
-      <ul className="tree" role="tree">
-        {hosts.data?.map((h) => (
-          <li
-            key={h.config.id}
-            role="treeitem"
-            aria-selected={selection.kind === 'host' && selection.hostId === h.config.id}
-            className="tree-host"
-            onClick={() => select({ kind: 'host', hostId: h.config.id })}
-          >
-            <span className={`dot ${h.state.status}`} title={h.state.status} />
-            {h.config.name}
-          </li>
-        ))}
-      </ul>
+      {list.length > 0 && <HostTree rows={rows} order={order} />}
+      {list.length > 0 && filtering && rows.length === 0 && <EmptyState title="Nothing matches" compact>Try fewer terms, or clear the filter with Esc.</EmptyState>}
+      {list.length > 0 && (
+        <div className="sidebar-foot" data-testid="tree-summary">
+          <span>{plural(list.length, 'host')}</span>
+          <span>·</span>
+          <span>
+            {plural(totals.vms, 'VM')}, {totals.running.toLocaleString()} running
+          </span>
+          {pickedCount > 0 && (
+            <>
+              <span>·</span>
+              <span className="accent-text">{pickedCount.toLocaleString()} selected</span>
+            </>
+          )}
+        </div>
+      )}
     </nav>
   );
 }

@@ -14,10 +14,10 @@ export function TopBar() {
         <span>VirtDeck</span>
       </div>
       <div className="topbar-actions">
-        <button type="button" onClick={() => openAddHost(true)}>
+        <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
           Add host
         </button>
-        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme">
+        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme" data-testid="theme-toggle">
           {label[theme]}
         </button>
       </div>

@@ -1,0 +1,67 @@
+import { useHosts } from '../hosts/queries';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
+import { useUi } from '../../app/ui-store';
+import { useDomain, useDomainSummary } from './queries';
+import { VmDetails } from './VmDetails';
+import { VmMetrics } from '../metrics/VmMetrics';
+import { VmToolbar } from './VmToolbar';
+import './domains.css';
+
+export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const hosts = useHosts();
+  const host = hosts.data?.find((h) => h.config.id === hostId);
+  const connected = host?.state.status === 'connected';
+  const list = useDomainSummary(hostId, uuid, connected);
+  const details = useDomain(hostId, uuid, connected && !!list.summary);
+  const select = useUi((s) => s.select);
+
+  if (hosts.isPending) return <LoadingState />;
+  if (!host) return <EmptyState title="This host is gone">It was removed, maybe from another window.</EmptyState>;
+  if (!connected) {
+    return (
+      <EmptyState title={`${host.config.name} is not connected`} action={{ label: 'Go to host', onClick: () => select({ kind: 'host', hostId }) }}>
+        Virtual machine details need a live connection to the host.
+      </EmptyState>
+    );
+  }
+  if (list.isPending) return <LoadingState label="Loading virtual machine…" />;
+  if (list.error) return <ErrorState title="Could not list virtual machines" error={list.error} onRetry={() => void list.refetch()} />;
+  const vm = list.summary;
+  if (!vm) {
+    return (
+      <EmptyState title="This virtual machine no longer exists" action={{ label: `Show ${host.config.name}`, onClick: () => select({ kind: 'host', hostId }) }}>
+        It was deleted or undefined on the host.
+      </EmptyState>
+    );
+  }
+  // The header follows the live summary (pushed state); the rest comes from the parsed XML.
+  const title = details.data?.title;
+  return (
+    <div className="page" data-testid="vm-overview">
+      <header className="page-head">
+        <div className="page-title">
+          <span className={`dot lg ${vm.state}`} aria-hidden />
+          <h1 data-testid="vm-title">{vm.name}</h1>
+          <span className={`badge s-${vm.state}`} data-testid="vm-header-state">
+            {vm.state}
+          </span>
+        </div>
+        <div className="page-sub">
+          <span>
+            on{' '}
+            <button type="button" className="link" onClick={() => select({ kind: 'host', hostId })}>
+              {host.config.name}
+            </button>
+          </span>
+          {title && <span>{title}</span>}
+          <span className="mono muted small">{vm.uuid}</span>
+        </div>
+        <VmToolbar vm={vm} details={details.data} />
+      </header>
+      {details.isPending && <LoadingState label="Reading configuration…" />}
+      {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}
+      {details.data && <VmDetails vm={vm} details={details.data} />}
+      <VmMetrics hostId={hostId} uuid={uuid} />
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { DomainState, LifecycleAction } from '../../../shared/model/domain';
+
+// Which lifecycle actions libvirt accepts in which state. Buttons are enabled
+// from this, and bulk actions skip VMs it rules out instead of collecting
+// "domain is already running" errors.
+const ACTIVE: readonly DomainState[] = ['running', 'blocked', 'paused', 'shutdown', 'crashed', 'pmsuspended'];
+const RUNNING: readonly DomainState[] = ['running', 'blocked'];
+
+export const ALLOWED: Record<LifecycleAction, readonly DomainState[]> = {
+  start: ['shutoff', 'crashed', 'nostate'],
+  // ACPI shutdown needs a running guest to react to the button press.
+  shutdown: RUNNING,
+  reboot: RUNNING,
+  // virDomainReset works on any active domain, paused included.
+  reset: ['running', 'blocked', 'paused'],
+  forceOff: ACTIVE,
+  pause: RUNNING,
+  resume: ['paused'],
+};
+
+export const canRun = (action: LifecycleAction, state: DomainState): boolean => ALLOWED[action].includes(state);
+
+export const ACTION_LABEL: Record<LifecycleAction, string> = {
+  start: 'Start',
+  shutdown: 'Shut down',
+  reboot: 'Reboot',
+  reset: 'Reset',
+  forceOff: 'Force off',
+  pause: 'Pause',
+  resume: 'Resume',
+};
+
+/** Why a button is disabled, for its tooltip. */
+export const ACTION_NEEDS: Record<LifecycleAction, string> = {
+  start: 'Only a stopped VM can be started',
+  shutdown: 'Only a running VM can be shut down',
+  reboot: 'Only a running VM can be rebooted',
+  reset: 'Only a running or paused VM can be reset',
+  forceOff: 'The VM is not running',
+  pause: 'Only a running VM can be paused',
+  resume: 'Only a paused VM can be resumed',
+};
+
+export const DESTRUCTIVE: readonly LifecycleAction[] = ['forceOff', 'reset'];
+
+/**
+ * How long a row spinner may wait for `domain.changed` after the call
+ * succeeded. ACPI shutdown waits on the guest OS, which can take a while or
+ * never happen; reboot and reset don't change the state at all.
+ */
+export function pendingWindowMs(action: LifecycleAction): number {
+  if (action === 'reboot' || action === 'reset') return 0;
+  if (action === 'shutdown') return 90_000;
+  return 15_000;
+}

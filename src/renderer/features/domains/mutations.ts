@@ -1,0 +1,155 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { DomainDetails, DomainSummary, LifecycleAction } from '../../../shared/model/domain';
+import { request } from '../../app/api';
+import { useUi } from '../../app/ui-store';
+import { nameList, plural } from '../../ui/format';
+import { useNotifications } from '../notifications/store';
+import { ACTION_LABEL, canRun, pendingWindowMs } from './lifecycle';
+import { usePending } from './pending';
+import { domainKeys } from './queries';
+import { usePicked } from './store';
+
+// The contract caps one call at 5,000 uuids.
+const CHUNK = 5000;
+const notify = (n: Parameters<ReturnType<typeof useNotifications.getState>['push']>[0]) => useNotifications.getState().push(n);
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export interface LifecycleOutcome {
+  ok: DomainSummary[];
+  failed: Array<{ domain: DomainSummary; error: string }>;
+  skipped: DomainSummary[];
+}
+
+/**
+ * Runs one action on VMs that may span hosts: one `domains.lifecycle` call per
+ * host. No optimistic state: rows show a spinner until `domain.changed`
+ * arrives (see pending.ts).
+ */
+export async function runLifecycle(targets: readonly DomainSummary[], action: LifecycleAction): Promise<LifecycleOutcome> {
+  const out: LifecycleOutcome = { ok: [], failed: [], skipped: [] };
+  const byHost = new Map<string, DomainSummary[]>();
+  for (const d of targets) {
+    if (!canRun(action, d.state)) {
+      out.skipped.push(d);
+      continue;
+    }
+    let list = byHost.get(d.hostId);
+    if (!list) byHost.set(d.hostId, (list = []));
+    list.push(d);
+  }
+  const pending = usePending.getState();
+  await Promise.all(
+    [...byHost.entries()].flatMap(([hostId, list]) => {
+      const chunks: DomainSummary[][] = [];
+      for (let i = 0; i < list.length; i += CHUNK) chunks.push(list.slice(i, i + CHUNK));
+      return chunks.map(async (chunk) => {
+        const keys = chunk.map((d) => ({ key: `${hostId}/${d.uuid}`, from: d.state }));
+        const seq = pending.begin(keys, action);
+        const allKeys = keys.map((k) => k.key);
+        try {
+          const results = await request('domains.lifecycle', { hostId, uuids: chunk.map((d) => d.uuid), action });
+          const byUuid = new Map(results.map((r) => [r.uuid, r]));
+          const failedKeys: string[] = [];
+          for (const d of chunk) {
+            const r = byUuid.get(d.uuid);
+            if (r && !r.ok) {
+              out.failed.push({ domain: d, error: r.error ?? 'failed' });
+              failedKeys.push(`${hostId}/${d.uuid}`);
+            } else out.ok.push(d);
+          }
+          pending.end(failedKeys, seq);
+          const wait = pendingWindowMs(action);
+          if (wait === 0) pending.end(allKeys, seq);
+          else setTimeout(() => usePending.getState().end(allKeys, seq), wait);
+        } catch (e) {
+          for (const d of chunk) out.failed.push({ domain: d, error: messageOf(e) });
+          pending.end(allKeys, seq);
+        }
+      });
+    }),
+  );
+  return out;
+}
+
+export function reportLifecycle(action: LifecycleAction, total: number, o: LifecycleOutcome) {
+  const label = ACTION_LABEL[action];
+  const skippedNote = o.skipped.length ? `Skipped ${plural(o.skipped.length, 'VM')} already in a state where ${label.toLowerCase()} does not apply.` : '';
+  if (o.failed.length === 1 && total === 1) {
+    const f = o.failed[0]!;
+    notify({ level: 'error', title: `${label} failed for ${f.domain.name}`, message: f.error, hostId: f.domain.hostId });
+    return;
+  }
+  if (o.failed.length) {
+    // Group identical libvirt messages so 200 "not running" errors read as one line.
+    const byMsg = new Map<string, string[]>();
+    for (const f of o.failed) byMsg.set(f.error, [...(byMsg.get(f.error) ?? []), f.domain.name]);
+    const lines = [...byMsg.entries()].map(([msg, names]) => `${nameList(names)}: ${msg}`);
+    notify({ level: 'error', title: `${label} failed for ${o.failed.length} of ${plural(total, 'VM')}`, message: [...lines, skippedNote].filter(Boolean).join('\n') });
+    return;
+  }
+  if (total > 1 || o.skipped.length) {
+    notify({ level: o.ok.length ? 'success' : 'info', title: `${label}: sent to ${plural(o.ok.length, 'VM')}`, message: skippedNote || undefined });
+  } else if (action === 'shutdown' && o.ok[0]) {
+    notify({ level: 'info', title: `Shutdown requested for ${o.ok[0].name}`, message: 'Waiting for the guest OS to power off (it must react to ACPI).' });
+  }
+}
+
+export function useLifecycle() {
+  return useMutation({
+    mutationFn: async ({ targets, action }: { targets: readonly DomainSummary[]; action: LifecycleAction }) => {
+      const outcome = await runLifecycle(targets, action);
+      reportLifecycle(action, targets.length, outcome);
+      return outcome;
+    },
+  });
+}
+
+export function useSetAutostart(hostId: string, uuid: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (autostart: boolean) => request('domains.setAutostart', { hostId, uuid, autostart }),
+    onSuccess: ({ autostart }) => {
+      qc.setQueryData<DomainDetails>(domainKeys.detail(hostId, uuid), (old) => (old ? { ...old, autostart } : old));
+      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.map((d) => (d.uuid === uuid ? { ...d, autostart } : d)));
+    },
+    onError: (e) => notify({ level: 'error', title: 'Could not change autostart', message: messageOf(e), hostId }),
+  });
+}
+
+export function useSetTags(hostId: string, uuid: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (tags: string[]) => request('domains.setTags', { hostId, uuid, tags }),
+    onSuccess: ({ tags }) => {
+      qc.setQueryData<DomainDetails>(domainKeys.detail(hostId, uuid), (old) => (old ? { ...old, tags } : old));
+      // The tree filters on tags; patch the list too in case no event follows a metadata edit.
+      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.map((d) => (d.uuid === uuid ? { ...d, tags } : d)));
+    },
+    onError: (e) => notify({ level: 'error', title: 'Could not save tags', message: messageOf(e), hostId }),
+  });
+}
+
+export function useDeleteDomain() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { domain: DomainSummary; volumes: string[] }) =>
+      request('domains.delete', { hostId: v.domain.hostId, uuid: v.domain.uuid, volumes: v.volumes }),
+    onSuccess: (r, { domain }) => {
+      const { hostId, uuid } = domain;
+      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.filter((d) => d.uuid !== uuid));
+      qc.removeQueries({ queryKey: domainKeys.detail(hostId, uuid) });
+      const ui = useUi.getState();
+      if (ui.selection.kind === 'domain' && ui.selection.uuid === uuid) ui.select({ kind: 'host', hostId });
+      const picked = usePicked.getState();
+      if (picked.picked[`${hostId}/${uuid}`]) picked.toggle(`${hostId}/${uuid}`);
+      if (r.volumeErrors.length) {
+        notify({ level: 'warning', title: `Deleted ${domain.name}, but some disks remain`, message: r.volumeErrors.join('\n'), hostId });
+      } else {
+        const vols = r.volumesDeleted.length ? ` and ${plural(r.volumesDeleted.length, 'volume')}` : '';
+        notify({ level: 'success', title: `Deleted ${domain.name}${vols}`, hostId });
+      }
+    },
+    // Errors show inside the delete dialog, which stays open so the user can retry or untick disks.
+  });
+}
+

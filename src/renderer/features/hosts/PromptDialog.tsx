@@ -1,0 +1,128 @@
+import { useState } from 'react';
+import type { Prompt } from '../../../shared/model/host';
+import { request } from '../../app/api';
+import { useQueryClient } from '@tanstack/react-query';
+import { Modal } from '../../ui/Modal';
+import { Spinner } from '../../ui/Spinner';
+import { hostKeys, useHosts, usePrompts } from './queries';
+import { removePrompt } from './reducers';
+import './hosts.css';
+
+/**
+ * Connections that wait for the user (host key, password, 2FA) queue here;
+ * one dialog at a time, oldest first. Closing it rejects the prompt, which
+ * cancels that connection attempt: nothing hangs half-answered.
+ */
+export function PromptDialog() {
+  const prompts = usePrompts();
+  const first = prompts.data?.[0];
+  if (!first) return null;
+  // Keyed by id: a fresh prompt gets fresh fields.
+  return <PromptForm key={first.id} prompt={first} queued={(prompts.data?.length ?? 1) - 1} />;
+}
+
+function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
+  const qc = useQueryClient();
+  const hosts = useHosts();
+  const host = hosts.data?.find((h) => h.config.id === prompt.hostId);
+  const hostName = host?.config.name ?? prompt.hostId;
+  const fieldCount = prompt.kind === 'keyboard-interactive' ? prompt.fields.length : prompt.kind === 'host-key' ? 0 : 1;
+  const [answers, setAnswers] = useState<string[]>(() => Array.from({ length: fieldCount }, () => ''));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const answer = async (accept: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await request('hosts.answerPrompt', { promptId: prompt.id, accept, answers: accept ? answers : [] });
+      // host.promptResolved follows; drop it now so the next prompt shows at once.
+      qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => removePrompt(old, prompt.id));
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
+  const isKey = prompt.kind === 'host-key';
+  const title = isKey ? 'Unknown host key' : prompt.kind === 'keyboard-interactive' ? `Verification for ${hostName}` : prompt.kind === 'passphrase' ? 'Key passphrase' : `Password for ${hostName}`;
+
+  return (
+    <Modal
+      title={title}
+      onClose={() => void answer(false)}
+      busy={busy}
+      role={isKey ? 'alertdialog' : 'dialog'}
+      testId="prompt-dialog"
+      footer={
+        <>
+          {queued > 0 && <span className="foot-note muted">{queued} more waiting</span>}
+          <button type="button" className="ghost" onClick={() => void answer(false)} disabled={busy} data-testid="prompt-reject" data-autofocus={isKey ? true : undefined}>
+            {isKey ? 'Reject' : 'Cancel'}
+          </button>
+          <button type="submit" form="prompt-form" disabled={busy} data-testid="prompt-accept">
+            {busy && <Spinner />}
+            {isKey ? 'Accept and connect' : 'Continue'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="prompt-form"
+        className="prompt-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void answer(true);
+        }}
+      >
+        {prompt.kind === 'host-key' ? (
+          <>
+            <p>
+              The authenticity of host{' '}
+              <strong>
+                {prompt.hostname}
+                {prompt.port !== 22 ? `:${prompt.port}` : ''}
+              </strong>{' '}
+              ({hostName}) can&apos;t be established.
+            </p>
+            <dl className="kv key-facts">
+              <dt>Key type</dt>
+              <dd className="mono">{prompt.keyType}</dd>
+              <dt>Fingerprint</dt>
+              <dd>
+                <code className="fingerprint" data-testid="prompt-fingerprint">
+                  {prompt.fingerprint}
+                </code>
+              </dd>
+            </dl>
+            {prompt.message && <p className="muted">{prompt.message}</p>}
+            <p className="muted small">Compare the fingerprint with the one the host admin gives you (ssh-keygen -lf on the host). Accepting saves it to known_hosts.</p>
+          </>
+        ) : (
+          <>
+            <p>{prompt.message || (prompt.kind === 'passphrase' ? 'Enter the passphrase of your private key.' : `Enter the password for ${hostName}.`)}</p>
+            {(prompt.kind === 'keyboard-interactive' ? prompt.fields : [{ prompt: prompt.kind === 'passphrase' ? 'Passphrase' : 'Password', echo: false }]).map((f, i) => (
+              <div className="field" key={i}>
+                <label htmlFor={`prompt-field-${i}`}>{f.prompt.replace(/:\s*$/, '')}</label>
+                <input
+                  id={`prompt-field-${i}`}
+                  type={f.echo ? 'text' : 'password'}
+                  value={answers[i] ?? ''}
+                  onChange={(e) => setAnswers((a) => a.map((v, j) => (j === i ? e.target.value : v)))}
+                  autoComplete={f.echo ? 'one-time-code' : 'current-password'}
+                  data-autofocus={i === 0 ? true : undefined}
+                  data-testid={`prompt-field-${i}`}
+                />
+              </div>
+            ))}
+          </>
+        )}
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,56 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { NewHostSchema } from '../../../shared/ipc/calls/hosts';
+import type { Host, HostState } from '../../../shared/model/host';
+import { request } from '../../app/api';
+import { useUi } from '../../app/ui-store';
+import { useNotifications } from '../notifications/store';
+import { usePicked } from '../domains/store';
+import { hostKeys } from './queries';
+import { applyHostState } from './reducers';
+
+export type NewHost = z.input<typeof NewHostSchema>;
+
+const notifyError = (title: string, e: unknown, hostId?: string) =>
+  useNotifications.getState().push({ level: 'error', title, message: e instanceof Error ? e.message : String(e), ...(hostId ? { hostId } : {}) });
+
+/** Connect and disconnect answer with the new state; patch it in at once (the event may trail). */
+function useStateCall(name: 'hosts.connect' | 'hosts.disconnect', failTitle: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (hostId: string) => request(name, { hostId }),
+    onSuccess: (state: HostState) => qc.setQueryData<Host[]>(hostKeys.list(), (old) => applyHostState(old, state)),
+    onError: (e, hostId) => notifyError(failTitle, e, hostId),
+  });
+}
+
+export const useConnectHost = () => useStateCall('hosts.connect', 'Could not connect');
+export const useDisconnectHost = () => useStateCall('hosts.disconnect', 'Could not disconnect');
+
+export function useRemoveHost() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (hostId: string) => request('hosts.remove', { hostId }),
+    onSuccess: (_r, hostId) => {
+      qc.setQueryData<Host[]>(hostKeys.list(), (old) => old?.filter((h) => h.config.id !== hostId));
+      qc.removeQueries({ queryKey: hostKeys.host(hostId) });
+      const ui = useUi.getState();
+      if (ui.selection.kind !== 'none' && ui.selection.hostId === hostId) ui.select({ kind: 'none' });
+      const { picked, setPicked } = usePicked.getState();
+      setPicked(Object.keys(picked).filter((k) => !k.startsWith(`${hostId}/`)));
+    },
+    onError: (e, hostId) => notifyError('Could not remove host', e, hostId),
+  });
+}
+
+export function useAddHost() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (draft: NewHost) => request('hosts.add', draft),
+    onSuccess: (host) => {
+      // host.listChanged follows, but the user should see the row right away.
+      qc.setQueryData<Host[]>(hostKeys.list(), (old) => (old?.some((h) => h.config.id === host.config.id) ? old : [...(old ?? []), host]));
+      useUi.getState().select({ kind: 'host', hostId: host.config.id });
+    },
+  });
+}
