@@ -25,6 +25,8 @@ interface Props {
 /** One chart card: the newest value of each line above a recharts line chart. */
 export const MetricChart = memo(function MetricChart({ title, unit, rows, lines, from, to, testId, max }: Props) {
   const span = to - from;
+  // Explicit ticks: recharts' own for a numeric time axis bunch at the data's end on a fresh window.
+  const ticks = Array.from({ length: 6 }, (_, i) => Math.round(from + (i * span) / 5));
   return (
     <figure className="mx-card" data-testid={testId} aria-label={title}>
       <figcaption className="mx-card-head">
@@ -45,7 +47,7 @@ export const MetricChart = memo(function MetricChart({ title, unit, rows, lines,
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} tickFormatter={(t: number) => formatTick(t, span)} stroke="var(--muted)" fontSize={11} minTickGap={40} />
+              <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} ticks={ticks} allowDataOverflow tickFormatter={(t: number) => formatTick(t, span)} stroke="var(--muted)" fontSize={11} minTickGap={40} />
               <YAxis
                 domain={[0, max ?? 'auto']}
                 allowDataOverflow={false}

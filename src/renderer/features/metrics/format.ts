@@ -28,7 +28,7 @@ export function formatValue(v: number | null | undefined, unit: MetricUnit): str
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   switch (unit) {
     case 'percent':
-      return `${v.toFixed(v >= 10 ? 0 : 1)} %`;
+      return `${v === 0 || v >= 10 ? Math.round(v) : v.toFixed(1)} %`;
     case 'bytes':
       return formatBytes(v);
     case 'bytesPerSec':
