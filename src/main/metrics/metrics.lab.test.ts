@@ -10,9 +10,11 @@ import { harness, waitForLab, type Harness, type Lab } from '../hosts/lab-harnes
 import { P } from '../libvirt/rpc/procedures/index';
 import type { RpcStream } from '../libvirt/rpc/stream';
 import { LibvirtSessions } from '../libvirt/sessions';
+import { domainEventsHook } from '../libvirt/domain-events';
+import { DomainInventory } from '../libvirt/domain-inventory';
 import { DisposableStore } from '../util/disposable';
 import { silentLogger } from '../util/log';
-import { EventBus } from '../ipc/bus';
+import { EventBus, type BusMessage } from '../ipc/bus';
 import type { HostTickSample } from './host-sampler';
 import { MetricsService } from './service';
 
@@ -24,6 +26,8 @@ let metrics: MetricsService;
 let hostId: string;
 let configDir: string;
 let burner: RpcStream | undefined;
+let bus: EventBus;
+const sent: BusMessage[] = [];
 
 /** Samples until `pred` holds (each sample is a real tick over SSH); no sleeps. */
 async function sampleUntil(pred: (s: HostTickSample) => boolean, timeoutMs = 60_000, full = true): Promise<HostTickSample> {
@@ -46,7 +50,11 @@ beforeAll(async () => {
   t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
   configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-metrics-lab-'));
   sessions = new LibvirtSessions(silentLogger);
-  metrics = new MetricsService({ configDir, bus: new EventBus(), log: silentLogger });
+  bus = new EventBus();
+  bus.subscribe((m) => sent.push(m));
+  metrics = new MetricsService({ configDir, bus, log: silentLogger });
+  // As in core.ts: the domain-events hook registers libvirt's callbacks, the sampler listens to them.
+  sessions.addHook(domainEventsHook(new DomainInventory(sessions, silentLogger), bus, silentLogger));
   sessions.addHook(metrics.sessionHook);
   t.registry.addAttachment((id, transport, signal, ctx) => sessions.attach(id, transport, signal, (why) => ctx.drop(why)));
   const host = await t.registry.add({ name: 'metrics', target: { transport: 'ssh', hostname: h1.ip, user: 'root', identityFiles: [lab.ssh.key] } });
@@ -88,13 +96,46 @@ describe('metrics on a lab host', () => {
     expect(hot.host?.[0]).not.toBeNull();
   });
 
+  it('a VM with a hostile name is sampled like any other and nothing runs on the host', async () => {
+    // libvirt refuses '/' in names; an injected command would create vd-pwned in the shell's cwd ($HOME).
+    const name = `vd-mx "q" 'it's' $(touch vd-pwned) \`touch vd-pwned\`; touch vd-pwned; ü-虚拟机 ${process.pid}`;
+    const c = sessions.client(hostId);
+    const img = `/var/lib/libvirt/images/vd-mx-${process.pid}.img`;
+    const transport = t.registry.transport(hostId);
+    await transport.exec(['truncate', '-s', '1M', img]);
+    // A KVM domain started paused: QEMU, its cgroup, tap and disk exist; no guest CPU is burnt.
+    const xml = `<domain type='kvm'><name>${name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;')}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface><memballoon model='none'/></devices></domain>`;
+    const dom = await c.call(P.DOMAIN_DEFINE_XML, { xml });
+    try {
+      await c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 1 /* START_PAUSED */ });
+      expect(dom.name).toBe(name);
+      const s = await sampleUntil((x) => (x.vms.find((v) => v.name === name)?.v[CPU] ?? null) !== null);
+      const row = s.vms.find((v) => v.name === name)!;
+      expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(0); // from its cgroup, found via the pidfile
+      expect(row.v[VM_METRICS.indexOf('netRxPkts')]).not.toBeNull(); // its tap, from the live XML
+      expect(row.v[VM_METRICS.indexOf('diskRd')]).not.toBeNull(); // libvirt's block stats
+      const pwned = await transport.exec(['sh', '-c', 'ls "$HOME"/vd-pwned /vd-pwned 2>/dev/null; true']);
+      expect(pwned.stdout.toString()).toBe('');
+    } finally {
+      await c.call(P.DOMAIN_DESTROY_FLAGS, { dom, flags: 0 }).catch(() => undefined);
+      await c.call(P.DOMAIN_UNDEFINE_FLAGS, { dom, flags: 0 }).catch(() => undefined);
+      await transport.exec(['rm', '-f', img]);
+    }
+  });
+
   it('watched VMs are sampled alone on fast ticks; a window closing stops that', async () => {
     const web = (await sampleUntil((s) => s.vms.some((v) => v.name === 'lab1-web'))).vms.find((v) => v.name === 'lab1-web')!;
     const ctx = { connectionId: 'w1', disposables: new DisposableStore() };
     metrics.subscribe(ctx, [{ kind: 'vm', hostId, uuid: web.uuid }]);
     expect(metrics.sampler(hostId)!.anyWatched).toBe(true);
+    sent.length = 0;
     const fast = await metrics.sampleNow(hostId, false);
     expect(fast?.vms.map((v) => v.name)).toEqual(['lab1-web']);
+    // Pushed to that window only, with only what it asked for.
+    const pushed = sent.filter((m) => m.name === 'metrics.sampled');
+    expect(pushed.map((m) => m.to)).toEqual(['w1']);
+    expect((pushed[0]!.payload as { vms: { name: string }[]; host?: unknown }).vms.map((v) => v.name)).toEqual(['lab1-web']);
+    expect((pushed[0]!.payload as { host?: unknown }).host).toBeUndefined();
     ctx.disposables.dispose();
     expect(metrics.subscriptionCount).toBe(0);
     expect(metrics.sampler(hostId)!.anyWatched).toBe(false);
