@@ -148,7 +148,8 @@ export class HostHistory {
    */
   query(id: number, width: number, from: number, to: number, maxPoints: number): Series & { step: number } {
     const span = Math.max(1, to - from);
-    const fine = from >= this.now() - SECOND_TIER_MS;
+    // Slack: a "last hour" window computed a moment earlier by the caller still counts as fine-grained.
+    const fine = from >= this.now() - SECOND_TIER_MS - 60_000;
     const stepMs = Math.max(fine ? 1000 : 60_000, Math.ceil(span / maxPoints / 1000) * 1000);
     if (fine) return { ...bucketize(seriesPoints(this.frames, id), width, from, to, stepMs), step: stepMs / 1000 };
     return { ...bucketize(this.minutePoints(id, from, to), width, from, to, stepMs), step: stepMs / 1000 };
