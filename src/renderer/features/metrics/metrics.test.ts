@@ -37,6 +37,9 @@ describe('live store', () => {
     expect(s.series[seriesKey('h')]).toHaveLength(LIVE_POINTS);
     expect(s.latest[seriesKey('h', U)]?.v[0]).toBe(-1);
     expect(freshRows(s.latest, (LIVE_POINTS + 4) * 1000 + 40_000, 30_000)).toEqual([]);
+    // Another VM pushed 10 minutes later: the first one's points (no longer pushed) are dropped.
+    st.ingest({ hostId: 'h', t: (LIVE_POINTS + 600) * 1000, vms: [{ uuid: '21111111-2222-3333-4444-555555555555', name: 'db', vcpus: 1, v: row(1) }] });
+    expect(useMetricsStore.getState().series[seriesKey('h', U)]).toBeUndefined();
   });
 });
 

@@ -26,6 +26,8 @@ export function useHistory(hostId: string, uuid: string | undefined, w: TimeWind
       return request('metrics.history', { hostId, ...(uuid ? { uuid } : {}), from: to - w.spanMs, to, maxPoints: w.maxPoints });
     },
     staleTime: w.live ? Infinity : 60_000,
+    // Coming back to a chart: what was sampled meanwhile (in the background) is only in the core's history.
+    refetchOnMount: 'always',
     refetchInterval: w.live ? false : 60_000,
   });
 }

@@ -12,11 +12,14 @@ export interface LivePoint {
 
 /** 1 h at 1 s: what the longest live window shows. */
 export const LIVE_POINTS = 3600;
+/** Series nobody pushed for this long are dropped (their charts refetch history when shown again). */
+export const LIVE_IDLE_MS = 5 * 60_000;
 
 export const seriesKey = (hostId: string, uuid?: string) => `${hostId}/${uuid ?? 'host'}`;
 
 interface MetricsState {
   series: Record<string, LivePoint[]>;
+  prunedAt: number;
   latest: Record<string, TopRow>;
   ingest(s: Sampled): void;
   seedLatest(rows: TopRow[]): void;
@@ -33,18 +36,25 @@ function appendPoint(list: LivePoint[] | undefined, p: LivePoint): LivePoint[] {
 
 export const useMetricsStore = create<MetricsState>((set) => ({
   series: {},
+  prunedAt: 0,
   latest: {},
   ingest: (s) =>
     set((st) => {
       const series = { ...st.series };
       const latest = { ...st.latest };
+      let prunedAt = st.prunedAt;
+      if (s.t - prunedAt > 60_000) {
+        // Charts closed minutes ago: their points would only pile up.
+        for (const [k, pts] of Object.entries(series)) if ((pts.at(-1)?.t ?? 0) < s.t - LIVE_IDLE_MS) delete series[k];
+        prunedAt = s.t;
+      }
       if (s.host) series[seriesKey(s.hostId)] = appendPoint(series[seriesKey(s.hostId)], { t: s.t, v: s.host });
       for (const vm of s.vms) {
         const k = seriesKey(s.hostId, vm.uuid);
         series[k] = appendPoint(series[k], { t: s.t, v: vm.v });
         latest[k] = { hostId: s.hostId, uuid: vm.uuid, name: vm.name, vcpus: vm.vcpus, t: s.t, v: vm.v };
       }
-      return { series, latest };
+      return { series, latest, prunedAt };
     }),
   seedLatest: (rows) =>
     set((st) => {
