@@ -103,8 +103,8 @@ describe('metrics on a lab host', () => {
     const img = `/var/lib/libvirt/images/vd-mx-${process.pid}.img`;
     const transport = t.registry.transport(hostId);
     await transport.exec(['truncate', '-s', '1M', img]);
-    // A KVM domain started paused: QEMU, its cgroup, tap and disk exist; no guest CPU is burnt.
-    const xml = `<domain type='kvm'><name>${name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;')}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface><memballoon model='none'/></devices></domain>`;
+    // A domain started paused: QEMU, its cgroup, tap and disk exist; no guest CPU is burnt (TCG: no /dev/kvm needed).
+    const xml = `<domain type='qemu'><name>${name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;')}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${img}'/><target dev='vda' bus='virtio'/></disk><interface type='network'><source network='default'/></interface><memballoon model='none'/></devices></domain>`;
     const dom = await c.call(P.DOMAIN_DEFINE_XML, { xml });
     try {
       await c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 1 /* START_PAUSED */ });
