@@ -13,9 +13,10 @@ interface DefInfo {
   vcpus: number;
   memoryKiB: number;
   tags: string[];
+  hasGuestAgent: boolean;
 }
 
-const defInfo = (d: ParsedDomain): DefInfo => ({ vcpus: d.vcpu.current, memoryKiB: d.memory.currentKiB, tags: d.tags });
+const defInfo = (d: ParsedDomain): DefInfo => ({ vcpus: d.vcpu.current, memoryKiB: d.memory.currentKiB, tags: d.tags, hasGuestAgent: d.hasGuestAgent });
 
 /**
  * Domain summaries for a host in a constant number of round trips: three
@@ -157,15 +158,23 @@ export class DomainInventory {
 
   private async loadIps(hostId: string, c: RpcClient, doms: readonly DomainRef[]): Promise<void> {
     const cache = this.ipCache(hostId);
+    const defs = this.defCache(hostId);
+    const addrs = async (dom: DomainRef, source: number) =>
+      (await c.call(P.DOMAIN_INTERFACE_ADDRESSES, { dom, source, flags: 0 })).flatMap((i) => i.addrs.map((a) => a.addr));
     await Promise.all(
       doms.map(async (d) => {
+        let ips: string[] = [];
         try {
-          // Lease source: what libvirt's dnsmasq handed out; needs nothing in the guest.
-          const ifaces = await c.call(P.DOMAIN_INTERFACE_ADDRESSES, { dom: d, source: IfaceAddrSource.LEASE, flags: 0 });
-          cache.set(d.uuid, ifaces.flatMap((i) => i.addrs.map((a) => a.addr)));
+          // Lease source first: what libvirt's dnsmasq handed out, needs nothing in the guest.
+          ips = await addrs(d, IfaceAddrSource.LEASE);
         } catch {
-          cache.set(d.uuid, []);
+          // No lease database for this network (bridged NICs): try the agent below.
         }
+        if (!ips.length && defs.get(d.uuid)?.hasGuestAgent) {
+          // The agent sees static and bridged addresses too; it may not be running yet.
+          ips = await addrs(d, IfaceAddrSource.AGENT).then((a) => a.filter((x) => !x.startsWith('127.') && x !== '::1'), () => []);
+        }
+        cache.set(d.uuid, ips);
       }),
     );
   }

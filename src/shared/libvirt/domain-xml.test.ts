@@ -24,6 +24,7 @@ line2</description>
     <disk type='volume' device='cdrom'><source pool='isos' volume='debian.iso'/><target dev='sda' bus='sata'/><readonly/></disk>
     <interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/><target dev='vnet0'/><model type='virtio'/></interface>
     <console type='pty'><target type='serial' port='0'/></console>
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
     <graphics type='vnc' port='5900' autoport='yes' listen='127.0.0.1' passwd='secret'><listen type='address' address='127.0.0.1'/></graphics>
   </devices>
 </domain>`;
@@ -52,6 +53,7 @@ describe('parseDomainXml', () => {
     expect(d.nics).toEqual([{ type: 'network', mac: '52:54:00:aa:bb:cc', source: 'default', model: 'virtio', target: 'vnet0' }]);
     expect(d.graphics[0]).toMatchObject({ type: 'vnc', port: 5900, listen: '127.0.0.1', hasPassword: true });
     expect(d.consoles).toEqual([{ type: 'pty', target: 'serial' }]);
+    expect(d.hasGuestAgent).toBe(true);
   });
   it('takes tags only from our namespace, whatever the prefix', () => {
     expect(d.tags).toEqual(['web', 'prod']);
@@ -60,7 +62,7 @@ describe('parseDomainXml', () => {
   });
   it('copes with a bare domain', () => {
     const bare = parseDomainXml(`<domain type='kvm'><name>x</name><uuid>00000000-0000-0000-0000-000000000001</uuid><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`);
-    expect(bare).toMatchObject({ disks: [], nics: [], graphics: [], tags: [], vcpu: { current: 1, max: 1 }, memory: { currentKiB: 1024, maxKiB: 1024 } });
+    expect(bare).toMatchObject({ disks: [], nics: [], graphics: [], tags: [], hasGuestAgent: false, vcpu: { current: 1, max: 1 }, memory: { currentKiB: 1024, maxKiB: 1024 } });
   });
   it('rejects non-domain XML', () => {
     expect(() => parseDomainXml('<network/>')).toThrow(/domain/);

@@ -26,6 +26,8 @@ export interface ParsedDomain {
   nics: Nic[];
   graphics: Graphics[];
   consoles: { type: string; target?: string }[];
+  /** A qemu-guest-agent channel is defined (IPs can then come from inside the guest). */
+  hasGuestAgent: boolean;
   tags: string[];
 }
 
@@ -131,6 +133,7 @@ export function parseDomainXml(xml: string): ParsedDomain {
     nics: children(devices, 'interface').map(parseNic),
     graphics: children(devices, 'graphics').map(parseGraphics),
     consoles: children(devices, 'console').map((c) => ({ type: attr(c, 'type') ?? 'pty', target: attr(child(c, 'target'), 'type') })),
+    hasGuestAgent: children(devices, 'channel').some((c) => attr(child(c, 'target'), 'name') === 'org.qemu.guest_agent.0'),
     tags: parseTags(child(root, 'metadata')),
   };
 }

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BusMessage } from '../ipc/bus';
+import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { DomainActions } from './domain-actions';
+import { domainEventsHook } from './domain-events';
+import { DomainInventory } from './domain-inventory';
+import { P } from './rpc/procedures/index';
+import { LibvirtSessions } from './sessions';
+import { silentLogger } from '../util/log';
+
+// Domain services against a real lab host: libvirtd over the host's one SSH
+// connection, real guests, real events.
+let h: Harness;
+let host: LabHost;
+let hostId: string;
+const sessions = new LibvirtSessions(silentLogger);
+let inventory: DomainInventory;
+let actions: DomainActions;
+const stamp = Date.now();
+const created: string[] = [];
+
+async function define(name: string, withDisk = true): Promise<{ uuid: string; disk: string }> {
+  const disk = `/var/lib/libvirt/images/vd-svc-${stamp}-${created.length}.qcow2`;
+  if (withDisk) await inHost(host, ['qemu-img', 'create', '-q', '-f', 'qcow2', disk, '16M']);
+  const xml = execFileSync('bash', [path.join(REPO, 'e2e/lab/guest-xml.sh'), name, disk]).toString();
+  const dom = await sessions.client(hostId).call(P.DOMAIN_DEFINE_XML, { xml });
+  created.push(dom.uuid);
+  return { uuid: dom.uuid, disk };
+}
+
+function nextChange(pred: (m: BusMessage) => boolean, timeoutMs = 5000): Promise<BusMessage> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      off();
+      reject(new Error('no matching domain.changed'));
+    }, timeoutMs);
+    const off = h.bus.subscribe((m) => {
+      if (m.name === 'domain.changed' && pred(m)) {
+        clearTimeout(t);
+        off();
+        resolve(m);
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  const lab = await waitForLab();
+  host = lab.hosts[0]!;
+  h = await harness({ knownHostsLines: lab.hosts.map((x) => `${x.ip} ${x.hostKey}`) });
+  inventory = new DomainInventory(sessions, silentLogger);
+  actions = new DomainActions(sessions, inventory, silentLogger);
+  sessions.addHook(domainEventsHook(inventory, h.bus, silentLogger));
+  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
+  const added = await h.registry.add({
+    name: 'svc',
+    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
+    tags: [],
+    autoConnect: false,
+  });
+  hostId = added.config.id;
+  expect((await h.registry.connect(hostId)).status).toBe('connected');
+});
+
+afterAll(async () => {
+  for (const uuid of created) {
+    await inHost(host, ['virsh', 'destroy', uuid]).catch(() => {});
+    await inHost(host, ['virsh', 'undefine', uuid]).catch(() => {});
+  }
+  await h?.dispose();
+});
+
+describe('domain services on a lab host', () => {
+  it('lists every domain with state, size and lease IPs', async () => {
+    const list = await inventory.list(hostId);
+    const web = list.find((d) => d.name === host.guests[0]);
+    expect(web).toMatchObject({ state: 'running', vcpus: 1, memoryKiB: 96 * 1024, persistent: true });
+    const off = list.find((d) => d.name.endsWith('-off'));
+    expect(off?.state).toBe('shutoff');
+    expect(off?.id).toBe(-1);
+  });
+
+  it('pushes one coalesced change per burst of events', async () => {
+    const a = await define(`svc-a-${stamp}`);
+    const b = await define(`svc-b-${stamp}`);
+    const seen = nextChange((m) => (m.payload as { upserted: { uuid: string; state: string }[] }).upserted.filter((d) => d.state === 'running').length === 2);
+    const res = await actions.domainLifecycle(hostId, [a.uuid, b.uuid], 'start');
+    expect(res.every((r) => r.ok)).toBe(true);
+    await seen;
+    const paused = nextChange((m) => (m.payload as { upserted: { uuid: string; state: string }[] }).upserted.some((d) => d.uuid === a.uuid && d.state === 'paused'));
+    await actions.domainLifecycle(hostId, [a.uuid], 'pause');
+    await paused;
+    const bad = await actions.domainLifecycle(hostId, [a.uuid], 'start');
+    expect(bad[0]).toMatchObject({ ok: false });
+    expect(bad[0]?.error).toMatch(/already (running|active)|is not in shut off|domain is already/i);
+    await actions.domainLifecycle(hostId, [a.uuid, b.uuid], 'forceOff');
+  });
+
+  it('keeps tags in our metadata namespace and reads them back', async () => {
+    const { uuid } = await define(`svc-tags "q" $(x) 名 ${stamp}`);
+    const changed = nextChange((m) => (m.payload as { upserted: { uuid: string; tags: string[] }[] }).upserted.some((d) => d.uuid === uuid && d.tags.includes('web')));
+    expect(await actions.domainSetTags(hostId, uuid, ['web', 'a<b>&"c"', 'web'])).toEqual({ tags: ['web', 'a<b>&"c"'] });
+    await changed;
+    const details = await actions.domainGet(hostId, uuid);
+    expect(details.tags).toEqual(['web', 'a<b>&"c"']);
+    const dump = await inHost(host, ['virsh', 'dumpxml', uuid]);
+    expect(dump).toContain('https://virtdeck.dev/xmlns/domain/1');
+    await actions.domainSetTags(hostId, uuid, []);
+    expect((await actions.domainGet(hostId, uuid)).tags).toEqual([]);
+  });
+
+  it('toggles autostart', async () => {
+    const { uuid } = await define(`svc-auto-${stamp}`);
+    expect(await actions.domainSetAutostart(hostId, uuid, true)).toEqual({ autostart: true });
+    expect((await inventory.refresh(hostId, [uuid])).upserted[0]?.autostart).toBe(true);
+    expect(await actions.domainSetAutostart(hostId, uuid, false)).toEqual({ autostart: false });
+  });
+
+  it('deletes a domain with its chosen volume, and refuses paths that are not its disks', async () => {
+    await inHost(host, ['virsh', 'pool-refresh', 'default']).catch(() => {});
+    const { uuid, disk } = await define(`svc-del-${stamp}`);
+    await inHost(host, ['virsh', 'pool-refresh', 'default']).catch(() => {});
+    await expect(actions.domainDelete(hostId, uuid, ['/etc/passwd'])).rejects.toMatchObject({ error: { code: 'VALIDATION' } });
+    // Nothing was lost by the refused request.
+    expect((await inventory.refresh(hostId, [uuid])).upserted).toHaveLength(1);
+    const removed = nextChange((m) => (m.payload as { removed: string[] }).removed.includes(uuid));
+    const r = await actions.domainDelete(hostId, uuid, [disk]);
+    // The lab's images directory is the `default` pool, so the volume is known to libvirt.
+    expect(r).toEqual({ deleted: true, volumesDeleted: [disk], volumeErrors: [] });
+    await removed;
+    await expect(inHost(host, ['test', '-e', disk])).rejects.toThrow();
+    await expect(actions.domainGet(hostId, uuid)).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('reports host facts', async () => {
+    const { hostInfo } = await import('./host-info');
+    const info = await hostInfo(sessions, hostId);
+    expect(info.hostname).toBe(host.name);
+    expect(info.libvirtVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(info.cpus).toBeGreaterThan(0);
+  });
+});
