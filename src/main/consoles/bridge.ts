@@ -156,6 +156,8 @@ export class ConsoleBridge {
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!isBinary) return control(buf.toString('utf8'));
       if (!src.writable) return;
+      // write()'s false is the target's own watermark (2 MiB for an ssh2 channel), and only
+      // then is 'drain' promised: pausing on any other condition could wait forever.
       if (!src.write(buf) && !wsPaused) {
         wsPaused = true;
         ws.pause();
