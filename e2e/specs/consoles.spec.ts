@@ -96,6 +96,7 @@ test.describe('consoles', () => {
     // The palette: Ctrl+Shift+K, the name, Enter.
     await app.keyboard.press('Control+Shift+K');
     await app.getByTestId('quick-console-input').fill(name);
+    await app.screenshot({ path: test.info().outputPath('quick-console.png') });
     await app.getByTestId('quick-console-input').press('Enter');
     await expect(app).toHaveURL(new RegExp(`#/console/${hostId}/${uuid}$`));
     const status = app.getByTestId('console-status');
@@ -109,6 +110,16 @@ test.describe('consoles', () => {
     await app.getByTestId('vnc-clipboard-text').fill(`echo ${marker} $((6*7)) >/dev/ttyS0\n`);
     await app.getByTestId('vnc-type-text').click();
     await expect.poll(() => serialLog(name), { message: 'typed command ran in the guest' }).toContain(`${marker} 42`);
+    // View only: nothing can be typed into the guest.
+    await app.getByTestId('vnc-view-only').check();
+    await expect(app.getByTestId('vnc-type-text')).toBeDisabled();
+    await app.getByTestId('vnc-view-only').uncheck();
+
+    // Its own window: the same console route in a new tab, a second (shared) VNC client.
+    const [popup] = await Promise.all([app.context().waitForEvent('page'), app.getByTestId('console-new-window').click()]);
+    await expect(popup.getByTestId('console-status')).toHaveAttribute('data-phase', 'open');
+    await expect.poll(() => litPixels(popup)).toBeGreaterThan(2000);
+    await popup.close();
 
     // Guest off: a clear message and a Start button; starting reconnects by itself.
     await virsh(h1, 'destroy', name);
@@ -123,6 +134,7 @@ test.describe('consoles', () => {
     await app.getByRole('button', { name: 'Reconnect' }).click();
     await expect(status).toHaveAttribute('data-phase', 'auth');
     await expect(status).toContainText('The VNC password was refused');
+    await app.screenshot({ path: test.info().outputPath('vnc-wrong-password.png') });
     await app.getByTestId('vnc-password').fill('other-pw');
     await app.getByTestId('vnc-password').press('Enter');
     await expect(status).toHaveAttribute('data-phase', 'open');
@@ -145,6 +157,7 @@ test.describe('consoles', () => {
     await other.goto(`${core.origin}/#/console/${hostId}/${uuid}/serial`);
     await expect(other.getByTestId('console-status')).toHaveAttribute('data-phase', 'busy');
     await expect(other.getByTestId('console-status')).toContainText('Another client holds');
+    await other.screenshot({ path: test.info().outputPath('serial-busy.png') });
     await other.getByTestId('console-takeover').click();
     await expect(other.getByTestId('console-status')).toHaveAttribute('data-phase', 'open');
     await expect(app.getByTestId('console-status')).toHaveAttribute('data-phase', 'taken-over');

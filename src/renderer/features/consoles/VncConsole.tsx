@@ -77,12 +77,14 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
         r.addEventListener('securityfailure', (ev) => {
           securityFailed = true;
           const d = (ev as CustomEvent<{ status: number; reason?: string }>).detail;
+          // QEMU sends its reason C-string style, NUL included.
+          const reason = d.reason && [...d.reason].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
           typedPassword.current = undefined;
           setAskPassword(true);
           setStatus({
             phase: 'auth',
             tone: 'bad',
-            text: `The VNC password was refused${d.reason ? ` (“${d.reason}”)` : ''}. The password in the VM's XML does not match the running display (it was changed at runtime?). Enter the right one.`,
+            text: `The VNC password was refused${reason ? ` (“${reason}”)` : ''}. The password in the VM's XML does not match the running display (it was changed at runtime?). Enter the right one.`,
           });
         });
         r.addEventListener('clipboard', (ev) => setRemoteClip((ev as CustomEvent<{ text: string }>).detail.text));
