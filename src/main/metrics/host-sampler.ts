@@ -15,6 +15,7 @@ export const BACKGROUND_EVERY_S = 10;
 /** The running-VM list is re-read this often even without events (events may be missed). */
 export const RELIST_MS = 30_000;
 const TICK_TIMEOUT_MS = 10_000;
+const RESPAWN_MS = 5_000;
 
 export interface HostTickSample {
   hostId: string;
@@ -39,7 +40,7 @@ interface VmState extends VmSources {
  */
 export class HostSampler {
   private proc: ProcessChannel | undefined;
-  private readonly parser = new TickParser();
+  private parser = new TickParser();
   private readonly vms = new Map<string, VmState>();
   private nextSlot = 1;
   private watched = new Set<string>();
@@ -64,18 +65,7 @@ export class HostSampler {
   }
 
   async start(): Promise<void> {
-    const proc = await this.session.transport.spawn(['sh', '-c', SAMPLER_SCRIPT]);
-    this.proc = proc;
-    proc.setEncoding('utf8');
-    proc.on('data', (chunk: string) => {
-      for (const t of this.parser.push(chunk)) this.waiting?.(t);
-    });
-    proc.on('error', (e: Error) => this.log.warn(`${this.hostId}: sampler channel error: ${e.message}`));
-    proc.stderr.resume();
-    void proc.exitCode().then((code) => {
-      if (!this.disposed) this.log.warn(`${this.hostId}: sampler exited (${code}); metrics stop until the host reconnects`);
-      this.proc = undefined;
-    });
+    await this.spawn();
     const c = this.session.client;
     // The domain-events hook registers libvirt's callbacks; we only listen. The
     // periodic re-list covers hosts without callback events.
@@ -83,6 +73,38 @@ export class HostSampler {
     const timer = setInterval(() => this.relist(), RELIST_MS);
     this.offs.push(() => clearInterval(timer));
     await this.relist();
+  }
+
+  private async spawn(): Promise<void> {
+    const proc = await this.session.transport.spawn(['sh', '-c', SAMPLER_SCRIPT]);
+    if (this.disposed) {
+      proc.end('q\n');
+      return;
+    }
+    this.proc = proc;
+    this.parser = new TickParser();
+    proc.setEncoding('utf8');
+    proc.on('data', (chunk: string) => {
+      for (const t of this.parser.push(chunk)) this.waiting?.(t);
+    });
+    proc.on('error', (e: Error) => this.log.warn(`${this.hostId}: sampler channel error: ${e.message}`));
+    proc.stderr.resume();
+    void proc.exitCode().then((code) => {
+      if (this.proc === proc) this.proc = undefined;
+      if (this.disposed) return;
+      // Killed on the host (or its channel closed) while SSH stays up: start another, with the same lists.
+      this.log.warn(`${this.hostId}: sampler exited (${code}); restarting it in ${RESPAWN_MS / 1000} s`);
+      const timer = setTimeout(() => {
+        const i = this.offs.indexOf(cancel);
+        if (i >= 0) this.offs.splice(i, 1);
+        this.spawn()
+          .then(() => this.sendLists(true))
+          .catch((e) => this.log.warn(`${this.hostId}: sampler restart failed: ${String(e)}`));
+      }, RESPAWN_MS);
+      const cancel = () => clearTimeout(timer);
+      this.offs.push(cancel);
+    });
+    this.sendLists(true);
   }
 
   /** Which VMs (and whether the host totals) are sampled every second. */

@@ -109,7 +109,9 @@ describe('metrics on a lab host', () => {
     try {
       await c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 1 /* START_PAUSED */ });
       expect(dom.name).toBe(name);
-      const s = await sampleUntil((x) => (x.vms.find((v) => v.name === name)?.v[CPU] ?? null) !== null);
+      // Rates need two readings of each source (cgroup, tap, libvirt's block stats): wait for all three.
+      const known = (x: HostTickSample, m: string) => (x.vms.find((v) => v.name === name)?.v[VM_METRICS.indexOf(m as never)] ?? null) !== null;
+      const s = await sampleUntil((x) => known(x, 'cpu') && known(x, 'netRxPkts') && known(x, 'diskRd'));
       const row = s.vms.find((v) => v.name === name)!;
       expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(0); // from its cgroup, found via the pidfile
       expect(row.v[VM_METRICS.indexOf('netRxPkts')]).not.toBeNull(); // its tap, from the live XML
@@ -139,6 +141,17 @@ describe('metrics on a lab host', () => {
     ctx.disposables.dispose();
     expect(metrics.subscriptionCount).toBe(0);
     expect(metrics.sampler(hostId)!.anyWatched).toBe(false);
+  });
+
+  it('a sampler killed on the host is started again and sampling resumes', async () => {
+    const sampler = metrics.sampler(hostId)!;
+    const pid = await sampler.remotePid();
+    expect(pid).toBeGreaterThan(1);
+    await t.registry.transport(hostId).exec(['kill', String(pid)]);
+    // Ticks fail while it is gone, then a new shell (a new pid) answers with every VM.
+    const back = await sampleUntil((s) => s.vms.some((v) => v.name === 'lab1-web'), 30_000);
+    expect(back.vms.length).toBeGreaterThanOrEqual(2);
+    expect(await sampler.remotePid()).not.toBe(pid);
   });
 
   it('history is still there after the core restarts', async () => {
