@@ -7,6 +7,7 @@ import { CONSOLE_CLOSE } from '../../shared/ipc/calls/consoles';
 import { AppFailure } from '../../shared/ipc/result';
 import { harness, inHost, REPO, waitForLab, type Harness, type Lab, type LabHost } from '../hosts/lab-harness';
 import { P } from '../libvirt/rpc/procedures/index';
+import type { DomainRef } from '../libvirt/rpc/types';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { silentLogger } from '../util/log';
 import { createConsoles, type Consoles } from './index';
@@ -21,7 +22,8 @@ let t: Harness;
 let sessions: LibvirtSessions;
 let consoles: Consoles;
 let hostId: string;
-let webUuid: string;
+let guestUuid: string;
+let guest: DomainRef;
 
 async function waitFor<T>(get: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -65,17 +67,29 @@ beforeAll(async () => {
   const host = await t.registry.add({ name: 'Consoles lab', target: { transport: 'ssh', hostname: h1.ip, user: 'root', identityFiles: [lab.ssh.key] }, autoConnect: false });
   hostId = host.config.id;
   expect((await t.registry.connect(hostId)).status).toBe('connected');
-  webUuid = (await sessions.client(hostId).call(P.DOMAIN_LOOKUP_BY_NAME, { name: 'lab1-web' })).uuid;
+  // Our own diskless guest (the initramfs is the whole OS): shared lab guests may be in use by other tests.
+  const name = `consoles-lab-${Date.now().toString(36)}`;
+  const xml = (await run('bash', [path.join(REPO, 'e2e/lab/guest-xml.sh'), name])).stdout.replace(/<disk[\s\S]*?<\/disk>/, '');
+  const c = sessions.client(hostId);
+  guest = await c.call(P.DOMAIN_DEFINE_XML, { xml });
+  await c.call(P.DOMAIN_CREATE, { dom: guest });
+  await run('bash', [path.join(REPO, 'e2e/lab/lab.sh'), 'wait-guest', h1.name, name, '60']);
+  guestUuid = guest.uuid;
 });
 
 afterAll(async () => {
+  if (guest) {
+    const c = sessions.client(hostId);
+    await c.call(P.DOMAIN_DESTROY, { dom: guest }).catch(() => undefined);
+    await c.call(P.DOMAIN_UNDEFINE, { dom: guest }).catch(() => undefined);
+  }
   await consoles?.dispose();
   await t?.dispose();
 });
 
 describe('consoles against lab-1', () => {
   it('bridges the VNC display: the RFB greeting comes through the one-time WebSocket', async () => {
-    const ticket = await open.openVnc({ hostId, uuid: webUuid });
+    const ticket = await open.openVnc({ hostId, uuid: guestUuid });
     expect(ticket.target).toMatch(/^127\.0\.0\.1:59\d\d$/);
     const c = await client(ticket.url);
     await waitFor(() => c.text().startsWith('RFB 003.008\n'), 'RFB greeting');
@@ -85,17 +99,17 @@ describe('consoles against lab-1', () => {
   });
 
   it('types into the serial console and reads the guest shell\'s answer', async () => {
-    const ticket = await open.openSerial({ hostId, uuid: webUuid, force: false });
+    const ticket = await open.openSerial({ hostId, uuid: guestUuid, force: false });
     const c = await client(ticket.url);
     const n = Math.floor(Math.random() * 1e6);
     c.type(`\recho hi-$((${n}+1))\r`);
     await waitFor(() => c.text().includes(`hi-${n + 1}`), 'echo from the guest');
 
     // A second client is refused with a clear CONFLICT… then takes over with force.
-    const busy = await open.openSerial({ hostId, uuid: webUuid, force: false }).catch((e: unknown) => e);
+    const busy = await open.openSerial({ hostId, uuid: guestUuid, force: false }).catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(AppFailure);
     expect((busy as AppFailure).error).toMatchObject({ code: 'CONFLICT', detail: { busy: true } });
-    const forced = await open.openSerial({ hostId, uuid: webUuid, force: true });
+    const forced = await open.openSerial({ hostId, uuid: guestUuid, force: true });
     const closed = await waitFor(() => c.closed(), 'first client closed');
     expect(closed).toEqual({ code: CONSOLE_CLOSE.TAKEN_OVER, reason: 'Another client took over this console.' });
     const c2 = await client(forced.url);
@@ -104,7 +118,7 @@ describe('consoles against lab-1', () => {
     c2.ws.close();
     await waitFor(() => consoles.bridge.stats.live === 0, 'bridge idle');
     // The console is free again right after a clean close.
-    const again = await open.openSerial({ hostId, uuid: webUuid, force: false });
+    const again = await open.openSerial({ hostId, uuid: guestUuid, force: false });
     (await client(again.url)).ws.close();
   });
 
@@ -123,8 +137,8 @@ describe('consoles against lab-1', () => {
     const connsBefore = await ourSshConnections(h1.ip);
     const sshdBefore = await sshdProcesses(h1);
     expect(connsBefore).toBe(1);
-    const vnc = await client((await open.openVnc({ hostId, uuid: webUuid })).url);
-    const serial = await client((await open.openSerial({ hostId, uuid: webUuid, force: true })).url);
+    const vnc = await client((await open.openVnc({ hostId, uuid: guestUuid })).url);
+    const serial = await client((await open.openSerial({ hostId, uuid: guestUuid, force: true })).url);
     const shell = await client((await open.openShell({ hostId, cols: 80, rows: 24 })).url);
     shell.type('echo three-open\n');
     await waitFor(() => shell.text().includes('three-open') && vnc.text().startsWith('RFB'), 'all three live');
