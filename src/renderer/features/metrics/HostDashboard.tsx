@@ -22,7 +22,8 @@ export function HostDashboard({ hostId }: { hostId: string }) {
   const now = useNow(true, 5000);
   const vms = useMemo(() => freshRows(latest, now, 30_000).filter((r) => r.hostId === hostId), [latest, now, hostId]);
   return (
-    <section className="mx" data-testid="host-dashboard" aria-label="Host metrics">
+    <section className="mx section" data-testid="host-dashboard" aria-labelledby="host-metrics-h">
+      <h2 id="host-metrics-h">Metrics</h2>
       <div className="mx-bar">
         <WindowPicker value={windowId} onChange={setWindowId} />
       </div>
@@ -31,7 +32,7 @@ export function HostDashboard({ hostId }: { hostId: string }) {
         <MetricChart testId="host-chart-mem" title="Memory" unit="bytes" lines={MEM} rows={rows} from={from} to={to} />
         <MetricChart testId="host-chart-load" title="Load" unit="load" lines={LOAD} rows={rows} from={from} to={to} />
       </div>
-      <h3 className="mx-sub">Top virtual machines on this host</h3>
+      <h2>Top virtual machines on this host</h2>
       <TopTable rows={vms} showHost={false} limit={10} testId="host-top" />
     </section>
   );

@@ -28,7 +28,8 @@ export function VmMetrics({ hostId, uuid }: { hostId: string; uuid: string }) {
       (e: unknown) => notify({ level: 'error', title: 'CSV export failed', message: e instanceof ApiError ? e.message : String(e) }),
     );
   return (
-    <section className="mx" data-testid="vm-metrics" aria-label="Metrics">
+    <section className="mx section" data-testid="vm-metrics" aria-labelledby="vm-metrics-h">
+      <h2 id="vm-metrics-h">Metrics</h2>
       <div className="mx-bar">
         <WindowPicker value={windowId} onChange={setWindowId} />
         <button type="button" className="btn" onClick={() => void exportCsv()} data-testid="metrics-export-csv">
