@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppFailure } from '../../shared/ipc/result';
-import type { ActiveAlert, AlertRule, History, MetricTarget, Sampled, TopRow } from '../../shared/model/metrics';
+import { metricsOf, type ActiveAlert, type AlertRule, type History, type MetricTarget, type Sampled, type TopRow } from '../../shared/model/metrics';
 import type { EventBus } from '../ipc/bus';
 import type { CallContext } from '../ipc/registry';
 import type { LibvirtSession } from '../libvirt/sessions';
@@ -242,6 +242,8 @@ export class MetricsService {
   setRules(rules: AlertRule[]): AlertRule[] {
     const ids = new Set(rules.map((r) => r.id));
     if (ids.size !== rules.length) throw new AppFailure('VALIDATION', 'alert rule ids must be unique');
+    const unknown = rules.find((r) => !metricsOf(r.scope).includes(r.metric));
+    if (unknown) throw new AppFailure('VALIDATION', `alert rule "${unknown.name}": ${unknown.scope} metrics have no "${unknown.metric}"`);
     saveRules(this.opts.configDir, rules);
     this.alerts.setRules(rules);
     this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../ipc/bus';
+import { DisposableStore } from '../util/disposable';
+import { silentLogger } from '../util/log';
+import { DEFAULT_RULES } from './alerts';
+import { MetricsService } from './service';
+
+// The parts of the service that need no host (sampling itself is lab-tested).
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const make = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-msvc-'));
+  dirs.push(dir);
+  return { dir, svc: new MetricsService({ configDir: dir, bus: new EventBus(), log: silentLogger }) };
+};
+
+describe('metrics service', () => {
+  it('subscriptions end with their window, and explicit unsubscribe leaves nothing behind', () => {
+    const { svc } = make();
+    const win = { connectionId: 'c1', disposables: new DisposableStore() };
+    const { subscriptionId } = svc.subscribe(win, [{ kind: 'all' }]);
+    svc.subscribe(win, [{ kind: 'host', hostId: 'h1' }]);
+    expect(svc.subscriptionCount).toBe(2);
+    expect(svc.unsubscribe(subscriptionId)).toEqual({ removed: true });
+    expect(svc.unsubscribe(subscriptionId)).toEqual({ removed: false });
+    expect(win.disposables.size).toBe(1);
+    win.disposables.dispose();
+    expect(svc.subscriptionCount).toBe(0);
+    // A window already gone subscribes nothing.
+    svc.subscribe(win, [{ kind: 'all' }]);
+    expect(svc.subscriptionCount).toBe(0);
+    svc.dispose();
+  });
+
+  it('alert rules are validated, saved in the config dir and read back by the next start', () => {
+    const { dir, svc } = make();
+    expect(() => svc.setRules([{ ...DEFAULT_RULES[0]!, metric: 'load1' }])).toThrow(/vm metrics have no "load1"/);
+    expect(() => svc.setRules([DEFAULT_RULES[0]!, DEFAULT_RULES[0]!])).toThrow(/unique/);
+    const rules = [{ ...DEFAULT_RULES[0]!, threshold: 75 }];
+    svc.setRules(rules);
+    svc.dispose();
+    const again = new MetricsService({ configDir: dir, bus: new EventBus(), log: silentLogger });
+    expect(again.rules()).toEqual(rules);
+    again.dispose();
+  });
+
+  it('history of a host never sampled is empty, and its CSV has just the header', () => {
+    const { svc } = make();
+    expect(svc.history('h1', undefined, 0, 1000, 100).t).toEqual([]);
+    const { filename, csv } = svc.exportCsv('h1', undefined, 0, 1000);
+    expect(filename).toBe('h1-h1-1970-01-01T000000Z-1970-01-01T000001Z.csv');
+    expect(csv.split('\r\n')[0]).toMatch(/^time,unix_ms,cpu \(percent\)/);
+    svc.dispose();
+  });
+});
