@@ -193,7 +193,8 @@ export class HostSampler {
     const all = [...this.vms.values()];
     if (full) this.proc.write(encodeList('F', [...HOST_ITEMS, ...all.flatMap(vmItems)]));
     const fast = all.filter((v) => this.watched.has(v.ref.uuid));
-    this.proc.write(encodeList('W', [...HOST_ITEMS, ...fast.flatMap(vmItems)]));
+    // Host totals every second only for a host dashboard; otherwise they come with the background ticks.
+    this.proc.write(encodeList('W', [...(this.hostWatched ? HOST_ITEMS : []), ...fast.flatMap(vmItems)]));
   }
 
   /** One sample: `full` = every VM (background tick), else the watched ones. Skipped while the last is unanswered. */
@@ -242,8 +243,11 @@ export class HostSampler {
 
   private compute(tick: RawTick, vms: VmState[], stats: Map<string, Record<string, TypedParamScalar>>, full: boolean, t: number): HostTickSample {
     const hr = hostRaw(tick);
-    const host = hostValues(this.prevHost && tick.uptime > this.prevHost.uptime ? this.prevHost.raw : undefined, hr);
-    this.prevHost = { raw: hr, uptime: tick.uptime };
+    let host: (number | null)[] | undefined;
+    if (tick.items.has('hs')) {
+      host = hostValues(this.prevHost && tick.uptime > this.prevHost.uptime ? this.prevHost.raw : undefined, hr);
+      this.prevHost = { raw: hr, uptime: tick.uptime };
+    }
     let gone = false;
     const rows: HostTickSample['vms'] = [];
     for (const vm of vms) {
