@@ -46,7 +46,6 @@ async function connectedHost(core: CoreProcess): Promise<string> {
 }
 
 const serialLog = (name: string) => readFile(path.join(h1.serialLogDir, `${name}-serial.log`), 'utf8').catch(() => '');
-const go = (page: Page, hash: string) => page.evaluate((h) => (location.hash = h), hash);
 
 /** Pixels of noVNC's canvas that are not the black of a text console. */
 const litPixels = (page: Page) =>
@@ -142,7 +141,12 @@ test.describe('consoles', () => {
 
   test('serial console: typing reaches the guest shell and the answer comes back; take over', async ({ app, core }) => {
     const hostId = await connectedHost(core);
-    await go(app, `#/console/${hostId}/${uuid}/serial`);
+    // From the VM's page in the tree.
+    await app.getByTestId(`vm-row-${name}`).click();
+    await expect(app.getByTestId('vm-open-serial')).toBeEnabled();
+    await app.screenshot({ path: test.info().outputPath('vm-page.png') });
+    await app.getByTestId('vm-open-serial').click();
+    await expect(app).toHaveURL(new RegExp(`#/console/${hostId}/${uuid}/serial$`));
     await expect(app.getByTestId('console-status')).toHaveAttribute('data-phase', 'open');
     await app.getByTestId('console-serial').click();
     await app.keyboard.press('Enter');
@@ -169,7 +173,9 @@ test.describe('consoles', () => {
     const before = await sshFootprint(core, h1);
     expect(before.connections).toBe(1);
 
-    await go(app, `#/shell/${hostId}`);
+    await app.getByTestId(`host-row-${hostId}`).click();
+    await app.getByTestId('host-open-shell').click();
+    await expect(app).toHaveURL(new RegExp(`#/shell/${hostId}$`));
     await expect(app.getByTestId('console-status')).toHaveAttribute('data-phase', 'open');
     await app.getByTestId('console-shell').click();
     await app.keyboard.type('echo "on $(uname -n): $((6*7))"; stty size');

@@ -5,6 +5,7 @@ import { useDomain, useDomainSummary } from './queries';
 import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
+import { ConsoleButtons } from '../consoles';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
@@ -57,6 +58,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
           <span className="mono muted small">{vm.uuid}</span>
         </div>
         <VmToolbar vm={vm} details={details.data} />
+        <ConsoleButtons hostId={hostId} uuid={uuid} />
       </header>
       {details.isPending && <LoadingState label="Reading configuration…" />}
       {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}

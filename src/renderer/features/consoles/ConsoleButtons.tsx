@@ -1,0 +1,38 @@
+import type { MouseEvent } from 'react';
+import { useDomainSummary } from '../domains/queries';
+import { useHosts } from '../hosts/queries';
+import { openConsole, type ConsoleRoute } from './route';
+import './consoles.css';
+
+// Buttons other pages mount to reach consoles. A click opens the console page
+// here; Shift or Ctrl/Cmd+click opens it in its own window.
+const how = (e: MouseEvent) => (e.shiftKey || e.ctrlKey || e.metaKey ? 'window' : 'here');
+const TIP = 'Shift+click: open in a new window. Ctrl+Shift+K: quick console from anywhere.';
+
+/** "Display" and "Serial console" for a VM (disabled while it is off). */
+export function ConsoleButtons({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { summary } = useDomainSummary(hostId, uuid, true);
+  const off = !summary || summary.state === 'shutoff' || summary.state === 'crashed';
+  const go = (view: 'display' | 'serial') => (e: MouseEvent) => openConsole({ kind: 'domain', hostId, uuid, view } satisfies ConsoleRoute, how(e));
+  return (
+    <div className="console-buttons" role="group" aria-label="Consoles">
+      <button type="button" className="small" onClick={go('display')} disabled={off} title={off ? 'Start the VM to see its display' : TIP} data-testid="vm-open-console">
+        Console
+      </button>
+      <button type="button" className="small ghost" onClick={go('serial')} disabled={off} title={off ? 'Start the VM to use its serial console' : TIP} data-testid="vm-open-serial">
+        Serial
+      </button>
+    </div>
+  );
+}
+
+/** "Shell" for an SSH host that is connected; nothing otherwise. */
+export function HostShellButton({ hostId }: { hostId: string }) {
+  const host = useHosts().data?.find((h) => h.config.id === hostId);
+  if (!host || host.config.target.transport !== 'ssh' || host.state.status !== 'connected') return null;
+  return (
+    <button type="button" className="small ghost" onClick={(e) => openConsole({ kind: 'shell', hostId }, how(e))} title={TIP} data-testid="host-open-shell">
+      Shell
+    </button>
+  );
+}
