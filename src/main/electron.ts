@@ -5,7 +5,7 @@ import { app, BrowserWindow, Notification, safeStorage, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from './core';
-import { secureWebPreferences, trustedUrlCheck, isExternalHttpUrl } from './electron/window-options';
+import { secureWebPreferences, trustedUrlCheck, isAppConsoleUrl, isExternalHttpUrl } from './electron/window-options';
 import { attachElectronIpc } from './ipc/electron-main';
 import { SafeStorageSecretStore } from './electron/safe-secrets';
 import { createLogger } from './util/log';
@@ -26,18 +26,26 @@ async function start(): Promise<void> {
   const indexUrl = pathToFileURL(indexPath).href;
   const adapter = attachElectronIpc(core.registry, core.bus, trustedUrlCheck(indexUrl), log.child('ipc'));
 
+  const preload = path.join(__dirname, 'preload.cjs');
+  // Consoles may pop out into windows locked down like the main one; every
+  // other link goes to the system browser, never into the app.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isAppConsoleUrl(url, indexUrl)) {
+        return { action: 'allow', overrideBrowserWindowOptions: { width: 1100, height: 800, webPreferences: secureWebPreferences(preload) } };
+      }
+      if (isExternalHttpUrl(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (ev, url) => {
+      if (!url.startsWith(indexUrl)) ev.preventDefault();
+    });
+  });
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
     title: 'VirtDeck',
-    webPreferences: secureWebPreferences(path.join(__dirname, 'preload.cjs')),
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalHttpUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e, url) => {
-    if (url !== indexUrl) e.preventDefault();
+    webPreferences: secureWebPreferences(preload),
   });
   await win.loadURL(indexUrl);
 

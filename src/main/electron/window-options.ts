@@ -36,3 +36,10 @@ export function isExternalHttpUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Console pages (`#/console/…`, `#/shell/…`) may open in their own app window. */
+export function isAppConsoleUrl(url: string, indexUrl: string): boolean {
+  if (!url.startsWith(indexUrl + '#/')) return false;
+  const route = url.slice(indexUrl.length + 1);
+  return /^\/(console|shell)\/[^#?]*$/.test(route) && !route.includes('..');
+}

@@ -25,6 +25,8 @@ export interface LabHost {
   pid: number;
   hostKey: string;
   fingerprint: string;
+  /** Baseline guests the lab defines on this host (`<name>-off` stays shut off). */
+  guests: string[];
 }
 export interface Lab {
   ssh: { key: string; knownHosts: string; config: string };

@@ -95,3 +95,14 @@ describe('window options', () => {
     expect(isExternalHttpUrl('javascript:alert(1)')).toBe(false);
   });
 });
+
+describe('console windows', () => {
+  it('opens only our console routes in app windows', async () => {
+    const { isAppConsoleUrl } = await import('../electron/window-options');
+    expect(isAppConsoleUrl(`${APP}#/console/lab-1/8f1c2a3b-1111-2222-3333-444455556666`, APP)).toBe(true);
+    expect(isAppConsoleUrl(`${APP}#/shell/lab-1`, APP)).toBe(true);
+    expect(isAppConsoleUrl(`${APP}#/settings`, APP)).toBe(false);
+    expect(isAppConsoleUrl('https://evil.example/#/console/x/y', APP)).toBe(false);
+    expect(isAppConsoleUrl(`${APP}#/console/../../x`, APP)).toBe(false);
+  });
+});

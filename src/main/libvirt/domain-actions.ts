@@ -4,7 +4,7 @@ import { AppFailure } from '../../shared/ipc/result';
 import type { Logger } from '../util/log';
 import type { DomainInventory } from './domain-inventory';
 import { toLibvirtFailure } from './errors';
-import { Affect, MetadataType, Undefine } from './flags';
+import { Affect, MetadataType, Undefine, XmlFlags } from './flags';
 import type { RpcClient } from './rpc/client';
 import { P } from './rpc/procedures/index';
 import type { DomainRef, StorageVolRef } from './rpc/types';
@@ -41,7 +41,8 @@ export class DomainActions {
     const { c, dom } = await this.lookup(hostId, uuid);
     try {
       const [xml, st, autostart, persistent] = await Promise.all([
-        c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 }),
+        // SECURE so graphics show whether a password is set; the password itself never leaves the core.
+        c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: XmlFlags.SECURE }),
         c.call(P.DOMAIN_GET_STATE, { dom, flags: 0 }),
         c.call(P.DOMAIN_GET_AUTOSTART, { dom }),
         c.call(P.DOMAIN_IS_PERSISTENT, { dom }),

@@ -8,3 +8,4 @@ export const Undefine = { MANAGED_SAVE: 1, SNAPSHOTS_METADATA: 2, NVRAM: 4, CHEC
 export const IfaceAddrSource = { LEASE: 0, AGENT: 1, ARP: 2 } as const;
 // virDomainEventID values we subscribe to.
 export const DomainEventId = { LIFECYCLE: 0, REBOOT: 1, DEVICE_REMOVED: 15, DEVICE_ADDED: 19, METADATA_CHANGE: 23 } as const;
+export const XmlFlags = { SECURE: 1, INACTIVE: 2, UPDATE_CPU: 4, MIGRATABLE: 8 } as const;
