@@ -33,7 +33,12 @@ lab_remount_cgroups <"$HD/cgroup-mounts"
 mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run
 mkdir -p /run/sshd /run/libvirt /run/lock
 chmod 755 /run/sshd
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+# A private /tmp, unless the lab itself lives under /tmp (a checkout there,
+# as CI may use): hiding it would hide this host's own config and state.
+case "$HD" in
+/tmp/*) ;;
+*) mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp ;;
+esac
 
 bind() { mount --bind "$1" "$2"; }
 bind "$HD/etc-libvirt" /etc/libvirt
