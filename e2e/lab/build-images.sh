@@ -52,14 +52,14 @@ trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$kdeb" "$work/kernel"
 dpkg-deb -x "$bdeb" "$work/busybox"
 
-kver=$(basename "$(find "$work/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)")
+kver=$(basename "$(find "$work/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d -print -quit)")
 root=$work/initramfs
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/lib/modules/$kver"
 cp "$work/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh" # the #! of /init, before it installs the other links
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
   failover net_failover virtio_net virtio_blk; do
-  f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko" | head -n 1)
+  f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko" -print -quit)
   [ -n "$f" ] || lab_die "module $m.ko not found in $kpkg"
   cp "$f" "$root/lib/modules/$kver/"
 done

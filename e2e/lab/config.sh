@@ -6,7 +6,7 @@ LAB_HELPDESK=helpdesk
 ensure_helpdesk_user() {
   local pwfile=$LAB_DIR/helpdesk.password
   if [ ! -s "$pwfile" ]; then
-    (umask 077 && tr -dc 'A-Za-z0-9' </dev/urandom | head -c 20 >"$pwfile")
+    (umask 077 && head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-20 >"$pwfile") # finite input: no SIGPIPE under pipefail
   fi
   getent group libvirt >/dev/null || groupadd --system libvirt
   id "$LAB_HELPDESK" >/dev/null 2>&1 || useradd -m -s /bin/bash -G libvirt "$LAB_HELPDESK"
