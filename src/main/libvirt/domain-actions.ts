@@ -40,27 +40,17 @@ export class DomainActions {
   async domainGet(hostId: string, uuid: string): Promise<DomainDetails> {
     const { c, dom } = await this.lookup(hostId, uuid);
     try {
-      const [xml, st, autostart, persistent] = await Promise.all([
-        // SECURE so graphics show whether a password is set; the password itself never leaves the core.
+      // The summary (state, autostart, persistence, IPs) comes from the same
+      // path the tree uses; only the full XML is extra. SECURE so graphics show
+      // whether a password is set; the password itself never leaves the core.
+      const [xml, { upserted }] = await Promise.all([
         c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: XmlFlags.SECURE }),
-        c.call(P.DOMAIN_GET_STATE, { dom, flags: 0 }),
-        c.call(P.DOMAIN_GET_AUTOSTART, { dom }),
-        c.call(P.DOMAIN_IS_PERSISTENT, { dom }),
+        this.inventory.refresh(hostId, [uuid]),
       ]);
+      const summary = upserted[0];
+      if (!summary) throw new AppFailure('NOT_FOUND', `Domain ${dom.name} went away`, { hostId });
       const d = parseDomainXml(xml);
-      const [summary] = (await this.inventory.refresh(hostId, [uuid])).upserted;
-      return {
-        ...d,
-        hostId,
-        id: dom.id,
-        state: summary?.state ?? 'nostate',
-        reason: st.reason,
-        autostart,
-        persistent,
-        vcpus: d.vcpu.current,
-        memoryKiB: d.memory.currentKiB,
-        ips: summary?.ips ?? [],
-      };
+      return { ...summary, ...d, hostId, id: dom.id, tags: d.tags, vcpus: d.vcpu.current, memoryKiB: d.memory.currentKiB };
     } catch (e) {
       throw toLibvirtFailure(e, hostId, `Reading ${dom.name}`);
     }
