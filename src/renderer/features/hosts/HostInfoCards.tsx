@@ -8,7 +8,9 @@ function Card({ label, children, sub }: { label: string; children: ReactNode; su
   return (
     <div className="card">
       <div className="card-label">{label}</div>
-      <div className="card-value">{children}</div>
+      <div className="card-value" title={typeof children === 'string' ? children : undefined}>
+        {children}
+      </div>
       {sub && <div className="card-sub">{sub}</div>}
     </div>
   );

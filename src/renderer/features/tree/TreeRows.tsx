@@ -127,19 +127,21 @@ export const DomainRowView = memo(function DomainRowView({
     >
       <span className="chev" aria-hidden />
       <span className={`dot ${d.state}`} aria-hidden />
-      <span className="tname" title={d.name}>
-        {d.name}
-      </span>
-      {d.tags.length > 0 && (
-        <span className="ttags" title={d.tags.join(', ')}>
-          {tags.map((t) => (
-            <span key={t} className="chip">
-              {t}
-            </span>
-          ))}
-          {more > 0 && <span className="chip more">+{more}</span>}
+      <span className="tmain">
+        <span className="tname" title={d.name}>
+          {d.name}
         </span>
-      )}
+        {d.tags.length > 0 && (
+          <span className="ttags" title={d.tags.join(', ')}>
+            {tags.map((t) => (
+              <span key={t} className="chip">
+                {t}
+              </span>
+            ))}
+            {more > 0 && <span className="chip more">+{more}</span>}
+          </span>
+        )}
+      </span>
       <span className="tstate">
         {busy && <Spinner />}
         <span className={`vm-state s-${d.state}`} data-testid={`vm-state-${d.name}`}>
