@@ -13,12 +13,15 @@ export function HostBanner({ host }: { host: Host }) {
     const hostname = config.target.transport === 'ssh' ? config.target.hostname : config.id;
     return (
       <div className="banner bad" role="alert" data-testid="host-key-mismatch">
-        <strong>Host key changed: connection refused</strong>
-        <p>{state.reason ?? HOST_KEY_CHANGED_TEXT}</p>
-        <p className="muted">
-          VirtDeck will not connect while the key differs from the one on record. If the host was reinstalled, confirm the new key with its
-          admin, then remove the old entry (<code>ssh-keygen -R {hostname}</code>) and connect again.
-        </p>
+        <strong>{/revoked/i.test(state.reason ?? '') ? 'Host key revoked' : 'Host key changed'}: connection refused</strong>
+        <p className="wrap-anywhere">{state.reason ?? HOST_KEY_CHANGED_TEXT}</p>
+        {/* The core's reason already says what to do; only add it when the core gave none. */}
+        {!state.reason && (
+          <p className="muted">
+            VirtDeck will not connect while the key differs from the one on record. If the host was reinstalled, confirm the new key with its
+            admin, then remove the old entry (<code>ssh-keygen -R {hostname}</code>) and connect again.
+          </p>
+        )}
       </div>
     );
   }

@@ -96,7 +96,7 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
               </dd>
             </dl>
             {prompt.message && <p className="muted">{prompt.message}</p>}
-            <p className="muted small">Compare the fingerprint with the one the host admin gives you (ssh-keygen -lf on the host). Accepting saves it to known_hosts.</p>
+            <p className="muted small">Compare the fingerprint with the one the host admin gives you (ssh-keygen -lf on the host).</p>
           </>
         ) : (
           <>

@@ -43,7 +43,7 @@ export function Sidebar() {
           <span>
             {plural(totals.vms, 'VM')}, {totals.running.toLocaleString()} running
           </span>
-          {pickedCount > 0 && (
+          {pickedCount > 1 && (
             <>
               <span>·</span>
               <span className="accent-text">{pickedCount.toLocaleString()} selected</span>

@@ -79,7 +79,11 @@ function hostNote(h: Host, level: number, parentKey: string): NoteRow | null {
   if (s.status === 'connected' || s.status === 'connecting') return null;
   const key = `n:${h.config.id}`;
   const base = { kind: 'note' as const, key, level, parentKey, hostId: h.config.id };
-  if (s.errorCode === 'HOST_KEY_MISMATCH') return { ...base, tone: 'error', text: s.reason ?? HOST_KEY_CHANGED_TEXT };
+  if (s.errorCode === 'HOST_KEY_MISMATCH') {
+    // Lead with what happened even if the core's wording changes; its reason carries the fingerprints.
+    const text = !s.reason ? HOST_KEY_CHANGED_TEXT : /^host key/i.test(s.reason) ? s.reason : `Host key changed: ${s.reason}`;
+    return { ...base, tone: 'error', text };
+  }
   if (!s.reason && s.retryAt === undefined) return null;
   return {
     ...base,

@@ -91,6 +91,10 @@ describe('flattenTree', () => {
     expect(rows[1]).toMatchObject({ kind: 'note', tone: 'error' });
     expect((rows[1] as { text: string }).text).toMatch(/Host key changed/);
     expect(labels(rows).slice(2)).toEqual(['new -', '  (Loading VMs…)']);
+    const worded = (reason: string) =>
+      (flattenTree({ hosts: [host('m', 'm', undefined, 'unreachable', { errorCode: 'HOST_KEY_MISMATCH', reason })], domainsOf: () => ({ status: 'loading' }), collapsedHosts: {}, collapsedGroups: {}, filter: [] })[1] as { text: string }).text;
+    expect(worded('host key changed: 10.0.0.1 offered SHA256:x')).toBe('host key changed: 10.0.0.1 offered SHA256:x');
+    expect(worded('offered SHA256:x')).toBe('Host key changed: offered SHA256:x');
   });
 
   it('filters VMs, expands matches even when collapsed, and keeps hosts that match on their own', () => {
