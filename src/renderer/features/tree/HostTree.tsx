@@ -19,15 +19,16 @@ const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform
 export function useTreeRows(hosts: Host[], views: Map<string, DomainsView>) {
   // Deferred so typing in the filter stays responsive with thousands of VMs.
   const filter = useDeferredValue(useTree((s) => s.filter));
-  const collapsedHosts = useTree((s) => s.collapsedHosts);
-  const collapsedGroups = useTree((s) => s.collapsedGroups);
   const terms = useMemo(() => parseFilter(filter), [filter]);
+  const filtering = terms.length > 0;
+  const collapsedHosts = useTree((s) => (filtering ? s.filterCollapsedHosts : s.collapsedHosts));
+  const collapsedGroups = useTree((s) => (filtering ? s.filterCollapsedGroups : s.collapsedGroups));
   const rows = useMemo(
     () => flattenTree({ hosts, domainsOf: (id) => views.get(id) ?? { status: 'unavailable' }, collapsedHosts, collapsedGroups, filter: terms }),
     [hosts, views, collapsedHosts, collapsedGroups, terms],
   );
   const order = useMemo(() => visibleDomainKeys(rows), [rows]);
-  return { rows, order, filtering: terms.length > 0 };
+  return { rows, order, filtering };
 }
 
 export function HostTree({ rows, order }: { rows: TreeRow[]; order: readonly string[] }) {

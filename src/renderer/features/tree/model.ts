@@ -58,6 +58,7 @@ export type TreeRow = GroupRow | HostRow | DomainRow | NoteRow;
 export interface FlattenInput {
   hosts: Host[];
   domainsOf(hostId: string): DomainsView;
+  /** Folds to apply: the saved ones, or while filtering the filter's own (see tree/store.ts). */
   collapsedHosts: Readonly<Record<string, boolean>>;
   collapsedGroups: Readonly<Record<string, boolean>>;
   filter: FilterTerm[];
@@ -142,7 +143,7 @@ export function flattenTree(input: FlattenInput): TreeRow[] {
     let parentKey: string | undefined;
     if (showGroups) {
       const key = groupRowKey(group);
-      const expanded = filtering || !input.collapsedGroups[group];
+      const expanded = !input.collapsedGroups[group];
       rows.push({ kind: 'group', key, level: 1, name: group, expanded, hostCount: blocks.length, setSize: blocksByGroup.length, posInSet: gi + 1 });
       if (!expanded) return;
       hostLevel = 2;
@@ -152,7 +153,7 @@ export function flattenTree(input: FlattenInput): TreeRow[] {
       const id = host.config.id;
       const key = hostRowKey(id);
       const expandable = view.status !== 'unavailable';
-      const expanded = expandable && (filtering || !input.collapsedHosts[id]);
+      const expanded = expandable && !input.collapsedHosts[id];
       rows.push({
         kind: 'host',
         key,

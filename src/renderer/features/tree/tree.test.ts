@@ -97,9 +97,10 @@ describe('flattenTree', () => {
     expect(worded('offered SHA256:x')).toBe('Host key changed: offered SHA256:x');
   });
 
-  it('filters VMs, expands matches even when collapsed, and keeps hosts that match on their own', () => {
+  it('filters VMs, keeps hosts that match on their own, and folds with the filter\'s own set', () => {
     const { hosts, domainsOf } = setup();
-    const f = (q: string) => labels(flattenTree({ hosts, domainsOf, collapsedHosts: { kvm1: true }, collapsedGroups: { Prod: true }, filter: parseFilter(q) }));
+    const f = (q: string) => labels(flattenTree({ hosts, domainsOf, collapsedHosts: {}, collapsedGroups: {}, filter: parseFilter(q) }));
+    expect(labels(flattenTree({ hosts, domainsOf, collapsedHosts: { kvm1: true }, collapsedGroups: {}, filter: parseFilter('tag:web') }))).toEqual(['[Prod]', '  kvm1 +']);
     expect(f('tag:web')).toEqual(['[Prod]', '  kvm1 -', '    web-2', '    web-10']);
     expect(f('tag:web state:paused')).toEqual(['[Prod]', '  kvm1 -', '    web-2']);
     expect(f('state:running,paused -tag:web')).toEqual(['[Lab]', '  kvm2 -', '    build "x"']);
