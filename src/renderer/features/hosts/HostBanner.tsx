@@ -2,6 +2,7 @@ import type { Host } from '../../../shared/model/host';
 import { HOST_KEY_CHANGED_TEXT } from '../tree/model';
 import { RetryCountdown, isHostKeyMismatch } from './HostStatus';
 import { usePrompts } from './queries';
+import { targetText } from './target';
 
 /** Why a host isn't connected, in words an admin can act on. */
 export function HostBanner({ host }: { host: Host }) {
@@ -46,6 +47,18 @@ export function HostBanner({ host }: { host: Host }) {
             Reconnecting automatically: <RetryCountdown retryAt={state.retryAt} attempt={state.attempt} />
           </p>
         )}
+      </div>
+    );
+  }
+  if (state.status === 'connecting') {
+    // Keeps the banner slot filled between retries, so the page doesn't jump as the state flips.
+    return (
+      <div className="banner" role="status">
+        <strong>Connecting…</strong>
+        <p>
+          Opening SSH to <span className="mono">{targetText(host)}</span>
+          {state.attempt !== undefined && state.attempt > 1 ? ` (attempt ${state.attempt})` : ''}.
+        </p>
       </div>
     );
   }

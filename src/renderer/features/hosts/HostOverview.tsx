@@ -1,4 +1,3 @@
-import type { Host } from '../../../shared/model/host';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { HostActions } from './HostActions';
 import { HostShellButton } from '../consoles';
@@ -8,12 +7,9 @@ import { HostStatusText } from './HostStatus';
 import { HostVmTable } from './HostVmTable';
 import { HostDashboard } from '../metrics/HostDashboard';
 import { useHosts } from './queries';
+import { targetText } from './target';
 import './hosts.css';
 
-export const targetText = (h: Host) =>
-  h.config.target.transport === 'ssh'
-    ? `${h.config.target.user}@${h.config.target.hostname}${h.config.target.port !== 22 ? `:${h.config.target.port}` : ''}`
-    : `local ${h.config.target.socketPath}`;
 
 export function HostOverview({ hostId }: { hostId: string }) {
   const hosts = useHosts();
