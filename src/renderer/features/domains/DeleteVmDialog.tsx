@@ -4,8 +4,12 @@ import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { useDeleteDomain } from './mutations';
 
-/** What `domains.delete` accepts to name a volume: its source path (pool/volume for `type='volume'` disks). */
-export const diskVolumeId = (d: Disk): string | undefined => d.source ?? (d.pool && d.volume ? `${d.pool}/${d.volume}` : undefined);
+/**
+ * What `domains.delete` accepts to name a volume: the disk's source path, which
+ * the core checks against the domain's own disks. Pool-addressed disks
+ * (`type='volume'`, no path) can't be named that way, so they aren't offered.
+ */
+export const diskVolumeId = (d: Disk): string | undefined => d.source;
 
 // Install media and shared read-only images are never offered for deletion:
 // they usually belong to other VMs too.
