@@ -4,7 +4,9 @@
 LAB_HELPDESK=helpdesk
 
 ensure_helpdesk_user() {
-  local pwfile=$LAB_DIR/helpdesk.password
+  # The user is machine-wide, so every lab (VIRTDECK_LAB_ID) shares its password.
+  local pwfile=$LAB_USERS_DIR/helpdesk.password
+  mkdir -p "$LAB_USERS_DIR" && chmod 700 "$LAB_USERS_DIR"
   if [ ! -s "$pwfile" ]; then
     (umask 077 && head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-20 >"$pwfile") # finite input: no SIGPIPE under pipefail
   fi
@@ -47,7 +49,7 @@ write_client_ssh() { # <count>
     for n in $(seq 1 "$count"); do
       printf 'Host lab-%s\n  HostName %s\n' "$n" "$(lab_host_ip "$n")"
     done
-    echo "Host lab-* 10.77.0.*"
+    echo "Host lab-* $LAB_SUBNET.*"
     echo "  User root"
     echo "  Port 22"
     echo "  IdentityFile $(q "$LAB_SSH_KEY")"
@@ -207,7 +209,7 @@ write_lab_json() { # <count>
     echo "  },"
     echo "  \"users\": {"
     echo "    \"root\": { \"auth\": \"key\" },"
-    echo "    \"$LAB_HELPDESK\": { \"auth\": \"password\", \"password\": $($q "$(cat "$LAB_DIR/helpdesk.password")"), \"groups\": [\"libvirt\"] }"
+    echo "    \"$LAB_HELPDESK\": { \"auth\": \"password\", \"password\": $($q "$(cat "$LAB_USERS_DIR/helpdesk.password")"), \"groups\": [\"libvirt\"] }"
     echo "  },"
     echo "  \"imagesDir\": $($q "$LAB_IMAGES_MOUNT"),"
     echo "  \"kernel\": $($q "$LAB_IMAGES_MOUNT/vmlinuz"),"
@@ -221,7 +223,7 @@ write_lab_json() { # <count>
       echo "      \"name\": \"lab-$n\","
       echo "      \"ip\": \"$(lab_host_ip "$n")\","
       echo "      \"port\": 22,"
-      echo "      \"netns\": \"lab-$n\","
+      echo "      \"netns\": \"$(lab_host_ns "$n")\","
       echo "      \"pid\": $pid,"
       echo "      \"uri\": \"qemu+ssh://root@$(lab_host_ip "$n")/system\","
       echo "      \"hostKey\": $($q "$(host_pubkey "$n")"),"

@@ -12,7 +12,9 @@ set -euo pipefail
   echo "usage: guest-xml.sh NAME [DISK]" >&2
   exit 2
 }
-images=/var/lib/virtdeck-lab/images
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+images=$LAB_IMAGES_MOUNT
 name=$1
 disk=${2:-/var/lib/libvirt/images/$name.qcow2}
 

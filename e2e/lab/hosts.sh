@@ -31,7 +31,7 @@ host_healthy() {
 # Anything of host n left on this machine (process, netns, cgroup dirs)?
 host_has_state() {
   local n=$1 d
-  [ -f "$LAB_RUN/lab-$n.pid" ] || [ -f "$LAB_RUN/lab-$n.launcher" ] || lab_ns_exists "lab-$n" && return 0
+  [ -f "$LAB_RUN/lab-$n.pid" ] || [ -f "$LAB_RUN/lab-$n.launcher" ] || lab_ns_exists "$(lab_host_ns "$n")" && return 0
   while read -r d; do [ -d "$d" ] && return 0; done < <(lab_host_cgroup_dirs "$n")
   return 1
 }
@@ -73,11 +73,11 @@ stop_host() {
     pid=$(lab_recorded_pid "lab-$n.launcher") && kill -KILL "$pid" 2>/dev/null || true
     wait_gone "lab-$n.launcher" 3 || lab_log "lab-$n: launcher still present"
   fi
-  if lab_ns_exists "lab-$n"; then
+  if lab_ns_exists "$(lab_host_ns "$n")"; then
     local inside
-    inside=$(ip netns pids "lab-$n" 2>/dev/null | paste -sd' ' -)
-    [ -z "$inside" ] || lab_die "netns lab-$n still holds PIDs $inside that the lab did not record; stop them first"
-    ip netns del "lab-$n"
+    inside=$(ip netns pids "$(lab_host_ns "$n")" 2>/dev/null | paste -sd' ' -)
+    [ -z "$inside" ] || lab_die "netns $(lab_host_ns "$n") still holds PIDs $inside that the lab did not record; stop them first"
+    ip netns del "$(lab_host_ns "$n")"
   fi
   [ -z "${LAB_DEBUG:-}" ] || lab_log "lab-$n: processes gone after $(lab_secs_since "$t0")s"
   lab_remove_host_cgroups "$n"
@@ -105,12 +105,12 @@ launch_host() {
   local n=$1 ip hd launcher init deadline d cgdirs=()
   ip=$(lab_host_ip "$n")
   hd=$(lab_host_dir "$n")
-  ip netns add "lab-$n"
-  ip -n "$LAB_NETNS" link add "h$n" type veth peer name eth0 netns "lab-$n"
+  ip netns add "$(lab_host_ns "$n")"
+  ip -n "$LAB_NETNS" link add "h$n" type veth peer name eth0 netns "$(lab_host_ns "$n")"
   ip -n "$LAB_NETNS" link set "h$n" master "$LAB_BRIDGE" up
-  ip -n "lab-$n" link set lo up
-  ip -n "lab-$n" addr add "$ip/$LAB_PREFIX" dev eth0
-  ip -n "lab-$n" link set eth0 up
+  ip -n "$(lab_host_ns "$n")" link set lo up
+  ip -n "$(lab_host_ns "$n")" addr add "$ip/$LAB_PREFIX" dev eth0
+  ip -n "$(lab_host_ns "$n")" link set eth0 up
 
   lab_make_host_cgroups "$n"
   mapfile -t cgdirs < <(lab_host_cgroup_dirs "$n")
@@ -120,7 +120,7 @@ launch_host() {
     # rooted there. setsid: the lab must not die with the terminal that ran it.
     for d in "${cgdirs[@]}"; do echo "$BASHPID" >"$d/cgroup.procs"; done
     exec 9>&- # lab.sh's lock must not live on in the host's daemons
-    exec setsid ip netns exec "lab-$n" unshare --mount --uts --ipc --pid --cgroup --fork \
+    exec setsid ip netns exec "$(lab_host_ns "$n")" unshare --mount --uts --ipc --pid --cgroup --fork \
       --mount-proc --propagation private bash "$LAB_HERE/host-init.sh" "$n"
   ) </dev/null >"$LAB_RUN/lab-$n.log" 2>&1 &
   launcher=$!

@@ -22,18 +22,18 @@ refused() { # <description> <command...>: passes if the command fails
 [ -f "$LAB_JSON" ] || { echo "FAIL lab is not up: no $LAB_JSON (run: npm run lab)"; exit 1; }
 
 # lab.json: the schema tests and the app rely on.
-json() { node -e '
+json() { LAB_NETNS=$LAB_NETNS LAB_GATEWAY=$LAB_GATEWAY node -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const v = new Function("j", "return (" + process.argv[2] + ")")(j);
   process.stdout.write(Array.isArray(v) ? v.join("\n") : String(v));' "$LAB_JSON" "$1"; }
 check "lab.json has the documented schema" json '(() => {
   const s = (x) => typeof x === "string" && x.length > 0, abs = (x) => s(x) && x.startsWith("/");
-  const ok = j.version === 1 && j.netns === "lab" && j.gateway === "10.77.0.1" &&
+  const ok = j.version === 1 && j.netns === process.env.LAB_NETNS && j.gateway === process.env.LAB_GATEWAY &&
     abs(j.ssh.dir) && abs(j.ssh.key) && abs(j.ssh.knownHosts) && abs(j.ssh.config) && s(j.ssh.publicKey) &&
     s(j.users.helpdesk.password) && abs(j.imagesDir) && abs(j.kernel) && abs(j.initrd) && abs(j.guestXml) &&
     s(j.banner) && Array.isArray(j.hosts) && j.hosts.length >= 1 &&
-    j.hosts.every((h, i) => h.name === "lab-" + (i + 1) && h.ip === "10.77.0.1" + (i + 1) && h.port === 22 &&
-      h.netns === h.name && Number.isInteger(h.pid) && h.pid > 1 && /^ssh-ed25519 /.test(h.hostKey) &&
+    j.hosts.every((h, i) => h.name === "lab-" + (i + 1) && h.ip === process.env.LAB_GATEWAY + (i + 1) && h.port === 22 &&
+      h.netns === process.env.LAB_NETNS + "-" + (i + 1) && Number.isInteger(h.pid) && h.pid > 1 && /^ssh-ed25519 /.test(h.hostKey) &&
       /^SHA256:/.test(h.fingerprint) && s(h.uri) && abs(h.serialLogDir) && h.network.name === "default" &&
       Array.isArray(h.guests) && Array.isArray(h.running) && h.running.every((g) => h.guests.includes(g)));
   if (!ok) throw new Error("schema mismatch: " + JSON.stringify(j));

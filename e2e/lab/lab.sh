@@ -118,7 +118,7 @@ cmd_down() {
       ip netns del "$LAB_NETNS"
     fi
   fi
-  rmdir "$LAB_IMAGES_MOUNT" /var/lib/virtdeck-lab 2>/dev/null || true
+  rmdir "$LAB_IMAGES_MOUNT" "${LAB_IMAGES_MOUNT%/images}" 2>/dev/null || true
   rm -f "$LAB_JSON" "$LAB_RUN/count"
   [ "$failed" = 0 ] || lab_die "some hosts did not stop cleanly"
   lab_log "lab is down ($(lab_secs_since "$t0")s)"

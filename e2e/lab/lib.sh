@@ -5,15 +5,23 @@ LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_REPO=$(cd "$LAB_HERE/../.." && pwd)
 LAB_DIR=${VIRTDECK_LAB_DIR:-$LAB_REPO/.lab}
 
-LAB_NETNS=lab
+# Several labs can run side by side (one per checkout): VIRTDECK_LAB_ID=K
+# (1..9) names its namespaces labK, labK-<n> and uses 10.77.K.0/24. The
+# default (unset or 0) is the lab everyone knows: `lab`, `lab-<n>`, 10.77.0.0/24.
+LAB_ID=${VIRTDECK_LAB_ID:-0}
+[[ "$LAB_ID" =~ ^[0-9]$ ]] || { echo "[lab] error: VIRTDECK_LAB_ID must be 0..9" >&2; exit 1; }
+if [ "$LAB_ID" = 0 ]; then LAB_NETNS=lab; else LAB_NETNS=lab$LAB_ID; fi
+LAB_SUBNET=10.77.$LAB_ID
 LAB_BRIDGE=br0
-LAB_GATEWAY=10.77.0.1
+LAB_GATEWAY=$LAB_SUBNET.1
 LAB_PREFIX=24
 LAB_MAX_HOSTS=3
 # Same path inside every host, so shared-storage migration sees one file.
-LAB_IMAGES_MOUNT=/var/lib/virtdeck-lab/images
+LAB_IMAGES_MOUNT=/var/lib/virtdeck-lab${LAB_ID#0}/images
+# Users that exist machine-wide (helpdesk) share one password across labs.
+LAB_USERS_DIR=/var/lib/virtdeck-lab-users
 LAB_BANNER='VIRTDECK-GUEST READY'
-LAB_CGROUP_NAME=virtdeck-lab
+LAB_CGROUP_NAME=virtdeck-lab${LAB_ID#0}
 
 LAB_SSH_DIR=$LAB_DIR/ssh
 LAB_SSH_KEY=$LAB_SSH_DIR/id_ed25519
@@ -30,7 +38,9 @@ lab_die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 lab_now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
 lab_secs_since() { local ms=$(($(lab_now_ms) - $1)); printf '%d.%02d' $((ms / 1000)) $((ms % 1000 / 10)); }
 
-lab_host_ip() { echo "10.77.0.1$1"; }
+lab_host_ip() { echo "$LAB_SUBNET.1$1"; }
+# Network namespace of host n (its hostname stays lab-<n> in every lab).
+lab_host_ns() { echo "$LAB_NETNS-$1"; }
 lab_host_dir() { echo "$LAB_DIR/hosts/lab-$1"; }
 lab_guest_names() { echo "lab$1-web lab$1-db lab$1-off"; }
 lab_guest_running() { echo "lab$1-web lab$1-db"; }
@@ -42,7 +52,7 @@ lab_host_num() {
   case "$a" in
     lab-[1-9]) echo "${a#lab-}" ;;
     [1-9]) echo "$a" ;;
-    10.77.0.1[1-9]) echo "${a#10.77.0.1}" ;;
+    "$LAB_SUBNET".1[1-9]) echo "${a#"$LAB_SUBNET".1}" ;;
     *) lab_die "unknown host '$a' (use lab-1, lab-2, ...)" ;;
   esac
 }

@@ -29,6 +29,8 @@ export interface LabHost {
   guests: string[];
 }
 export interface Lab {
+  netns: string;
+  gateway: string;
   ssh: { key: string; knownHosts: string; config: string };
   users: { helpdesk: { password: string } };
   hosts: LabHost[];
