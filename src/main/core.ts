@@ -7,6 +7,7 @@ import { appHandlers } from './ipc/handlers/app';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
+import { taskHandlers } from './ipc/handlers/tasks';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -15,6 +16,7 @@ import { domainEventsHook } from './libvirt/domain-events';
 import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
 import { MetricsService } from './metrics/service';
+import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
@@ -43,6 +45,7 @@ export interface Core {
   sessions: LibvirtSessions;
   metrics: MetricsService;
   consoles: Consoles;
+  tasks: TaskManager;
   dispose(): Promise<void>;
 }
 
@@ -65,6 +68,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });
   disposers.push(() => metrics.dispose());
   const log = opts.log;
+  const tasks = new TaskManager({ configDir: opts.configDir, bus, log: log.child('tasks') });
+  await tasks.load();
   const hosts = new HostRegistry({
     configDir: opts.configDir,
     sshConfigPath: opts.ssh?.configPath,
@@ -83,6 +88,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   sessions.addHook(metrics.sessionHook);
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
+  // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
+  disposers.push(() => tasks.dispose());
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
   const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
   disposers.push(() => consoles.dispose());
@@ -90,6 +97,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
+    ...taskHandlers(tasks),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -109,6 +117,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     sessions,
     metrics,
     consoles,
+    tasks,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

@@ -4,6 +4,7 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { taskCalls, taskEvents } from './calls/tasks';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -15,6 +16,7 @@ export const calls = {
   ...domainCalls,
   ...consoleCalls,
   ...metricsCalls,
+  ...taskCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -22,6 +24,7 @@ export const events = {
   ...hostEvents,
   ...domainEvents,
   ...metricsEvents,
+  ...taskEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

@@ -156,7 +156,7 @@ describe('stream backpressure', () => {
   it('pauses the transport while nobody reads, resumes when drained', async () => {
     const pair = await socketPair();
     cleanup.push(pair.dispose);
-    const client = new RpcClient(pair.client);
+    const client = new RpcClient(pair.client, { streamFlow: 'pause' });
     cleanup.push(async () => client.destroy());
     const { stream, serial, proc } = await open(client, pair.peer, P.STORAGE_VOL_DOWNLOAD);
     for (let i = 0; i < 16; i++) streamPkt(pair.peer, proc, serial, MessageStatus.CONTINUE, Buffer.alloc(64 * 1024, i));

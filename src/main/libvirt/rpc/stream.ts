@@ -4,14 +4,16 @@
 // and no payload and the peer confirms alike; status ERROR aborts (from the
 // server it carries a remote_error).
 import { Duplex } from 'node:stream';
-import { RpcError, RpcTimeoutError, decodeLibvirtError } from './errors';
+import { RpcError, RpcStreamOverflowError, RpcTimeoutError, decodeLibvirtError } from './errors';
 import { type Header, MessageStatus, MessageType, STREAM_CHUNK_MAX } from './packet';
-import { XdrReader } from './xdr';
+import { XdrReader, XdrWriter } from './xdr';
 
 /** What a stream needs from its client; kept narrow so the stream can be tested alone. */
 export interface StreamHost {
   /** Sends one STREAM packet; false = the transport buffer is full (wait for drain). */
   sendStream(proc: number, serial: number, status: number, payload?: Uint8Array): boolean;
+  /** Sends one STREAM_HOLE packet (sparse streams only). */
+  sendHole(proc: number, serial: number, payload: Uint8Array): boolean;
   waitDrain(): Promise<void>;
   /** Stop/restart reading the transport while a consumer is not reading. */
   pauseFor(s: RpcStream): void;
@@ -23,6 +25,17 @@ export interface StreamHost {
 export interface RpcStreamOptions {
   /** How long end() waits for the server to confirm the finish (default 30 s: it may be flushing). */
   finishTimeoutMs?: number;
+  /**
+   * What happens when the reader falls behind:
+   * - 'bounded' (default): never stop reading the connection (it also carries
+   *   replies, events and keepalive for everything else); buffer up to
+   *   `maxBufferedBytes`, then close this stream alone with RpcStreamOverflowError.
+   * - 'pause': stop reading the connection until the reader catches up. Only
+   *   for a connection that carries nothing else (a bulk-transfer session).
+   */
+  flow?: 'bounded' | 'pause';
+  /** Limit for 'bounded' (default 8 MiB). */
+  maxBufferedBytes?: number;
 }
 
 export class RpcStream extends Duplex {
@@ -33,6 +46,8 @@ export class RpcStream extends Duplex {
   private remoteFinished = false;
   private released = false;
   private readonly finishTimeoutMs: number;
+  private readonly flow: 'bounded' | 'pause';
+  private readonly maxBuffered: number;
 
   constructor(
     private readonly host: StreamHost,
@@ -43,6 +58,8 @@ export class RpcStream extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.finishTimeoutMs = opts.finishTimeoutMs ?? 30_000;
+    this.flow = opts.flow ?? 'bounded';
+    this.maxBuffered = opts.maxBufferedBytes ?? 8 << 20;
   }
 
   /** Called by the client for every STREAM / STREAM_HOLE packet with our serial. */
@@ -61,7 +78,16 @@ export class RpcStream extends Duplex {
     switch (h.status) {
       case MessageStatus.CONTINUE:
         if (payload.length > 0) {
-          if (!this.push(payload)) this.host.pauseFor(this);
+          const more = this.push(payload);
+          if (this.flow === 'pause') {
+            if (!more) this.host.pauseFor(this);
+          } else if (this.readableLength > this.maxBuffered) {
+            this.destroy(
+              new RpcStreamOverflowError(
+                `${this.procName}: the reader fell ${(this.readableLength / 1048576).toFixed(1)} MiB behind; this stream was closed so the connection keeps serving everything else`,
+              ),
+            );
+          }
           return;
         }
         // libvirtd marks end-of-data with an EMPTY CONTINUE packet (its read
@@ -100,6 +126,22 @@ export class RpcStream extends Duplex {
     // The server finished first (download EOF, console closed): libvirt expects
     // the reader to answer with its own finish, which the server confirms.
     if (!this.localFinished && !this.writableEnded && !this.finishCb) this.end();
+  }
+
+  /**
+   * Sends a hole of `length` bytes (a run of zeros the server need not store).
+   * Only for streams opened with a *_SPARSE_STREAM flag; waits for queued data
+   * first so the hole lands after it.
+   */
+  async writeHole(length: number): Promise<void> {
+    if (length <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      // Ordered behind pending writes: cork-free, ride the write queue itself.
+      this.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
+    });
+    if (this.remoteFinished || !this.host.isAlive()) throw new RpcError(`${this.procName} stream is closed`);
+    const payload = new XdrWriter(12).hyper(length).uint(0).view();
+    if (!this.host.sendHole(this.proc, this.serial, payload)) await this.host.waitDrain();
   }
 
   /** Aborts the stream (status ERROR to the server). */
