@@ -10,6 +10,9 @@ import { applyDomainChanges } from '../features/domains/reducers';
 import { useNotifications } from '../features/notifications/store';
 import { metricsKeys } from '../features/metrics/queries';
 import { useMetricsStore } from '../features/metrics/store';
+import { taskKeys } from '../features/tasks/queries';
+import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
+import type { TaskSummary } from '../../shared/model/task';
 
 /**
  * The one place pushed events become cache updates. Keys come from the
@@ -34,6 +37,11 @@ export function startEventBridge(qc: QueryClient): Dispose {
       for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
     }),
     api.on('app.notified', (n) => useNotifications.getState().push(n)),
+    api.on('task.updated', (t) => {
+      qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => applyTaskUpdate(old, t));
+      void qc.invalidateQueries({ queryKey: taskKeys.detail(t.id) });
+    }),
+    api.on('task.removed', ({ taskIds }) => qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => removeTasks(old, taskIds))),
     api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
     api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
     // After the core link comes back, everything may be stale.
