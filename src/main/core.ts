@@ -8,6 +8,7 @@ import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { storageHandlers } from './ipc/handlers/storage';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -17,6 +18,7 @@ import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
 import { MetricsService } from './metrics/service';
 import { TaskManager } from './tasks/manager';
+import { createStorage, type FileDialogs, type StorageService } from './storage/index';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
@@ -36,6 +38,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** The local libvirt socket offered as "This machine" (default /var/run/libvirt/libvirt-sock). */
   localSocketPath?: string;
+  /** Electron's native open/save dialogs (desktop uploads and downloads). */
+  fileDialogs?: FileDialogs;
 }
 
 export interface Core {
@@ -46,6 +50,7 @@ export interface Core {
   metrics: MetricsService;
   consoles: Consoles;
   tasks: TaskManager;
+  storage: StorageService;
   dispose(): Promise<void>;
 }
 
@@ -86,6 +91,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const storage = createStorage({ sessions, bus, tasks, log: log.child('storage'), fileDialogs: opts.fileDialogs });
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
@@ -98,6 +104,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
+    ...storageHandlers(storage),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -118,6 +125,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     metrics,
     consoles,
     tasks,
+    storage,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

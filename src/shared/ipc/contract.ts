@@ -5,6 +5,7 @@ import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { storageCalls, storageEvents } from './calls/storage';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -17,6 +18,7 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...storageCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...storageEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
