@@ -39,6 +39,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   // Console sockets carry their own one-time tokens (Origin/Host are still checked by the front).
   front.addUpgrade(CONSOLE_PATH, core.consoles.upgrade, false);
   if (opts.metricsEndpoint) front.addRoute(prometheusRoute(core.metrics));
+  // Browser uploads/downloads stream over HTTP, never through the WebSocket's contract frames.
+  front.addRoute(core.storage.transfers.route((req) => front.authorised(req, new URL(req.url ?? '/', 'http://placeholder'))));
   const { url, port } = await front.listen();
   return {
     url,

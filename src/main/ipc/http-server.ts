@@ -82,7 +82,8 @@ export class HttpFront {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private authorised(req: IncomingMessage, url: URL): boolean {
+  /** The front's own credential check; routes with their own rules (uploads) call it too. */
+  authorised(req: IncomingMessage, url: URL): boolean {
     // Bearer: the same token for scrapers (Prometheus), which keep no cookies across the ?token= redirect.
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     return tokenMatches(this.opts.token, parseCookies(req.headers.cookie)[TOKEN_COOKIE]) || tokenMatches(this.opts.token, url.searchParams.get('token')) || tokenMatches(this.opts.token, bearer);
@@ -96,7 +97,6 @@ export class HttpFront {
     if (!this.authorised(req, url)) {
       return this.refuse(res, 401, 'VirtDeck: open the URL that `virtdeck serve` printed; it carries the access token.');
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return this.refuse(res, 405, 'Method not allowed.');
     if (url.searchParams.has('token')) {
       // Swap the URL token for a cookie; SameSite=Strict keeps other sites' pages from riding it.
       res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(this.opts.token)}; HttpOnly; SameSite=Strict; Path=/`);
@@ -105,7 +105,9 @@ export class HttpFront {
       res.end();
       return;
     }
+    // Routes check their own methods (uploads PUT); everything else is read-only.
     for (const route of this.routes) if (await route(req, res, url)) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return this.refuse(res, 405, 'Method not allowed.');
     await this.serveStatic(url.pathname, res);
   }
 

@@ -1,6 +1,6 @@
 import { AppFailure } from '../../shared/ipc/result';
 import type { RpcClient } from '../libvirt/rpc/client';
-import { ErrorCode, isLibvirtError } from '../libvirt/rpc/errors';
+import { ErrorCode, RpcClosedError, isLibvirtError } from '../libvirt/rpc/errors';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { TaskContext } from '../tasks/manager';
 import { storageFailure, type StorageWhat } from './errors';
@@ -37,7 +37,7 @@ export async function runOnBulk(deps: StorageDeps, ctx: TaskContext, spec: BulkC
   const { hostId } = spec;
   const shared = deps.sessions.client(hostId);
   let ours = true; // false once libvirt said the name was taken: then the volume is not ours to delete
-  ctx.undo(`delete the new volume “${spec.name}” in pool “${spec.pool}”`, () => deleteWhenReleased(deps, ctx, spec, () => ours));
+  ctx.undo(`delete the new volume “${spec.name}” in pool “${spec.pool}”`, () => deleteVolumeWhenFree(deps, ctx, { hostId, pool: spec.pool, name: spec.name }, () => ours));
   const bulk = await deps.sessions.openBulk(hostId, ctx.signal);
   let polling = true;
   const poller = (async () => {
@@ -70,25 +70,47 @@ export async function runOnBulk(deps: StorageDeps, ctx: TaskContext, spec: BulkC
   }
 }
 
-/** Undo step: delete the volume once libvirt stops filling it (it keeps going after an aborted call). */
-async function deleteWhenReleased(deps: StorageDeps, ctx: TaskContext, spec: BulkCallSpec, ours: () => boolean): Promise<void> {
+/** How long an undo waits for a host whose connection dropped to come back. */
+export const RECONNECT_WAIT_MS = 5 * 60_000;
+
+/**
+ * Undo step for a volume a task made: delete it once libvirt lets go of it
+ * (it keeps filling a clone after the call was aborted, and holds an upload's
+ * volume until the stream is torn down) and once the host is reachable again
+ * (a dropped link reconnects by itself). Says in the task log what it waited for.
+ */
+export async function deleteVolumeWhenFree(deps: StorageDeps, ctx: TaskContext, v: { hostId: string; pool: string; name: string }, ours: () => boolean = () => true): Promise<void> {
   if (!ours()) return;
   const started = Date.now();
-  let waited = false;
+  let waitedBusy = false;
+  let waitedLink = false;
   for (;;) {
-    const c = deps.sessions.client(spec.hostId);
+    if (!deps.sessions.has(v.hostId)) {
+      if (Date.now() - started > RECONNECT_WAIT_MS) throw new AppFailure('NOT_CONNECTED', `the host stayed unreachable for ${RECONNECT_WAIT_MS / 60_000} min; “${v.name}” is still in pool “${v.pool}” and holds partial data`, { hostId: v.hostId });
+      if (!waitedLink) ctx.log(`The host is unreachable; “${v.name}” will be deleted when it is back`, 'warn');
+      waitedLink = true;
+      await sleep(1000);
+      continue;
+    }
+    const c = deps.sessions.client(v.hostId);
     try {
-      const pool = await c.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: spec.pool });
-      const vol = await c.call(P.STORAGE_VOL_LOOKUP_BY_NAME, { pool, name: spec.name });
+      const pool = await c.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: v.pool });
+      const vol = await c.call(P.STORAGE_VOL_LOOKUP_BY_NAME, { pool, name: v.name });
       await c.call(P.STORAGE_VOL_DELETE, { vol, flags: 0 });
-      if (waited) ctx.log(`libvirt kept writing “${spec.name}” for ${((Date.now() - started) / 1000).toFixed(1)} s after the call was cancelled; it was deleted once libvirt let go of it`, 'warn');
-      deps.bus.emit('pool.changed', { hostId: spec.hostId, pool: spec.pool, volumes: true });
+      if (waitedBusy) ctx.log(`libvirt kept writing “${v.name}” for ${((Date.now() - started) / 1000).toFixed(1)} s after the cancel; it was deleted once libvirt let go of it`, 'warn');
+      deps.bus.emit('pool.changed', { hostId: v.hostId, pool: v.pool, volumes: true });
       return;
     } catch (e) {
       if (isLibvirtError(e, ErrorCode.NO_STORAGE_VOL)) return; // never made, or already gone
+      if (e instanceof RpcClosedError || (e instanceof AppFailure && e.error.code === 'NOT_CONNECTED')) {
+        // The link dropped meanwhile: wait for it above (bounded by RECONNECT_WAIT_MS).
+        if (Date.now() - started > RECONNECT_WAIT_MS) throw e;
+        await sleep(1000);
+        continue;
+      }
       if (!busy(e) || Date.now() - started > RELEASE_WAIT_MS) throw e;
-      if (!waited) ctx.log(`libvirt is still writing “${spec.name}” after the cancel; waiting for it to finish before deleting it`, 'warn');
-      waited = true;
+      if (!waitedBusy) ctx.log(`libvirt is still writing “${v.name}”; waiting for it to finish before deleting it`, 'warn');
+      waitedBusy = true;
       await sleep(POLL_MS);
     }
   }

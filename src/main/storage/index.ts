@@ -26,5 +26,5 @@ export interface StorageOptions {
 export function createStorage(opts: StorageOptions): StorageService {
   const deps = { sessions: opts.sessions, bus: opts.bus, log: opts.log };
   opts.sessions.addHook(poolEventsHook(opts.bus, opts.log));
-  return new StorageService(deps, opts.tasks, new Transfers());
+  return new StorageService(deps, opts.tasks, new Transfers(deps, opts.tasks, opts.fileDialogs));
 }
