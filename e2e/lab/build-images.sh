@@ -57,8 +57,10 @@ root=$work/initramfs
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/lib/modules/$kver"
 cp "$work/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh" # the #! of /init, before it installs the other links
+# The last group gives guests a CD-ROM drive (IDE on the pc machine) and ISO 9660.
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-  failover net_failover virtio_net virtio_blk; do
+  failover net_failover virtio_net virtio_blk \
+  scsi_common scsi_mod cdrom sr_mod libata ata_piix isofs; do
   f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko" -print -quit)
   [ -n "$f" ] || lab_die "module $m.ko not found in $kpkg"
   cp "$f" "$root/lib/modules/$kver/"

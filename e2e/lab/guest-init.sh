@@ -33,6 +33,16 @@ $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB)"
 echo "$banner" >/dev/ttyS0
 echo "$banner" >/dev/tty1
 
+# CD-ROM support (IDE drive -> /dev/sr0, ISO 9660) loads after the banner so
+# boot-to-shell time stays the same; a drive shows up a moment later.
+# The kernel notices a disc put into a drive only when something polls for
+# media changes (udev/udisks do it on real systems): poll every second.
+echo 1000 >/sys/module/block/parameters/events_dfl_poll_msecs 2>/dev/null
+(for m in scsi_common scsi_mod cdrom sr_mod libata ata_piix isofs; do
+  f=$(find /lib/modules -name "$m.ko" | head -n 1)
+  [ -n "$f" ] && insmod "$f" 2>/dev/null
+done &)
+
 # The first lease arrives 7-11 s after boot under TCG: keep retrying quietly.
 (udhcpc -f -i eth0 -t 10 -T 2 -A 2 -s /etc/udhcpc.script >/var/log/udhcpc.log 2>&1 &)
 

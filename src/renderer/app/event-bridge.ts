@@ -12,6 +12,7 @@ import { metricsKeys } from '../features/metrics/queries';
 import { useMetricsStore } from '../features/metrics/store';
 import { taskKeys } from '../features/tasks/queries';
 import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
+import { storageKeys } from '../features/storage/queries';
 import type { TaskSummary } from '../../shared/model/task';
 
 /**
@@ -42,6 +43,11 @@ export function startEventBridge(qc: QueryClient): Dispose {
       void qc.invalidateQueries({ queryKey: taskKeys.detail(t.id) });
     }),
     api.on('task.removed', ({ taskIds }) => qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => removeTasks(old, taskIds))),
+    // libvirt pool events and our own volume changes: re-read just what changed.
+    api.on('pool.changed', ({ hostId, pool, volumes }) => {
+      void qc.invalidateQueries({ queryKey: storageKeys.pools(hostId), exact: true });
+      if (volumes) void qc.invalidateQueries({ queryKey: pool ? storageKeys.volumes(hostId, pool) : storageKeys.pools(hostId) });
+    }),
     api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
     api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
     // After the core link comes back, everything may be stale.
