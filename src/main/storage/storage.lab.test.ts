@@ -152,6 +152,16 @@ describe('volumes on a lab host', () => {
     });
   });
 
+  it('full preallocation runs as a task that writes every byte', async () => {
+    const name = `vd-full-${stamp}.img`;
+    cleanup.push(() => virsh('vol-delete', '--pool', pool, name).catch(() => {}));
+    const { taskId, volume } = await volumeCreate(deps, tasks, { hostId, pool, name, format: 'raw', capacity: 64 << 20, preallocation: 'full' });
+    expect(volume).toBeUndefined();
+    const t = await tasks.settled(taskId!);
+    expect(t).toMatchObject({ state: 'succeeded', kind: 'volume.create', result: { pool, name } });
+    expect((await volumeList(deps, hostId, pool)).find((v) => v.name === name)).toMatchObject({ capacity: 64 << 20, allocation: 64 << 20 });
+  });
+
   it('never deletes a backing file or a disk a VM uses, naming the VM and the image', async () => {
     const base = `vd-base-${stamp}.qcow2`;
     const top = `vd-top-${stamp}.qcow2`;
