@@ -1,50 +1,36 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { inHost, REPO, type LabHost } from '../hosts/lab-harness';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { RpcStream } from '../libvirt/rpc/stream';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { TaskManager } from '../tasks/manager';
-import { silentLogger } from '../util/log';
 import { domainAttachCdrom } from './attach-cdrom';
 import type { StorageDeps } from './pools';
+import { storageLab, type StorageLab } from './lab-setup';
 import { Transfers } from './transfers';
 
 // An ISO uploaded from this machine goes into a RUNNING guest's empty CD-ROM
 // drive (media change, live and in the definition) and the guest reads the
 // file on it, typed into its serial console over libvirt's console stream.
 const run = promisify(execFile);
-let h: Harness;
 let host: LabHost;
 let hostId: string;
 let deps: StorageDeps;
 let tasks: TaskManager;
 let dir: string;
-const sessions = new LibvirtSessions(silentLogger);
+let sessions: LibvirtSessions;
+let lab: StorageLab;
 const stamp = Date.now().toString(36);
 const vm = `vd-cdlive-${stamp}`;
 const iso = `vd-cdlive-${stamp}.iso`;
 
 beforeAll(async () => {
-  const lab = await waitForLab();
-  host = lab.hosts[0]!;
-  h = await harness({ knownHostsLines: lab.hosts.map((x) => `${x.ip} ${x.hostKey}`) });
-  deps = { sessions, bus: h.bus, log: silentLogger };
-  dir = mkdtempSync(path.join(os.tmpdir(), 'vd-cdrom-'));
-  tasks = new TaskManager({ configDir: dir, bus: h.bus, log: silentLogger });
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'cdrom',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
+  lab = await storageLab('cdrom');
+  ({ host, hostId, deps, tasks, sessions, dir } = lab);
 });
 
 afterAll(async () => {
@@ -52,9 +38,7 @@ afterAll(async () => {
   await inHost(host, ['virsh', 'undefine', vm]).catch(() => {});
   await inHost(host, ['virsh', 'vol-delete', '--pool', 'default', iso]).catch(() => {});
   await inHost(host, ['rm', '-f', `/var/lib/libvirt/images/${vm}.qcow2`]).catch(() => {});
-  await tasks?.dispose();
-  await h?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.dispose();
 });
 
 /** Types a command into the guest's serial console and waits for a line of output. */

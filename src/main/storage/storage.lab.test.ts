@@ -1,19 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
 import type { TaskSummary } from '../../shared/model/task';
 import type { BusMessage } from '../ipc/bus';
-import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { inHost, REPO, type Harness, type LabHost } from '../hosts/lab-harness';
 import { P } from '../libvirt/rpc/procedures/index';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { TaskManager } from '../tasks/manager';
-import { silentLogger } from '../util/log';
 import { startVolumeClone } from './clone';
-import { poolEventsHook } from './pool-events';
+import { storageLab, type StorageLab } from './lab-setup';
 import { poolDefine, poolDelete, poolList, poolStart, poolStop, type StorageDeps } from './pools';
 import { volumeCreate, volumeDelete, volumeList, volumeResize } from './volumes';
 import { domainAttachCdrom } from './attach-cdrom';
@@ -25,8 +22,8 @@ let host: LabHost;
 let hostId: string;
 let deps: StorageDeps;
 let tasks: TaskManager;
-let tasksDir: string;
-const sessions = new LibvirtSessions(silentLogger);
+let sessions: LibvirtSessions;
+let lab: StorageLab;
 const stamp = Date.now().toString(36);
 const GiB = 1024 ** 3;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -59,29 +56,13 @@ async function defineVmOn(name: string, disk: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const lab = await waitForLab();
-  host = lab.hosts[0]!;
-  h = await harness({ knownHostsLines: lab.hosts.map((x) => `${x.ip} ${x.hostKey}`) });
-  deps = { sessions, bus: h.bus, log: silentLogger };
-  tasksDir = mkdtempSync(path.join(os.tmpdir(), 'vd-storage-tasks-'));
-  tasks = new TaskManager({ configDir: tasksDir, bus: h.bus, log: silentLogger, progressIntervalMs: 50 });
-  sessions.addHook(poolEventsHook(h.bus, silentLogger));
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'storage',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
+  lab = await storageLab('storage', { poolEvents: true });
+  ({ h, host, hostId, deps, tasks, sessions } = lab);
 });
 
 afterAll(async () => {
   for (const f of cleanup.reverse()) await f().catch(() => {});
-  await tasks?.dispose();
-  await h?.dispose();
-  rmSync(tasksDir, { recursive: true, force: true });
+  await lab?.dispose();
 });
 
 describe('storage pools on a lab host', () => {

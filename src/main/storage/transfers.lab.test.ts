@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../shared/model/task';
-import { harness, inHost, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { inHost, type Harness, type LabHost } from '../hosts/lab-harness';
 import { HttpFront } from '../ipc/http-server';
-import { LibvirtSessions } from '../libvirt/sessions';
 import { TaskManager } from '../tasks/manager';
 import { silentLogger } from '../util/log';
 import type { StorageDeps } from './pools';
 import { Transfers } from './transfers';
+import { storageLab, type StorageLab } from './lab-setup';
 import { volumeList } from './volumes';
 
 // Uploads and downloads as users run them: desktop files through the (faked)
@@ -33,7 +32,7 @@ let origin: string;
 let dir: string;
 let nextPath = '';
 const token = 'test-token-for-transfers-0123456789';
-const sessions = new LibvirtSessions(silentLogger);
+let lab: StorageLab;
 const stamp = Date.now().toString(36);
 const made: string[] = [];
 
@@ -89,22 +88,9 @@ function put(p: string, chunks: Buffer[], opts: { auth?: string; hold?: Promise<
 const chunksOf = (b: Buffer, n = 4 * MiB) => Array.from({ length: Math.ceil(b.length / n) }, (_, i) => b.subarray(i * n, (i + 1) * n));
 
 beforeAll(async () => {
-  const lab = await waitForLab();
-  host = lab.hosts[0]!;
-  h = await harness({ knownHostsLines: lab.hosts.map((x) => `${x.ip} ${x.hostKey}`) });
-  deps = { sessions, bus: h.bus, log: silentLogger };
-  dir = mkdtempSync(path.join(os.tmpdir(), 'vd-transfers-'));
-  tasks = new TaskManager({ configDir: dir, bus: h.bus, log: silentLogger, progressIntervalMs: 20 });
+  lab = await storageLab('transfers', { progressIntervalMs: 20 });
+  ({ h, host, hostId, deps, tasks, dir } = lab);
   transfers = new Transfers(deps, tasks, { open: async () => nextPath, save: async () => nextPath });
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'transfers',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
   front = new HttpFront({ host: '127.0.0.1', port: 0, token, staticDir: dir, log: silentLogger });
   front.addRoute(transfers.route((req) => front.authorised(req, new URL(req.url ?? '/', 'http://x'))));
   const { port } = await front.listen();
@@ -114,9 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const name of made) await inHost(host, ['virsh', 'vol-delete', '--pool', pool, name]).catch(() => {});
   await front?.close();
-  await tasks?.dispose();
-  await h?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.dispose();
 });
 
 describe('desktop uploads and downloads (files chosen in the native dialog)', () => {

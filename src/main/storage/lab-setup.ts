@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { harness, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { LibvirtSessions } from '../libvirt/sessions';
+import { TaskManager } from '../tasks/manager';
+import { silentLogger } from '../util/log';
+import type { StorageDeps } from './pools';
+import { poolEventsHook } from './pool-events';
+
+// Shared by the storage *.lab.test.ts files: lab-1 connected over its one SSH
+// connection with a libvirt session, the storage deps and a task manager.
+
+export interface StorageLab {
+  h: Harness;
+  host: LabHost;
+  hostId: string;
+  sessions: LibvirtSessions;
+  deps: StorageDeps;
+  tasks: TaskManager;
+  /** A scratch directory, removed by dispose(). */
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+export async function storageLab(name: string, opts: { poolEvents?: boolean; progressIntervalMs?: number } = {}): Promise<StorageLab> {
+  const lab = await waitForLab();
+  const host = lab.hosts[0]!;
+  const h = await harness({ knownHostsLines: lab.hosts.map((x) => `${x.ip} ${x.hostKey}`) });
+  const sessions = new LibvirtSessions(silentLogger);
+  const deps: StorageDeps = { sessions, bus: h.bus, log: silentLogger };
+  const dir = mkdtempSync(path.join(os.tmpdir(), `vd-${name}-`));
+  const tasks = new TaskManager({ configDir: dir, bus: h.bus, log: silentLogger, progressIntervalMs: opts.progressIntervalMs ?? 50 });
+  if (opts.poolEvents) sessions.addHook(poolEventsHook(h.bus, silentLogger));
+  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
+  const added = await h.registry.add({
+    name,
+    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
+    tags: [],
+    autoConnect: false,
+  });
+  const state = await h.registry.connect(added.config.id);
+  if (state.status !== 'connected') throw new Error(`${host.name} did not connect: ${state.reason ?? state.status}`);
+  return {
+    h,
+    host,
+    hostId: added.config.id,
+    sessions,
+    deps,
+    tasks,
+    dir,
+    async dispose() {
+      await tasks.dispose();
+      await h.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
