@@ -4,6 +4,8 @@ import { AppFailure } from '../shared/ipc/result';
 import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
+import { auditHandlers } from './ipc/handlers/audit';
+import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
@@ -15,6 +17,7 @@ import { DomainActions } from './libvirt/domain-actions';
 import { domainEventsHook } from './libvirt/domain-events';
 import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
+import { P } from './libvirt/rpc/procedures/index';
 import { MetricsService } from './metrics/service';
 import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
@@ -46,6 +49,7 @@ export interface Core {
   metrics: MetricsService;
   consoles: Consoles;
   tasks: TaskManager;
+  audit: AuditService;
   dispose(): Promise<void>;
 }
 
@@ -70,6 +74,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log;
   const tasks = new TaskManager({ configDir: opts.configDir, bus, log: log.child('tasks') });
   await tasks.load();
+  // The audit log names VMs by looking them up on their host's session (set once sessions exist).
+  let resolveName: (hostId: string, uuid: string) => Promise<string | undefined> = async () => undefined;
+  const audit = new AuditService(opts.configDir, log.child('audit'), (h, u) => resolveName(h, u));
+  disposers.push(() => audit.dispose());
   const hosts = new HostRegistry({
     configDir: opts.configDir,
     sshConfigPath: opts.ssh?.configPath,
@@ -83,6 +91,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // once libvirt answered. Features that live per session hook in here.
   const sessions = new LibvirtSessions(log.child('libvirt'));
   const inventory = new DomainInventory(sessions, log.child('domains'));
+  resolveName = async (hostId, uuid) =>
+    sessions.has(hostId) ? (await sessions.client(hostId).call(P.DOMAIN_LOOKUP_BY_UUID, { uuid }, { timeoutMs: 1000 })).name : undefined;
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
@@ -98,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
+    ...auditHandlers(audit),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -108,7 +119,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       startedAt: Date.now(),
     }),
   });
-  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'));
+  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
+  const osUser = safeUsername();
+  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
+  registry.observe(audit.observer);
   await hosts.start();
   return {
     bus,
@@ -118,8 +132,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     metrics,
     consoles,
     tasks,
+    audit,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },
   };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
+import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
@@ -17,6 +18,7 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...auditCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {

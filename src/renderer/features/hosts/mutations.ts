@@ -35,7 +35,7 @@ export function useRemoveHost() {
       qc.setQueryData<Host[]>(hostKeys.list(), (old) => old?.filter((h) => h.config.id !== hostId));
       qc.removeQueries({ queryKey: hostKeys.host(hostId) });
       const ui = useUi.getState();
-      if (ui.selection.kind !== 'none' && ui.selection.hostId === hostId) ui.select({ kind: 'none' });
+      if ((ui.selection.kind === 'host' || ui.selection.kind === 'domain') && ui.selection.hostId === hostId) ui.select({ kind: 'none' });
       const { picked, setPicked } = usePicked.getState();
       setPicked(Object.keys(picked).filter((k) => !k.startsWith(`${hostId}/`)));
     },
