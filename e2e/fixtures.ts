@@ -62,7 +62,7 @@ export async function startCore(testInfo: { outputPath(...p: string[]): string }
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       log.write(d);
-      const m = /serving at (http:\/\/\S+)/.exec(out);
+      const m = /serving at (https?:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code} before printing its URL; see ${logPath}`)));
@@ -71,7 +71,8 @@ export async function startCore(testInfo: { outputPath(...p: string[]): string }
   return {
     url,
     origin: u.origin,
-    token: u.searchParams.get('token')!,
+    // The token rides in the fragment (docs/serve-security.md).
+    token: new URLSearchParams(u.hash.slice(1)).get('token')!,
     configDir,
     knownHosts,
     logPath,
