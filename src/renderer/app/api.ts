@@ -14,9 +14,16 @@ export class ApiError extends Error {
   }
 }
 
-const { bridge, onLink, linkState } = createBridge();
+const { bridge, onLink, linkState, accessRefused, useToken } = createBridge();
 
-export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose; linkState(): LinkState | 'ipc' } = {
+export const api: TypedApi & {
+  onLink(l: (s: LinkState) => void): Dispose;
+  linkState(): LinkState | 'ipc';
+  /** Serve mode: connect with this access token (from the access screen). */
+  useToken(token: string): void;
+  /** Serve mode: the core refused the token this tab had. */
+  accessRefused(): boolean;
+} = {
   call<K extends CallName>(name: K, input: CallInput<K>) {
     return bridge.invoke(name, input) as Promise<Result<CallOutput<K>>>;
   },
@@ -29,6 +36,8 @@ export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose; linkS
     return onLink ? onLink(l) : () => {};
   },
   linkState: () => (linkState ? linkState() : 'ipc'),
+  useToken: (t) => useToken?.(t),
+  accessRefused: () => accessRefused?.() ?? false,
 };
 
 /** For react-query: resolve with the value or throw the typed error. */
