@@ -1,3 +1,5 @@
+// First: configures libraries before anything else runs (CSP without eval).
+import './app/no-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AccessGate } from './app/AccessGate';
