@@ -201,6 +201,8 @@ export interface BridgeHandle {
   onLink?: (l: (s: LinkState) => void) => Dispose;
   linkState?: () => LinkState;
   accessRefused?: () => boolean;
+  /** Serve mode: `Bearer <token>` for fetch() to the core's routes (uploads, downloads), or null. */
+  authorization?: () => string | null;
   /** Serve mode: use this access link or token (the access screen). */
   useToken?: (token: string) => void;
 }
@@ -221,5 +223,15 @@ export function createBridge(): BridgeHandle {
     ws.setToken(t);
   };
   keeper.onToken(useToken);
-  return { bridge: ws, onLink: (l) => ws.onLink(l), linkState: () => ws.state, accessRefused: () => ws.refused, useToken };
+  return {
+    bridge: ws,
+    onLink: (l) => ws.onLink(l),
+    linkState: () => ws.state,
+    accessRefused: () => ws.refused,
+    authorization: () => {
+      const t = keeper.token();
+      return t ? bearer(t) : null;
+    },
+    useToken,
+  };
 }
