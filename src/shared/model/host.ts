@@ -94,6 +94,14 @@ export type HostInfo = z.infer<typeof HostInfoSchema>;
 
 // Prompts carry an id so an answer from any window reaches the exact
 // connection attempt that asked (several hosts may ask at once).
+export const RememberSchema = z.object({
+  /** true: kept encrypted on disk across restarts; false: kept in memory until the core stops. */
+  persistent: z.boolean(),
+  /** Shown beside the checkbox: where the secret would be kept, or why only in memory. */
+  note: z.string(),
+});
+export type Remember = z.infer<typeof RememberSchema>;
+
 export const PromptSchema = z.discriminatedUnion('kind', [
   z.object({
     id: z.string(),
@@ -110,6 +118,8 @@ export const PromptSchema = z.discriminatedUnion('kind', [
     hostId: HostIdSchema,
     kind: z.enum(['password', 'passphrase']),
     message: z.string(),
+    /** What ticking "Remember" would do here (the SecretStore's answer); absent: not offered. */
+    remember: RememberSchema.optional(),
   }),
   z.object({
     id: z.string(),
@@ -126,5 +136,8 @@ export const PromptAnswerSchema = z.object({
   /** false cancels the prompt (and the connection attempt). */
   accept: z.boolean(),
   answers: z.array(z.string().max(4096)).max(16).default([]),
+  /** The user ticked "Remember": only then is a password or passphrase kept after this connection. */
+  remember: z.boolean().default(false),
 });
-export type PromptAnswer = z.infer<typeof PromptAnswerSchema>;
+// The input form: callers inside the core may leave out what has a default.
+export type PromptAnswer = z.input<typeof PromptAnswerSchema>;
