@@ -28,11 +28,19 @@ export interface LabHost {
   /** Baseline guests the lab defines on this host (`<name>-off` stays shut off). */
   guests: string[];
 }
+export interface LabUser {
+  auth: 'password';
+  password: string;
+  groups: string[];
+  /** The login shell when it is not bash (vdfish: /usr/bin/fish). */
+  shell?: string;
+}
 export interface Lab {
   netns: string;
   gateway: string;
   ssh: { key: string; knownHosts: string; config: string };
-  users: { helpdesk: { password: string } };
+  /** Lab users other than root log in by password (e2e/lab/config.sh ensure_lab_users). */
+  users: { helpdesk: LabUser } & Partial<Record<string, LabUser>>;
   hosts: LabHost[];
 }
 
