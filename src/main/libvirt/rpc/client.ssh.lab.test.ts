@@ -5,39 +5,19 @@
 // vitest.lab.config.ts ...), so no packet ever leaves for an address outside it.
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForLab, type Lab, type LabHost } from '../../hosts/lab-harness';
 import { helperLaunch, openLibvirtConnection } from './connect';
 import { ErrorCode, RpcClosedError } from './errors';
 import { AuthType, P } from './procedures/index';
 
-interface LabJson {
-  subnet: string;
-  ssh: { key: string };
-  users: Record<string, { auth: string; password?: string }>;
-  hosts: { name: string; ip: string; port: number; hostKey: string; running: string[] }[];
-}
-
-const LAB_JSON = process.env.VIRTDECK_LAB_JSON ?? path.resolve(__dirname, '../../../../.lab/lab.json');
-let lab: LabJson;
-
-/** True only when the lab subnet is on one of our own interfaces (we are inside the lab netns). */
-function insideLabNetns(l: LabJson): boolean {
-  const prefix = l.subnet.split('/')[0]?.split('.').slice(0, 3).join('.') ?? '';
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .some((a) => a?.family === 'IPv4' && a.address.startsWith(`${prefix}.`));
-}
-
-beforeAll(() => {
-  if (!fs.existsSync(LAB_JSON)) throw new Error(`no ${LAB_JSON}: start the lab with npm run lab`);
-  lab = JSON.parse(fs.readFileSync(LAB_JSON, 'utf8')) as LabJson;
-  if (!insideLabNetns(lab)) throw new Error(`not inside the lab network namespace: run under ip netns exec ${path.basename(path.dirname(LAB_JSON))}`);
+let lab: Lab;
+beforeAll(async () => {
+  lab = await waitForLab();
 });
 
-async function sshExec(host: LabJson['hosts'][number], user: string): Promise<{ conn: Client; channel: ClientChannel; stderr: () => string }> {
+async function sshExec(host: LabHost, user: string): Promise<{ conn: Client; channel: ClientChannel; stderr: () => string }> {
   const sock = net.createConnection({ host: host.ip, port: host.port });
   sock.setNoDelay(true); // ssh2 does not, and the RPC is latency-bound
   await new Promise<void>((resolve, reject) => {
@@ -45,7 +25,7 @@ async function sshExec(host: LabJson['hosts'][number], user: string): Promise<{ 
     sock.once('error', reject);
   });
   const conn = new Client();
-  const auth = lab.users[user];
+  const auth = user === 'root' ? undefined : lab.users[user];
   const expectedKey = Buffer.from(host.hostKey.split(' ')[1] ?? '', 'base64');
   await new Promise<void>((resolve, reject) => {
     conn.once('ready', () => resolve());
