@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,8 +39,32 @@ const REQUIRED = ['sh', 'bash', 'fish'];
 const OPTIONAL = ['dash', 'zsh', 'tcsh', 'csh', 'ksh', 'mksh'];
 const loginShells = [...REQUIRED, ...OPTIONAL.filter((s) => which(s))];
 
-/** Runs REMOTE_SH the way sshd does (`<shell> -c <command>`), in an empty cwd, feeding `input`. */
-function asLoginShell(shell: string, input: Buffer | string): Promise<{ code: number | null; stdout: string; stderr: string; pid: number; cwd: string }> {
+/** Waits until a process named `comm` runs below `pid` (from /proc: Linux, like every host we manage). */
+async function waitForDescendant(pid: number, comm: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const parent = new Map<number, number>();
+    const named: number[] = [];
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        parent.set(Number(e), Number(stat.slice(close + 2).split(' ')[1]));
+        if (stat.slice(stat.indexOf('(') + 1, close) === comm) named.push(Number(e));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const below = (p: number): boolean => p === pid || (p > 1 && parent.has(p) && below(parent.get(p)!));
+    if (named.some((p) => below(parent.get(p) ?? 0))) return;
+    if (Date.now() > deadline) throw new Error(`no ${comm} below ${pid} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs REMOTE_SH the way sshd does (`<shell> -c <command>`), in an empty cwd, feeding `input` (in pieces if given several). */
+function asLoginShell(shell: string, input: Buffer | string | Buffer[]): Promise<{ code: number | null; stdout: string; stderr: string; pid: number; cwd: string }> {
   const cwd = mkdtempSync(path.join(tmp, `${shell}-`));
   // fish keeps its state under $HOME: give it one apart from the cwd we watch.
   const home = mkdtempSync(path.join(tmp, `${shell}-home-`));
@@ -49,7 +73,16 @@ function asLoginShell(shell: string, input: Buffer | string): Promise<{ code: nu
   const err: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => out.push(d));
   child.stderr.on('data', (d: Buffer) => err.push(d));
-  child.stdin.end(input);
+  const pieces = Array.isArray(input) ? input : [input];
+  void (async () => {
+    // Each later piece is written only once a dd under this shell is reading:
+    // it arrives as a separate, short read on the pipe.
+    for (const [i, p] of pieces.entries()) {
+      if (i > 0) await waitForDescendant(child.pid!, 'dd');
+      if (i < pieces.length - 1) child.stdin.write(p);
+      else child.stdin.end(p);
+    }
+  })();
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), pid: child.pid!, cwd }));
@@ -93,6 +126,15 @@ describe('REMOTE_SH', () => {
     expect(r.stdout).toBe(`${r.pid}\nx\\'; touch pwned\n`);
     expect(r.code).toBe(7);
     expect(readdirSync(r.cwd)).toEqual([]);
+  });
+
+  it('a script arriving in pieces is read whole, and nothing of the input after it', async () => {
+    const framed = Buffer.concat([remoteScript(`${': padding;'.repeat(3000)}\nread -r first; echo "got $first"`, []), Buffer.from('line one\nline two\n')]);
+    const cut = [7, 5000, 20000];
+    const pieces = cut.map((end, i) => framed.subarray(i ? cut[i - 1] : 0, end)).concat(framed.subarray(cut.at(-1)));
+    const r = await asLoginShell('fish', pieces);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('got line one\n');
   });
 
   it('a script cut short is refused, not run in part', async () => {

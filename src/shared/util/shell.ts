@@ -13,7 +13,9 @@
 // Why not plain `/bin/sh -s`: POSIX wants a shell reading commands from stdin
 // to leave the rest of it to the commands, but dash (Debian's /bin/sh) reads
 // ahead in blocks, swallowing input meant for the script. `read` is exact (it
-// reads one byte at a time from a pipe) and so is `dd bs=1`.
+// reads one byte at a time from a pipe), and so is dd asking for at most the
+// remaining bytes (`iflag=fullblock`, GNU and busybox; `bs=1` where a dd lacks
+// it). `head -c` is not: busybox's reads ahead.
 
 /** Quotes one word for POSIX sh: single quotes take every byte literally except the quote itself. */
 export function shellQuote(arg: string): string {
@@ -34,7 +36,8 @@ const END = '# virtdeck-end';
  * in part.
  */
 export const REMOTE_SH =
-  `exec /bin/sh -c 'IFS= read -r n || exit 125; s=$(dd bs=1 count="$n" 2>/dev/null); ` +
+  `exec /bin/sh -c 'IFS= read -r n || exit 125; ` +
+  `s=$(dd bs="$n" count=1 iflag=fullblock 2>/dev/null || dd bs=1 count="$n" 2>/dev/null); ` +
   `case $s in *"${END}") eval "$s" ;; *) echo "virtdeck: incomplete command script" >&2; exit 125 ;; esac'`;
 
 /**
