@@ -60,17 +60,18 @@ const homeListing = async () =>
 const pwnedFiles = async () =>
   (await inHost(h1, ['find', home, '/tmp', '/root', '/', '-maxdepth', '1', '-name', 'pwned*'])).trim();
 
-async function waitFor<T>(get: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(get: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await get();
     if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-async function wsText(url: string, until: (text: string) => boolean, send?: string): Promise<string> {
+/** A console WebSocket that keeps what it received; `until` waits on it, typing `send` again each second. */
+async function consoleClient(url: string) {
   const ws = new WebSocket(url);
   let text = '';
   ws.on('message', (d: Buffer, binary) => binary && (text += d.toString('latin1')));
@@ -78,14 +79,19 @@ async function wsText(url: string, until: (text: string) => boolean, send?: stri
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const typer = send ? setInterval(() => ws.send(Buffer.from(send)), 1000) : undefined;
-  if (send) ws.send(Buffer.from(send));
-  try {
-    return await waitFor(() => until(text) && text, 'console output');
-  } finally {
-    clearInterval(typer);
-    ws.close();
-  }
+  return {
+    ws,
+    async until(pred: (text: string) => boolean, send?: string): Promise<string> {
+      const typer = send ? setInterval(() => ws.send(Buffer.from(send)), 1000) : undefined;
+      if (send) ws.send(Buffer.from(send));
+      try {
+        // Generous: a TCG guest on a busy machine can take a minute to reach its shell.
+        return await waitFor(() => pred(text) && text, () => `console output (got ${JSON.stringify(text.slice(-160))})`, 90_000);
+      } finally {
+        clearInterval(typer);
+      }
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -127,7 +133,7 @@ describe(`remote commands for a user whose login shell is fish`, () => {
     expect(r.stdout.toString().trim().split(':').at(-1)).toBe('/usr/bin/fish');
   });
 
-  it('hostile VM names stay data while VMs start, metrics sample and consoles run', { timeout: 180_000 }, async () => {
+  it('hostile VM names stay data while VMs start, metrics sample and consoles run', { timeout: 300_000 }, async () => {
     const tr = t.registry.transport(hostId);
     // A first exec lets fish make whatever it keeps in $HOME before the snapshot.
     await tr.exec(['true']);
@@ -148,26 +154,30 @@ describe(`remote commands for a user whose login shell is fish`, () => {
       doms.push(dom);
       expect(dom.name).toBe(name);
     }
-    // Metrics run while they start: cgroup discovery gets their pidfile paths as arguments.
+    // Metrics and a console (a host shell: fish itself) run while they start;
+    // cgroup discovery gets their pidfile paths as arguments.
     const ctx = { connectionId: 'fish', disposables: new DisposableStore() };
     metrics.subscribe(ctx, doms.map((d) => ({ kind: 'vm' as const, hostId, uuid: d.uuid })));
+    const ctxNone = undefined as never;
+    const shell = await consoleClient((await consoles.handlers['consoles.openShell']({ hostId, cols: 80, rows: 24 }, ctxNone)).url);
+    await shell.until((x) => x.includes('shell-is-fish-3'), 'echo shell-is-fish-(math 1 + 2)\n');
     for (const dom of doms) await c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 0 });
     const mem = VM_METRICS.indexOf('mem');
     // Memory comes only from the VM's cgroup, which only discovery finds.
     await waitFor(async () => {
       const s = await metrics.sampleNow(hostId, true);
       return s && NAMES.every((n) => (s.vms.find((v) => v.name === n)?.v[mem] ?? 0) > 0);
-    }, 'every hostile VM sampled from its cgroup', 60_000);
+    }, 'every hostile VM sampled from its cgroup', 90_000);
 
-    // Consoles: VNC through a forward, the serial console through libvirt, a shell (fish itself).
-    const ctxNone = undefined as never;
-    const vnc = await consoles.handlers['consoles.openVnc']({ hostId, uuid: doms[0]!.uuid }, ctxNone);
-    expect(await wsText(vnc.url, (x) => x.startsWith('RFB '))).toMatch(/^RFB 003\.008/);
-    const serial = await consoles.handlers['consoles.openSerial']({ hostId, uuid: doms[1]!.uuid, force: true }, ctxNone);
+    // The VMs' own consoles: VNC through a forward, the serial console through libvirt.
+    const vnc = await consoleClient((await consoles.handlers['consoles.openVnc']({ hostId, uuid: doms[0]!.uuid }, ctxNone)).url);
+    expect(await vnc.until((x) => x.startsWith('RFB '))).toMatch(/^RFB 003\.008/);
+    const serial = await consoleClient((await consoles.handlers['consoles.openSerial']({ hostId, uuid: doms[1]!.uuid, force: true }, ctxNone)).url);
     const n = Math.floor(Math.random() * 1e6);
-    await wsText(serial.url, (x) => x.includes(`fish-${n + 1}`), `\recho fish-$((${n}+1))\r`);
-    const shell = await consoles.handlers['consoles.openShell']({ hostId, cols: 80, rows: 24 }, ctxNone);
-    await wsText(shell.url, (x) => x.includes('shell-is-fish-3'), 'echo shell-is-fish-(math 1 + 2)\n');
+    await serial.until((x) => x.includes(`fish-${n + 1}`), `\recho fish-$((${n}+1))\r`);
+    // The shell console stayed up through it all.
+    await shell.until((x) => x.includes('still-fish-7'), 'echo still-fish-(math 3 + 4)\n');
+    for (const cl of [vnc, serial, shell]) cl.ws.close();
     ctx.disposables.dispose();
 
     expect(await pwnedFiles()).toBe('');
