@@ -30,6 +30,7 @@ cmd_up() {
   need_root
   with_lock
   t0=$(lab_now_ms)
+  ensure_lab_users # machine-wide: another lab may have changed them
 
   # Hosts 1..N that are not healthy get (re)started; hosts above N stop.
   local todo=() extra=() hp=() timings=""
@@ -79,7 +80,6 @@ start_hosts() { # <count> <number of extra> <extra...> <todo...>
   local t_net; t_net=$(lab_secs_since "$t")
 
   t=$(lab_now_ms)
-  ensure_helpdesk_user
   ensure_client_key
   for n in $(seq 1 "$want"); do ensure_host_key "$n"; done
   write_client_ssh "$want"

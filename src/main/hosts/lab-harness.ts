@@ -27,23 +27,49 @@ export interface LabHost {
   fingerprint: string;
   /** Baseline guests the lab defines on this host (`<name>-off` stays shut off). */
   guests: string[];
+  /** The baseline guests the lab keeps running. */
+  running: string[];
+}
+export interface LabUser {
+  auth: 'password';
+  password: string;
+  groups: string[];
+  /** The login shell when it is not bash (vdfish: /usr/bin/fish). */
+  shell?: string;
 }
 export interface Lab {
   netns: string;
+  subnet: string;
   gateway: string;
   ssh: { key: string; knownHosts: string; config: string };
-  users: { helpdesk: { password: string } };
+  /** Lab users other than root log in by password (e2e/lab/config.sh ensure_lab_users). */
+  users: { helpdesk: LabUser } & Partial<Record<string, LabUser>>;
   hosts: LabHost[];
 }
 
-/** Waits for the lab a colleague (or `npm run lab`) is bringing up. */
-export async function waitForLab(timeoutMs = 100_000): Promise<Lab> {
+/** True when the lab subnet is on one of our own interfaces (we run inside the lab netns). */
+function insideLabNetns(lab: Lab): boolean {
+  const prefix = lab.subnet.split('/')[0]!.split('.').slice(0, 3).join('.');
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .some((a) => a?.family === 'IPv4' && a.address.startsWith(`${prefix}.`));
+}
+
+/**
+ * The lab, or a failure that says how to get one: a lab test never skips and
+ * never runs outside the lab's network namespace (its packets must stay in the
+ * lab). VIRTDECK_LAB_WAIT_MS lets a run wait for a lab another shell is still
+ * bringing up; by default a missing lab fails at once.
+ */
+export async function waitForLab(timeoutMs = Number(process.env.VIRTDECK_LAB_WAIT_MS ?? 0)): Promise<Lab> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(LAB_JSON)) {
-    if (Date.now() > deadline) throw new Error(`no ${LAB_JSON}: start the lab with npm run lab`);
+    if (Date.now() >= deadline) throw new Error(`no lab: ${LAB_JSON} is missing (start it with npm run lab)`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  return JSON.parse(readFileSync(LAB_JSON, 'utf8')) as Lab;
+  const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as Lab;
+  if (!insideLabNetns(lab)) throw new Error(`not inside the lab's network namespace: run under ip netns exec ${lab.netns} (see e2e/run.sh)`);
+  return lab;
 }
 
 /** Runs argv inside a lab host's namespaces (no ssh), via the lab's own script. */

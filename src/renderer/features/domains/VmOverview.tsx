@@ -57,7 +57,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
           {title && <span>{title}</span>}
           <span className="mono muted small">{vm.uuid}</span>
         </div>
-        <VmToolbar vm={vm} details={details.data} />
+        <VmToolbar vm={vm} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
       </header>
       {details.isPending && <LoadingState label="Reading configuration…" />}

@@ -149,7 +149,9 @@ export function useDeleteDomain() {
         notify({ level: 'success', title: `Deleted ${domain.name}${vols}`, hostId });
       }
     },
-    // Errors show inside the delete dialog, which stays open so the user can retry or untick disks.
+    // Errors show inside the delete dialog, which stays open; a refusal means
+    // the plan changed (another VM took an image), so the dialog reads it again.
+    onError: (_e, { domain }) => void qc.invalidateQueries({ queryKey: domainKeys.deletePlan(domain.hostId, domain.uuid) }),
   });
 }
 

@@ -9,6 +9,7 @@ import type { DomainsView } from '../tree/model';
 export const domainKeys = {
   list: (hostId: string) => [...hostKeys.host(hostId), 'domains'] as const,
   detail: (hostId: string, uuid: string) => [...hostKeys.host(hostId), 'domain', uuid] as const,
+  deletePlan: (hostId: string, uuid: string) => [...hostKeys.host(hostId), 'domain', uuid, 'deletePlan'] as const,
 };
 
 const listQuery = (hostId: string, enabled: boolean) => ({
@@ -23,6 +24,13 @@ export const useDomains = (hostId: string, enabled: boolean) => useQuery(listQue
 
 export const useDomain = (hostId: string, uuid: string, enabled = true) =>
   useQuery({ queryKey: domainKeys.detail(hostId, uuid), queryFn: () => request('domains.get', { hostId, uuid }), enabled });
+
+/**
+ * Which of a VM's disks may be deleted with it, read fresh every time the
+ * delete dialog opens (another VM may have attached an image meanwhile).
+ */
+export const useDeletePlan = (hostId: string, uuid: string) =>
+  useQuery({ queryKey: domainKeys.deletePlan(hostId, uuid), queryFn: () => request('domains.deletePlan', { hostId, uuid }), staleTime: 0, gcTime: 0 });
 
 /** One VM's summary from its host's list (kept live by `domain.changed`). */
 export function useDomainSummary(hostId: string, uuid: string, enabled: boolean) {

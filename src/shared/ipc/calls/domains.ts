@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { call, event } from '../define';
 import { HostIdSchema } from '../../model/host';
+import { DeletePlanSchema } from '../../model/delete-plan';
 import { DomainDetailsSchema, DomainRefSchema, DomainSummarySchema, LifecycleActionSchema, UuidSchema } from '../../model/domain';
 
 export const BulkResultSchema = z.array(
@@ -15,10 +16,15 @@ export const domainCalls = {
     BulkResultSchema,
     'Start, shut down, reboot, reset, force off, pause or resume one or many domains.',
   ),
+  'domains.deletePlan': call(
+    DomainRefSchema.strict(),
+    DeletePlanSchema,
+    'Every disk of a domain and whether its image may be deleted with it; if not, why (names the other VM).',
+  ),
   'domains.delete': call(
     z.object({ hostId: HostIdSchema, uuid: UuidSchema, volumes: z.array(z.string().max(4096)).max(64).default([]) }).strict(),
     z.object({ deleted: z.boolean(), volumesDeleted: z.array(z.string()), volumeErrors: z.array(z.string()) }),
-    'Undefines a domain (forcing it off first) and deletes the chosen volumes.',
+    'Undefines a domain (forcing it off first) and deletes the chosen volumes; refuses, changing nothing, any image another VM uses.',
   ),
   'domains.setAutostart': call(
     z.object({ hostId: HostIdSchema, uuid: UuidSchema, autostart: z.boolean() }).strict(),
