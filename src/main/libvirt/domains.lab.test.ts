@@ -100,8 +100,7 @@ describe('domain services on a lab host', () => {
     await actions.domainLifecycle(hostId, [a.uuid], 'pause');
     await paused;
     const bad = await actions.domainLifecycle(hostId, [a.uuid], 'start');
-    expect(bad[0]).toMatchObject({ ok: false });
-    expect(bad[0]?.error).toMatch(/already (running|active)|is not in shut off|domain is already/i);
+    expect(bad[0]).toMatchObject({ ok: false, error: { code: 'LIBVIRT', hostId, message: expect.stringMatching(/already (running|active)|is not in shut off|domain is already/i) } });
     await actions.domainLifecycle(hostId, [a.uuid, b.uuid], 'forceOff');
   });
 
