@@ -7,4 +7,5 @@ export const hostKeys = {
   host: (hostId: string) => [...hostKeys.all, hostId] as const,
   info: (hostId: string) => [...hostKeys.host(hostId), 'info'] as const,
   prompts: () => [...hostKeys.all, 'prompts'] as const,
+  sshAliases: () => [...hostKeys.all, 'ssh-aliases'] as const,
 };

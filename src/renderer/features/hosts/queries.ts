@@ -10,3 +10,6 @@ export const useHostInfo = (hostId: string, enabled: boolean) =>
   useQuery({ queryKey: hostKeys.info(hostId), queryFn: () => request('hosts.info', { hostId }), enabled, staleTime: 60_000 });
 
 export const usePrompts = () => useQuery({ queryKey: hostKeys.prompts(), queryFn: () => request('hosts.prompts', {}) });
+
+/** ssh_config aliases for the host form; re-read each time a form opens (users edit the file while we run). */
+export const useSshAliases = () => useQuery({ queryKey: hostKeys.sshAliases(), queryFn: () => request('hosts.sshAliases', {}), staleTime: 0 });

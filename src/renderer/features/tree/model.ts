@@ -81,8 +81,15 @@ function hostNote(h: Host, level: number, parentKey: string): NoteRow | null {
   const key = `n:${h.config.id}`;
   const base = { kind: 'note' as const, key, level, parentKey, hostId: h.config.id };
   if (s.errorCode === 'HOST_KEY_MISMATCH') {
-    // Lead with what happened even if the core's wording changes; its reason carries the fingerprints.
-    const text = !s.reason ? HOST_KEY_CHANGED_TEXT : /^host key/i.test(s.reason) ? s.reason : `Host key changed: ${s.reason}`;
+    // Built from the core's fields when it gave them (the host page lays out the rest).
+    const k = s.hostKey;
+    const text = k
+      ? `Host key ${k.kind} on ${k.hostname}${k.port === 22 ? '' : `:${k.port}`}${k.role ? ` (${k.role})` : ''}: connection refused. Offered ${k.offered}.`
+      : !s.reason
+        ? HOST_KEY_CHANGED_TEXT
+        : /^host key/i.test(s.reason)
+          ? s.reason
+          : `Host key changed: ${s.reason}`;
     return { ...base, tone: 'error', text };
   }
   if (!s.reason && s.retryAt === undefined) return null;
