@@ -118,6 +118,11 @@ export function groupHosts(hosts: Host[]): Array<{ group: string; hosts: Host[] 
 export function flattenTree(input: FlattenInput): TreeRow[] {
   const { filter } = input;
   const filtering = filter.length > 0;
+  // A host "matches on its own" (and shows its VMs) only through a positive
+  // term (`host:kvm1`, `state:unreachable`); negated terms then narrow its VMs.
+  // Otherwise `-tag:web` would match every host and hide nothing.
+  const hasPositive = filter.some((t) => !t.negate);
+  const negated = filter.filter((t) => t.negate);
   const groups = groupHosts(input.hosts);
   // Group headers only earn their space when someone actually uses groups.
   const showGroups = groups.some((g) => g.group !== UNGROUPED);
@@ -134,8 +139,9 @@ export function flattenTree(input: FlattenInput): TreeRow[] {
           blocks.push({ host, domains: all, view });
           continue;
         }
-        if (matchHost(filter, host)) {
-          blocks.push({ host, domains: all, view });
+        if (hasPositive && matchHost(filter, host)) {
+          const kept = all && negated.length ? all.filter((d) => matchDomain(negated, domainMatchable(d, host.config.name))) : all;
+          blocks.push({ host, domains: kept, view });
           continue;
         }
         const hits = (all ?? []).filter((d) => matchDomain(filter, domainMatchable(d, host.config.name)));

@@ -111,6 +111,10 @@ describe('flattenTree', () => {
     expect(f('ip:192.168')).toEqual(['[Lab]', '  kvm2 -', '    build "x"']);
     expect(f('host:kvm2')).toEqual(['[Lab]', '  kvm2 -', '    build "x"']);
     expect(f('state:unreachable')).toEqual(['[Prod]', '  down', '    (Connection refused)']);
+    // A negated term narrows a host's VMs; it never makes a host "match on its own".
+    expect(f('host:kvm1 -tag:web')).toEqual(['[Prod]', '  kvm1 -', '    db']);
+    expect(f('-state:running')).toEqual(['[Prod]', '  kvm1 -', '    db', '    web-2']);
+    expect(f('host:down -state:unreachable')).toEqual([]);
     expect(f('nothing-matches')).toEqual([]);
   });
 
