@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, readLab } from '../fixtures';
+import { test, expect, readLab, type LabHost } from '../fixtures';
 import { addLabHost, defineGuest, inHost, undefineGuest, virsh } from '../lab-tools';
 
 // What the README claims and nothing tested before (issue 8, item 11): bulk
@@ -18,7 +18,7 @@ async function pickTwo(app: Page, a: string, b: string) {
 }
 
 /** The disk file a lab guest boots from (virsh output parsed here, no shell on the host). */
-async function diskOf(host: typeof h1, uuid: string): Promise<string> {
+async function diskOf(host: LabHost, uuid: string): Promise<string> {
   const out = await virsh(host, 'domblklist', '--details', uuid);
   const line = out.split('\n').find((l) => /\bdisk\b/.test(l) && l.includes('/'));
   const path = line?.trim().split(/\s+/).at(-1);
