@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { ApiError, request } from '../../app/api';
 import { useUi } from '../../app/ui-store';
-import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
-import { HostFields, useHostForm } from './HostForm';
+import { HostFormDialog, useHostForm } from './HostForm';
 import { draftToNewHost, EMPTY_DRAFT, newHostToDraft } from './host-form';
 import { useAddHost } from './mutations';
 import './hosts.css';
@@ -37,77 +36,51 @@ function AddHostForm() {
     }
   };
 
-  const submit = () => {
-    if (!form.check()) return;
-    add.mutate(draftToNewHost(form.draft), { onSuccess: close, onError: (e) => form.fail(e) });
-  };
-
   return (
-    <Modal
+    <HostFormDialog
       title="Add host"
-      onClose={close}
+      form={form}
       busy={add.isPending}
-      testId="add-host-dialog"
-      footer={
-        <>
-          <span className="foot-note muted">
-            {form.draft.transport === 'ssh' ? 'VirtDeck connects over SSH right after adding; you may be asked to confirm the host key.' : 'VirtDeck talks to libvirt’s socket on the machine the core runs on.'}
-          </span>
-          <button type="button" className="ghost" onClick={close} disabled={add.isPending}>
-            Cancel
-          </button>
-          <button type="submit" form="add-host-form" disabled={add.isPending} data-testid="add-host-submit">
-            {add.isPending && <Spinner />}Add host
-          </button>
-        </>
-      }
+      submitLabel="Add host"
+      note={form.draft.transport === 'ssh' ? 'VirtDeck connects over SSH right after adding; you may be asked to confirm the host key.' : 'VirtDeck talks to libvirt’s socket on the machine the core runs on.'}
+      onSubmit={() => add.mutate(draftToNewHost(form.draft), { onSuccess: close, onError: (e) => form.fail(e) })}
+      onClose={close}
     >
-      <form
-        id="add-host-form"
-        className="add-host"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <div className="uri-row">
-          <label htmlFor="add-host-uri">Paste a libvirt URI</label>
-          <div className="inline-form">
-            <input
-              id="add-host-uri"
-              className="mono"
-              value={uri}
-              onChange={(e) => setUri(e.target.value)}
-              onPaste={(e) => {
-                const text = e.clipboardData.getData('text');
-                if (text.includes('://')) setTimeout(() => void parse(text), 0);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  void parse();
-                }
-              }}
-              placeholder="qemu+ssh://root@10.0.0.5:22/system"
-              aria-invalid={uriError ? true : undefined}
-              aria-describedby="add-host-uri-msg"
-              data-testid="add-host-uri"
-              spellCheck={false}
-            />
-            <button type="button" className="ghost" onClick={() => void parse()} disabled={!uri.trim() || parsing} data-testid="add-host-parse">
-              {parsing && <Spinner />}Fill in
-            </button>
-          </div>
-          <div id="add-host-uri-msg" className={uriError ? 'field-error' : 'field-hint'} role={uriError ? 'alert' : undefined}>
-            {uriError ?? 'Fills the fields below; you can still edit them.'}
-          </div>
+      <div className="uri-row">
+        <label htmlFor="add-host-uri">Paste a libvirt URI</label>
+        <div className="inline-form">
+          <input
+            id="add-host-uri"
+            className="mono"
+            value={uri}
+            onChange={(e) => setUri(e.target.value)}
+            onPaste={(e) => {
+              const text = e.clipboardData.getData('text');
+              if (text.includes('://')) setTimeout(() => void parse(text), 0);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void parse();
+              }
+            }}
+            placeholder="qemu+ssh://root@10.0.0.5:22/system"
+            aria-invalid={uriError ? true : undefined}
+            aria-describedby="add-host-uri-msg"
+            data-testid="add-host-uri"
+            spellCheck={false}
+          />
+          <button type="button" className="ghost" onClick={() => void parse()} disabled={!uri.trim() || parsing} data-testid="add-host-parse">
+            {parsing && <Spinner />}Fill in
+          </button>
         </div>
-        <div className="divider">
-          <span>or enter the details</span>
+        <div id="add-host-uri-msg" className={uriError ? 'field-error' : 'field-hint'} role={uriError ? 'alert' : undefined}>
+          {uriError ?? 'Fills the fields below; you can still edit them.'}
         </div>
-        <HostFields form={form} onShowExisting={close} />
-      </form>
-    </Modal>
+      </div>
+      <div className="divider">
+        <span>or enter the details</span>
+      </div>
+    </HostFormDialog>
   );
 }

@@ -2,6 +2,8 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { HostConflict } from '../../../shared/ipc/calls/hosts';
 import { ApiError } from '../../app/api';
 import { useUi } from '../../app/ui-store';
+import { Modal } from '../../ui/Modal';
+import { Spinner } from '../../ui/Spinner';
 import {
   aliasToDraft,
   conflictOf,
@@ -232,6 +234,54 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
         </div>
       )}
     </>
+  );
+}
+
+/** The modal both host dialogs are: the fields (after `children`), Cancel, and a submit that runs only when the fields pass. */
+export function HostFormDialog(props: {
+  title: string;
+  form: HostFormState;
+  busy: boolean;
+  note: ReactNode;
+  submitLabel: string;
+  onSubmit(): void;
+  onClose(): void;
+  children?: ReactNode;
+}) {
+  const { form, busy, onClose } = props;
+  const p = form.idPrefix;
+  return (
+    <Modal
+      title={props.title}
+      onClose={onClose}
+      busy={busy}
+      testId={`${p}-dialog`}
+      footer={
+        <>
+          <span className="foot-note muted">{props.note}</span>
+          <button type="button" className="ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={`${p}-form`} disabled={busy} data-testid={`${p}-submit`}>
+            {busy && <Spinner />}
+            {props.submitLabel}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={`${p}-form`}
+        className="add-host"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (form.check()) props.onSubmit();
+        }}
+      >
+        {props.children}
+        <HostFields form={form} onShowExisting={onClose} />
+      </form>
+    </Modal>
   );
 }
 

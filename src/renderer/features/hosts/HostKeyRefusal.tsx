@@ -38,22 +38,8 @@ export function HostKeyRefusal({ k }: { k: HostKeyProblem }) {
         </dd>
         <dt>Key type</dt>
         <dd className="mono">{k.keyType}</dd>
-        <dt>Offered now</dt>
-        <dd>
-          <code className="fingerprint" data-testid="host-key-offered">
-            {k.offered}
-          </code>
-        </dd>
-        {k.expected && (
-          <>
-            <dt>On record</dt>
-            <dd>
-              <code className="fingerprint" data-testid="host-key-expected">
-                {k.expected}
-              </code>
-            </dd>
-          </>
-        )}
+        <Fingerprint label="Offered now" value={k.offered} testId="host-key-offered" />
+        {k.expected && <Fingerprint label="On record" value={k.expected} testId="host-key-expected" />}
         <dt>{changed ? 'Recorded in' : 'Revoked in'}</dt>
         <dd className="mono" data-testid="host-key-where">
           {k.file}, line {k.line}
@@ -78,5 +64,18 @@ export function HostKeyRefusal({ k }: { k: HostKeyProblem }) {
         <p className="muted">The host needs a new key; ask its admin. Do not remove the @revoked line to get in.</p>
       )}
     </div>
+  );
+}
+
+function Fingerprint({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <code className="fingerprint" data-testid={testId}>
+          {value}
+        </code>
+      </dd>
+    </>
   );
 }
