@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainSummary } from '../../../shared/model/domain';
 import { applyDomainEvent, domainKeys, listingQueryFn, rowsOf } from './cache';
 import { groupFailures, staleHosts } from './lifecycle';
-import { applyDomainChange, dropRow, mergeListing, patchRow, type DomainList } from './reducers';
+import { applyDomainChange, dropRow, MAX_TOMBSTONES, mergeListing, patchRow, type DomainList } from './reducers';
 
 // Pure reducers: the sequence guard is logic over stamps, no core needed.
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -77,6 +77,14 @@ describe('domain list sequence guard', () => {
     l = mergeListing(l, listing(1, [vm(2, 'shutoff')], 'new'));
     // vm1's row came from seq 2 > 1 of the same new core: kept.
     expect(states(l)).toEqual({ vm1: 'paused', vm2: 'shutoff' });
+  });
+
+  it('keeps only the newest tombstones', () => {
+    let l = mergeListing(undefined, listing(1, []));
+    for (let i = 0; i < MAX_TOMBSTONES + 5; i++) l = applyDomainChange(l, change(10 + i, [], [uuid(i)]));
+    expect(Object.keys(l.gone)).toHaveLength(MAX_TOMBSTONES);
+    expect(l.gone[uuid(0)]).toBeUndefined();
+    expect(l.gone[uuid(MAX_TOMBSTONES + 4)]).toBe(MAX_TOMBSTONES + 14);
   });
 
   it('rows stay sorted by name; local patches keep their stamp', () => {

@@ -67,7 +67,19 @@ export function applyDomainChange(list: DomainList | undefined, change: DomainCh
     changed = true;
   }
   if (!changed) return base;
-  return { epoch: base.epoch, rows: [...rows.values()].sort(byName), seqs, gone, listed: base.listed };
+  return { epoch: base.epoch, rows: [...rows.values()].sort(byName), seqs, gone: capTombstones(gone), listed: base.listed };
+}
+
+/**
+ * Tombstones only guard against reads still in flight, and a listing settles
+ * them; a long session of creates and deletes without a re-list must not grow
+ * them forever, so only the newest are kept.
+ */
+export const MAX_TOMBSTONES = 1000;
+function capTombstones(gone: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(gone);
+  if (entries.length <= MAX_TOMBSTONES) return gone;
+  return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, MAX_TOMBSTONES));
 }
 
 /**
