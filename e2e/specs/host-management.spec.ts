@@ -43,6 +43,8 @@ test('the same host is refused a second time, naming the entry that has it', asy
   await expect(conflict).toContainText('Already in your list');
   await expect(conflict).toContainText(`root@${h1.ip}`);
   await expect(conflict).toContainText('first');
+  // It shows below a long form: it must be scrolled into view, not left under the fold.
+  await expect(conflict).toBeInViewport();
   await app.getByTestId('add-host-dialog').screenshot({ path: test.info().outputPath('add-duplicate.png') });
   const hosts = await coreCall<StoredHost[]>(core, 'hosts.list', {});
   expect(hosts.filter((h) => h.config.target.transport === 'ssh')).toHaveLength(1);
@@ -91,6 +93,7 @@ test('every setting of a host is edited in the same form; an edit may not become
   await app.getByTestId('edit-host-hostname').fill(h2.ip);
   await app.getByTestId('edit-host-submit').click();
   await expect(app.getByTestId('edit-host-conflict')).toContainText(h2.name);
+  await expect(app.getByTestId('edit-host-conflict')).toBeInViewport();
   await dialog.screenshot({ path: test.info().outputPath('edit-duplicate.png') });
 
   // Back to its own address, now through lab-2 as a jump host, with a new name, group, tags and no auto-connect.

@@ -229,13 +229,16 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
       </datalist>
       {form.conflict && <ConflictBanner conflict={form.conflict} testId={`${p}-conflict`} onShow={onShowExisting} />}
       {form.formError && (
-        <div className="banner bad" role="alert" data-testid={`${p}-error`}>
+        <div className="banner bad" role="alert" data-testid={`${p}-error`} ref={reveal}>
           {form.formError}
         </div>
       )}
     </>
   );
 }
+
+/** The core's answer shows below a long form: bring it into view when it appears. */
+const reveal = (el: HTMLElement | null) => el?.scrollIntoView({ block: 'nearest' });
 
 /** The modal both host dialogs are: the fields (after `children`), Cancel, and a submit that runs only when the fields pass. */
 export function HostFormDialog(props: {
@@ -289,7 +292,7 @@ export function HostFormDialog(props: {
 function ConflictBanner({ conflict, testId, onShow }: { conflict: HostConflict; testId: string; onShow: (() => void) | undefined }) {
   const { duplicateOf, endpoint } = conflict;
   return (
-    <div className="banner bad" role="alert" data-testid={testId}>
+    <div className="banner bad" role="alert" data-testid={testId} ref={reveal}>
       <strong>Already in your list</strong>
       <p>
         <span className="mono">{endpoint}</span> is the host <strong>{duplicateOf.name}</strong>. VirtDeck keeps one entry per host; change that one
