@@ -8,6 +8,8 @@ import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
+import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -98,6 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

@@ -5,6 +5,8 @@ import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -17,6 +19,8 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {

@@ -185,12 +185,11 @@ export const VmSettingsSchema = z.object({
 export type VmSettings = z.infer<typeof VmSettingsSchema>;
 
 /** What a settings change did: applied now, saved for the next boot, or both. */
+export const ChangeWhenSchema = z.enum(['now', 'next-boot', 'both']);
 export const ApplyResultSchema = z.object({
   applied: z.enum(['now', 'next-boot', 'both', 'nothing']),
-  /** One line per change that took effect in the running VM. */
-  now: z.array(z.string()),
-  /** One line per change saved in the definition that waits for the next boot. */
-  nextBoot: z.array(z.string()),
+  /** One line per change: in the running VM only (now), in the definition only (next-boot), or both. */
+  changes: z.array(z.object({ what: z.string(), when: ChangeWhenSchema })),
   /** Partial failures (e.g. the guest refused an unplug), in words. */
   warnings: z.array(z.string()),
 });

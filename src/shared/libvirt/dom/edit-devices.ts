@@ -18,10 +18,13 @@ export const nicByMac = (doc: XmlDocument, mac: string) =>
 
 const PREFIX: Record<string, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', fdc: 'fd', xen: 'xvd' };
 
+/** Target names of all disks (to keep a new one free in the live definition too). */
+export const diskTargets = (doc: XmlDocument): string[] => children(devicesOf(doc), 'disk').map((d) => attr(child(d, 'target'), 'dev') ?? '');
+
 /** The next free target name for a bus: vda, vdb… (sd and hd share nothing with vd). */
-export function freeTarget(doc: XmlDocument, bus: string): string {
+export function freeTarget(doc: XmlDocument, bus: string, alsoUsed: Iterable<string> = []): string {
   const prefix = PREFIX[bus] ?? 'sd';
-  const used = new Set(children(devicesOf(doc), 'disk').map((d) => attr(child(d, 'target'), 'dev')));
+  const used = new Set([...children(devicesOf(doc), 'disk').map((d) => attr(child(d, 'target'), 'dev')), ...alsoUsed]);
   for (let i = 0; i < 26 * 27; i++) {
     const name = i < 26 ? String.fromCharCode(97 + i) : String.fromCharCode(96 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
     if (!used.has(prefix + name)) return prefix + name;
