@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 import { AppFailure } from '../../shared/ipc/result';
 import { canonicalXml, child, domainRoot, parseXmlDoc, serializeXmlDoc, textOf } from '../../shared/libvirt/dom/index';
 import { LibvirtError } from '../libvirt/rpc/errors';
@@ -19,19 +19,36 @@ export interface RawXmlResult {
 
 const normalise = (xml: string) => serializeXmlDoc(parseXmlDoc(xml)).replace(/\r\n/g, '\n').trimEnd() + '\n';
 
-/** Finds the line libvirt's message points at: "(domain_definition):12:" or the first element a schema error names. */
-export function errorLine(message: string, sent: string): number | undefined {
+/**
+ * The line to show with libvirt's error: the one its message names
+ * ("(domain_definition):12:"), else the first element a schema error names,
+ * else (libvirt 9.0's schema errors name nothing) the first line that differs
+ * from the definition the editor started from.
+ */
+export function errorLine(message: string, sent: string, base?: string): number | undefined {
   const m = /\(domain_definition\):(\d+):/.exec(message) ?? /line (\d+)/i.exec(message);
   if (m) return Number(m[1]);
-  const el = /(?:Extra element|Element|Invalid attribute \S+ for element|Did not expect element) (\w[\w:-]*)/.exec(message);
-  if (!el) return undefined;
-  const lines = sent.split('\n');
-  const i = lines.findIndex((l) => new RegExp(`<${el[1]}[\\s/>]`).test(l));
-  return i >= 0 ? i + 1 : undefined;
+  // libxml2's RelaxNG wording: "Element domain has extra content: foo", "Extra element foo in interleave", …
+  const find = (name: string | undefined) => {
+    if (!name) return undefined;
+    const i = sent.split('\n').findIndex((l) => new RegExp(`<${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s/>]`).test(l));
+    return i >= 0 ? i + 1 : undefined;
+  };
+  const named = /extra content: ([\w:-]+)/.exec(message)?.[1] ?? /(?:Extra element|Did not expect element) ([\w:-]+)/.exec(message)?.[1];
+  const byName = find(named);
+  if (byName) return byName;
+  if (base === undefined) return find(/Element ([\w:-]+)/.exec(message)?.[1]);
+  let line = 1;
+  for (const part of diffLines(base, sent)) {
+    if (part.added) return line;
+    if (part.removed) return line;
+    line += part.count ?? 0;
+  }
+  return find(/Element ([\w:-]+)/.exec(message)?.[1]);
 }
 
 /** `present` turns XML into what people may see (passwords masked) before diffing. */
-export async function domainDefineRawXml(h: DomainHandle, xml: string, present: (xml: string) => string = (x) => x): Promise<RawXmlResult> {
+export async function domainDefineRawXml(h: DomainHandle, xml: string, present: (xml: string) => string = (x) => x, shown?: string): Promise<RawXmlResult> {
   let doc;
   try {
     doc = parseXmlDoc(xml);
@@ -44,6 +61,8 @@ export async function domainDefineRawXml(h: DomainHandle, xml: string, present: 
   if (uuid && uuid !== h.dom.uuid) throw new AppFailure('VALIDATION', `The UUID was changed (${uuid}); it must stay ${h.dom.uuid}, or this would define another VM`, { hostId: h.hostId, detail: { source: 'virtdeck' } });
   const name = textOf(child(domainRoot(doc), 'name'))?.trim();
   if (name !== h.dom.name) throw new AppFailure('VALIDATION', `The name was changed to "${name ?? ''}"; rename is not done by redefining (it must stay "${h.dom.name}")`, { hostId: h.hostId, detail: { source: 'virtdeck' } });
+  const before = await inactiveXml(h);
+  const presentedBase = async () => present(before);
   try {
     await h.c.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml, flags: DEFINE_VALIDATE });
   } catch (e) {
@@ -51,7 +70,7 @@ export async function domainDefineRawXml(h: DomainHandle, xml: string, present: 
     const msg = e instanceof LibvirtError ? e.message : f.message;
     throw new AppFailure(f.error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'LIBVIRT', f.message, {
       hostId: h.hostId,
-      detail: { ...(f.error.detail as object), line: errorLine(msg, xml), source: 'libvirt' },
+      detail: { ...(f.error.detail as object), line: errorLine(msg, shown ?? xml, shown === undefined ? undefined : await presentedBase()), source: 'libvirt' },
     });
   }
   const stored = await inactiveXml(h);

@@ -115,7 +115,7 @@ export class VmSettingsService {
     } catch (e) {
       throw syntaxFailure(e, a.hostId) ?? e;
     }
-    const r = await domainDefineRawXml(h, xml, maskPasswords);
+    const r = await domainDefineRawXml(h, xml, maskPasswords, a.xml);
     return this.touched(a, { stored: maskPasswords(r.stored), storedDiff: r.storedDiff });
   }
   async clone(a: CallArgs<'domains.clone'>) {
