@@ -33,6 +33,28 @@ interface DiskPlan {
   sourcePath: string;
 }
 
+/**
+ * A file made outside libvirt (qemu-img, a copy) is unknown to its pool until
+ * the pool is refreshed: refresh the pools whose directory holds it, once.
+ */
+async function volumeByPath(h: DomainHandle, file: string): Promise<StorageVolRef> {
+  try {
+    return await h.c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path: file });
+  } catch (e) {
+    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+    const { pools } = await h.c.call(P.CONNECT_LIST_ALL_STORAGE_POOLS, { need_results: 1, flags: 2 /* ACTIVE */ });
+    let refreshed = false;
+    for (const pool of pools) {
+      const target = path(parseXmlDoc(await h.c.call(P.STORAGE_POOL_GET_XML_DESC, { pool, flags: 0 })).documentElement!, 'target', 'path');
+      if ((target?.textContent ?? '').trim().replace(/\/$/, '') !== dir) continue;
+      await h.c.call(P.STORAGE_POOL_REFRESH, { pool, flags: 0 });
+      refreshed = true;
+    }
+    if (!refreshed) throw e;
+    return h.c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path: file });
+  }
+}
+
 async function planDisks(sessions: LibvirtSessions, h: DomainHandle, doc: XmlDocument, newName: string, linked: boolean): Promise<DiskPlan[]> {
   const c = h.c;
   const disks = children(devicesOf(doc), 'disk').filter((d) => (attr(d, 'device') ?? 'disk') === 'disk' && !child(d, 'readonly') && !child(d, 'shareable'));
@@ -42,7 +64,7 @@ async function planDisks(sessions: LibvirtSessions, h: DomainHandle, doc: XmlDoc
     let vol: StorageVolRef;
     try {
       if (d.type === 'volume' && d.pool && d.volume) vol = await c.call(P.STORAGE_VOL_LOOKUP_BY_NAME, { pool: await c.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: d.pool }), name: d.volume });
-      else if (d.source && (d.type === 'file' || d.type === 'block')) vol = await c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path: d.source });
+      else if (d.source && (d.type === 'file' || d.type === 'block')) vol = await volumeByPath(h, d.source);
       else throw new Error(`${d.type} disks cannot be copied`);
     } catch (e) {
       throw new AppFailure('UNSUPPORTED', `Disk ${d.target} (${d.source ?? d.type}) is not a volume of a storage pool, so it cannot be copied: ${e instanceof Error ? e.message : String(e)}`, { hostId: h.hostId });

@@ -37,7 +37,8 @@ export function parseXmlDoc(xml: string): Document {
   } catch (e) {
     const loc = (e as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
     if (e instanceof XmlSyntaxError && !loc) throw e;
-    const raw = e instanceof Error ? e.message : String(e);
+    // xmldom wraps what our onError threw: "Reporting fatalError … caused XmlSyntaxError: <message>".
+    const raw = (e instanceof Error ? e.message : String(e)).replace(/^[\s\S]*caused XmlSyntaxError: /, '');
     const message = raw.replace(/\s*\[xmldom[^\]]*\][\s\S]*$/, '').replace(/\n@#\[line:.*$/s, '').trim();
     const at = /\[line:(\d+),col:(\d+)\]/.exec(raw);
     throw new XmlSyntaxError(message, loc?.lineNumber ?? num(at?.[1]), loc?.columnNumber ?? num(at?.[2]));
