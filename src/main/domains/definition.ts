@@ -1,5 +1,6 @@
 import { AppFailure } from '../../shared/ipc/result';
-import { parseXmlDoc, pendingChanges, readConfig, serializeXmlDoc, XmlSyntaxError, type XmlDocument } from '../../shared/libvirt/dom/index';
+import { parseXmlDoc, pendingChanges, readConfig, serializeElement, serializeXmlDoc, XmlSyntaxError, type XmlDocument, type XmlElement } from '../../shared/libvirt/dom/index';
+import { AffectFlags } from '../libvirt/rpc/procedures/domain-settings';
 import type { ApplyResult, VmSettings } from '../../shared/model/vm-settings';
 import { toLibvirtFailure } from '../libvirt/errors';
 import { XmlFlags } from '../libvirt/flags';
@@ -134,6 +135,23 @@ export class Outcome {
     const applied = whens.size === 0 ? 'nothing' : whens.size === 1 ? [...whens][0]! : 'both';
     return { applied, changes: this.changes, warnings: this.warnings };
   }
+}
+
+/**
+ * Applies a device edit to the running VM too (UpdateDevice on the live copy,
+ * which carries the alias and address QEMU needs). When the VM is off, or the
+ * device exists only in the definition, the change is reported as next boot.
+ */
+export async function updateLiveDevice(h: DomainHandle, out: Outcome, what: string, find: (doc: XmlDocument) => XmlElement | undefined, edit: (doc: XmlDocument, el: XmlElement) => void): Promise<void> {
+  if (!h.active) return out.saved(what);
+  const live = await liveDoc(h);
+  const el = find(live);
+  if (!el) {
+    out.saved(what);
+    return out.warn(`${what}: the device is not in the running VM; the change is kept for the next boot`);
+  }
+  edit(live, el);
+  await out.tryLive(what, () => h.c.call(P.DOMAIN_UPDATE_DEVICE_FLAGS, { dom: h.dom, xml: serializeElement(el), flags: AffectFlags.LIVE }));
 }
 
 /** Errors of malformed input XML as data the UI can point at. */

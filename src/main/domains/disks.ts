@@ -6,7 +6,7 @@ import { IOTUNE_KEYS } from '../../shared/model/vm-settings';
 import { P } from '../libvirt/rpc/procedures/index';
 import { AffectFlags, BlockResizeFlags } from '../libvirt/rpc/procedures/domain-settings';
 import type { StorageVolRef } from '../libvirt/rpc/types';
-import { editDefinition, fail, inactiveXml, liveDoc, Outcome, type DomainHandle } from './definition';
+import { editDefinition, fail, inactiveXml, liveDoc, Outcome, updateLiveDevice, type DomainHandle } from './definition';
 import { aliasPresent, detachLive } from './detach';
 
 const describe = (s: DiskSource) => (s.kind === 'none' ? 'no media' : s.kind === 'volume' ? `${s.pool}/${s.volume}` : s.path);
@@ -88,19 +88,7 @@ export async function domainChangeMedia(h: DomainHandle, target: string, source:
       setMedia(d, el, source);
     });
   }
-  if (!h.active) {
-    out.saved(what);
-    return out.result();
-  }
-  const live = await liveDoc(h);
-  const el = diskByTarget(live, target);
-  if (!el) {
-    out.saved(what);
-    out.warn(`${target} is not in the running VM; the media is set for the next boot`);
-    return out.result();
-  }
-  setMedia(live, el, source);
-  await out.tryLive(what, () => h.c.call(P.DOMAIN_UPDATE_DEVICE_FLAGS, { dom: h.dom, xml: serializeElement(el), flags: AffectFlags.LIVE }));
+  await updateLiveDevice(h, out, what, (d) => diskByTarget(d, target), (d, el) => setMedia(d, el, source));
   return out.result();
 }
 

@@ -24,7 +24,7 @@ import {
 import type { ApplyResult } from '../../shared/model/vm-settings';
 import { P } from '../libvirt/rpc/procedures/index';
 import { AffectFlags } from '../libvirt/rpc/procedures/domain-settings';
-import { editDefinition, fail, liveDoc, Outcome, type DomainHandle } from './definition';
+import { editDefinition, fail, liveDoc, Outcome, updateLiveDevice, type DomainHandle } from './definition';
 import { aliasPresent, detachLive } from './detach';
 
 /** A locally administered MAC in QEMU's 52:54:00 range, as virt-manager picks them. */
@@ -100,18 +100,7 @@ export async function domainUpdateNic(h: DomainHandle, mac: string, edit: NicEdi
   if (liveable.inbound !== undefined || liveable.outbound !== undefined) lines.push('bandwidth limits');
   if (!lines.length) return out.result();
   const what = `NIC ${mac} ${lines.join(', ')}`;
-  if (!h.active) {
-    out.saved(what);
-    return out.result();
-  }
-  const live = await liveDoc(h);
-  const el = nicByMac(live, mac);
-  if (!el) {
-    out.saved(what);
-    return out.result();
-  }
-  editNic(live, el, liveable);
-  await out.tryLive(what, () => h.c.call(P.DOMAIN_UPDATE_DEVICE_FLAGS, { dom: h.dom, xml: serializeElement(el), flags: AffectFlags.LIVE }));
+  await updateLiveDevice(h, out, what, (d) => nicByMac(d, mac), (d, el) => editNic(d, el, liveable));
   return out.result();
 }
 
@@ -146,16 +135,7 @@ export async function domainSetGraphics(h: DomainHandle, index: number, edit: Gr
   if (edit.listen !== undefined) out.saved(`Display listens on ${edit.listen}`);
   if (edit.password) {
     const what = 'set' in edit.password ? 'Display password set' : 'Display password cleared';
-    if (!h.active) out.saved(what);
-    else {
-      const live = await liveDoc(h);
-      const g = children(devicesOf(live), 'graphics')[index];
-      if (!g) out.saved(what);
-      else {
-        editGraphics(live, g, { password: edit.password });
-        await out.tryLive(what, () => h.c.call(P.DOMAIN_UPDATE_DEVICE_FLAGS, { dom: h.dom, xml: serializeElement(g), flags: AffectFlags.LIVE }));
-      }
-    }
+    await updateLiveDevice(h, out, what, (d) => children(devicesOf(d), 'graphics')[index], (d, g) => editGraphics(d, g, { password: edit.password! }));
   }
   return out.result();
 }

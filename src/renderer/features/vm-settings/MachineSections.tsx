@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SettingsChoices } from '../../../shared/ipc/calls/vm-settings';
 import type { BootDevice, CpuConfig, MemoryConfig, VmSettings } from '../../../shared/model/vm-settings';
 import { formatKiB } from '../../../shared/libvirt/units';
-import { useApply } from './queries';
+import { useApply, useDraft } from './queries';
 import { Num, Pick, Section, Text } from './Section';
 
 type Props = { s: VmSettings; choices?: SettingsChoices };
@@ -19,26 +19,26 @@ const parsePins = (t: string) =>
 
 export function CpuSection({ s, choices }: Props) {
   const apply = useApply(s.hostId, s.uuid);
-  const [draft, setDraft] = useState<CpuConfig | null>(null);
-  const [pins, setPins] = useState('');
   const c = s.config.cpu;
   const live = s.live?.cpu;
-  const d = draft ?? c;
-  const set = (p: Partial<CpuConfig>) => setDraft({ ...d, ...p });
+  const form = useDraft<CpuConfig>(c, apply);
+  const [pins, setPins] = useState('');
+  const d = form.value;
+  const set = form.set;
+  const draft = form.editing;
   return (
     <Section
       id="cpu"
       title="Processor"
       pending={s.pending.cpu}
-      editing={!!draft}
+      editing={draft}
       busy={apply.isPending}
       onEdit={() => {
-        setDraft(c);
+        form.edit();
         setPins(pinsText(c));
-        apply.reset();
       }}
-      onRevert={() => setDraft(null)}
-      onApply={() => apply.mutate({ call: 'vmSettings.setCpu', input: { cpu: { ...d, pins: parsePins(pins) } } }, { onSuccess: () => setDraft(null) })}
+      onRevert={form.revert}
+      onApply={() => apply.mutate({ call: 'vmSettings.setCpu', input: { cpu: { ...d, pins: parsePins(pins) } } }, { onSuccess: form.revert })}
       result={apply.data}
       error={apply.error}
     >
@@ -96,25 +96,23 @@ const kib = (m: number | undefined) => (m === undefined ? undefined : m * 1024);
 
 export function MemorySection({ s }: Props) {
   const apply = useApply(s.hostId, s.uuid);
-  const [draft, setDraft] = useState<MemoryConfig | null>(null);
   const m = s.config.memory;
-  const d = draft ?? m;
-  const set = (p: Partial<MemoryConfig>) => setDraft({ ...d, ...p });
+  const form = useDraft<MemoryConfig>(m, apply);
+  const d = form.value;
+  const set = form.set;
+  const draft = form.editing;
   return (
     <Section
       id="memory"
       title="Memory"
       pending={s.pending.memory}
-      editing={!!draft}
+      editing={draft}
       busy={apply.isPending}
-      onEdit={() => {
-        setDraft(m);
-        apply.reset();
-      }}
-      onRevert={() => setDraft(null)}
+      onEdit={form.edit}
+      onRevert={form.revert}
       onApply={() => {
         const { balloon: _b, ...memory } = d;
-        apply.mutate({ call: 'vmSettings.setMemory', input: { memory } }, { onSuccess: () => setDraft(null) });
+        apply.mutate({ call: 'vmSettings.setMemory', input: { memory } }, { onSuccess: form.revert });
       }}
       result={apply.data}
       error={apply.error}

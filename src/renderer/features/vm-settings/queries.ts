@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { CallInput, CallName, CallOutput } from '../../../shared/ipc/contract';
 import type { ApplyResult } from '../../../shared/model/vm-settings';
 import { request } from '../../app/api';
@@ -31,4 +32,20 @@ export function useApply(hostId: string, uuid: string) {
       void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, uuid) });
     },
   });
+}
+
+/** A section's form state: null while viewing; Edit copies the saved value, Revert drops the draft. */
+export function useDraft<T>(saved: T, apply: { reset(): void }) {
+  const [draft, setDraft] = useState<T | null>(null);
+  const value = draft ?? saved;
+  return {
+    editing: draft !== null,
+    value,
+    set: (p: Partial<T>) => setDraft({ ...value, ...p }),
+    edit: () => {
+      setDraft(saved);
+      apply.reset();
+    },
+    revert: () => setDraft(null),
+  };
 }
