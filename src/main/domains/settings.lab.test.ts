@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inHost } from '../hosts/lab-harness';
 import { VmSettingsService } from './service';
 import { defineGuest, GuestShell, labCtx, virsh, type LabCtx } from './testing/lab-vm';
@@ -42,6 +42,8 @@ afterAll(async () => {
 });
 
 const dump = (inactive = true) => virsh(ctx, 'dumpxml', ...(inactive ? ['--inactive'] : []), uuid);
+
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('VM settings on a running lab guest', () => {
   it('hot-adds a vCPU: it comes online in the guest and is kept in the definition', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../ipc/bus';
 import { inHost } from '../hosts/lab-harness';
 import { VmSettingsService } from './service';
@@ -16,6 +16,9 @@ beforeAll(async () => {
 afterAll(async () => ctx?.dispose());
 
 const settle = async (taskId: string) => ctx.tasks.settled(taskId);
+
+// TCG guests under a shared 2-core machine: boots and savevm/loadvm take tens of seconds.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe('snapshots', () => {
   it('a snapshot of a running VM, a file written in the guest, a revert: the file is gone and the guest runs on', async () => {

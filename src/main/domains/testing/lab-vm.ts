@@ -117,9 +117,11 @@ export class GuestShell {
     while (Date.now() < deadline) {
       const i = this.buf.indexOf(marker, start);
       if (i >= 0) {
-        const out = this.buf.slice(start, i);
-        const lines = out.split(/\r?\n/);
-        return lines.slice(1).join('\n').trim();
+        // Drop the echo of the command line (it holds the unevaluated marker), wherever it landed.
+        const echo = `@@$((${n}*7))@@`;
+        const lines = this.buf.slice(start, i).split(/\r?\n/);
+        const at = lines.findIndex((l) => l.includes(echo));
+        return (at >= 0 ? lines.slice(at + 1) : lines.slice(1)).join('\n').trim();
       }
       await new Promise((r) => setTimeout(r, 50));
     }
