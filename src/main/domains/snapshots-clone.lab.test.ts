@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BusMessage } from '../ipc/bus';
 import { inHost } from '../hosts/lab-harness';
 import { VmSettingsService } from './service';
-import { defineGuest, GuestShell, labCtx, virsh, type LabCtx } from './testing/lab-vm';
+import { defineGuest, GuestShell, hostScript, labCtx, virsh, type LabCtx } from './testing/lab-vm';
 
 // Snapshots and clones against a real lab host, checked in virsh and inside the guest.
 let ctx: LabCtx;
@@ -119,7 +119,8 @@ describe('clone', () => {
   it('cancelling a clone leaves no volume and no domain', async () => {
     // A disk big enough that the copy is still running when we cancel.
     const src = await defineGuest(ctx, { name: `vd-cancel-src-${stamp}`, diskFormat: 'raw', diskSize: '1G' });
-    await inHost(ctx.host, ['dd', 'if=/dev/urandom', `of=${src.disk}`, 'bs=4M', 'count=256', 'conv=notrunc', 'status=none']);
+    // 128 MiB of random data written 8 times: 1 GiB that cannot be skipped as zeroes, made at memory speed.
+    hostScript(ctx, 'set -e; t=$(mktemp); head -c 134217728 /dev/urandom >"$t"; for i in 1 2 3 4 5 6 7 8; do cat "$t"; done >"$1"; rm -f "$t"', [src.disk]);
     const newName = `vd-cancel-${stamp}`;
     let cancelled = false;
     const off = ctx.h.bus.subscribe((m: BusMessage) => {

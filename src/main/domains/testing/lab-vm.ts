@@ -80,6 +80,11 @@ export async function defineGuest(ctx: LabCtx, o: GuestOptions): Promise<{ uuid:
 
 export const virsh = (ctx: LabCtx, ...args: string[]) => inHost(ctx.host, ['virsh', ...args]);
 
+/** A fixed script in the lab host (data as arguments), with a deadline for slow work such as filling a disk. */
+export function hostScript(ctx: LabCtx, script: string, args: string[], timeoutMs = 120_000): string {
+  return execFileSync('bash', [path.join(REPO, 'e2e/lab/lab.sh'), 'in', ctx.host.name, 'sh', '-c', script, 'sh', ...args], { timeout: timeoutMs }).toString();
+}
+
 /** A shell on the guest's serial console, over the RPC console stream. */
 export class GuestShell {
   private buf = '';
