@@ -10,6 +10,8 @@ import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
+import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -109,6 +111,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...auditHandlers(audit),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

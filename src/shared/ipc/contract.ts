@@ -6,6 +6,8 @@ import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -19,6 +21,8 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...auditCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
