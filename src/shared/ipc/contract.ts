@@ -4,6 +4,7 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import type { CallSpec, EventSpec } from './define';
 
@@ -17,6 +18,7 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
