@@ -104,7 +104,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
-    ...networkHandlers(networks, sessions, log.child('networks')),
+    ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

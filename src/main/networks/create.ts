@@ -11,6 +11,7 @@ import type { RpcClient } from '../libvirt/rpc/client';
 import type { NetworkRef } from '../libvirt/rpc/types';
 import { isDisconnect, networkFailure } from './errors';
 import { readHostNet } from './host-net';
+import type { TaskManager } from '../tasks/manager';
 import type { NetworkService } from './service';
 
 const MODE_WORDS: Record<string, string> = { nat: 'NAT', route: 'routed', open: 'open', isolated: 'isolated', bridge: 'bridged' };
@@ -31,7 +32,7 @@ export async function hostOccupancy(svc: NetworkService, hostId: string, signal?
   const [networks, host] = await Promise.all([svc.networkList(hostId), readHostNet(svc.sessions.get(hostId).transport, signal)]);
   const bridges = new Map(networks.filter(ownsBridge).map((n) => [n.bridge!, n.name]));
   const occupants: Occupant[] = networks.flatMap((n) =>
-    n.ips.map((ip) => ({ kind: 'network' as const, name: n.name, cidr: ip.cidr, detail: [MODE_WORDS[n.mode] ?? n.mode, n.bridge ? `on ${n.bridge}` : '', n.active ? '' : 'stopped'].filter(Boolean).join(' ') })),
+    n.ips.map((ip) => ({ kind: 'network' as const, name: n.name, cidr: ip.cidr, detail: [`${MODE_WORDS[n.mode] ?? n.mode}${n.bridge ? ` on ${n.bridge}` : ''}`, n.active ? '' : 'stopped'].filter(Boolean).join(', ') })),
   );
   occupants.push(...hostOccupants(host.links, host.routes, bridges));
   return { networks, occupants, warnings: host.warnings, links: host.links.map((l) => l.name) };
@@ -59,27 +60,33 @@ function fieldErrors(prefix: string, errors: IpConfigErrors): string[] {
   return Object.entries(errors).map(([k, v]) => `${prefix} ${words[k] ?? k}: ${v}`);
 }
 
-async function define(c: RpcClient, xml: string): Promise<NetworkRef> {
+async function define(c: RpcClient, xml: string, signal: AbortSignal): Promise<NetworkRef> {
   try {
     // VALIDATE: libvirt checks the XML against its schema instead of silently dropping what it doesn't know.
-    return await c.call(P.NETWORK_DEFINE_XML_FLAGS, { xml, flags: 1 });
+    return await c.call(P.NETWORK_DEFINE_XML_FLAGS, { xml, flags: 1 }, { signal });
   } catch (e) {
     // Daemons before 7.7 don't know proc 432.
-    if (e instanceof LibvirtError && (e.codeName === 'NO_SUPPORT' || e.codeName === 'RPC' || /unknown procedure/i.test(e.message))) return c.call(P.NETWORK_DEFINE_XML, { xml });
+    if (e instanceof LibvirtError && (e.codeName === 'NO_SUPPORT' || e.codeName === 'RPC' || /unknown procedure/i.test(e.message))) return c.call(P.NETWORK_DEFINE_XML, { xml }, { signal });
     throw e;
   }
 }
 
+export interface CreatePlan {
+  input: NetworkCreateInput;
+  xml: string;
+  ips: IpConfig[];
+  checked: number;
+  warnings: string[];
+}
+
 /**
- * Checks everything a person can get wrong before touching the host (name,
- * addresses, overlaps, forward device), then defines, starts and autostarts.
- * A failed start removes the definition again; a disconnect midway says
- * exactly what was left behind.
+ * Everything a person can get wrong, checked before anything is touched (and
+ * answered at once, not as a failed task): addresses, overlaps with every
+ * network, address and route on the host, the name, the forward device.
  */
-export async function networkCreate(svc: NetworkService, input: NetworkCreateInput): Promise<NetworkSummary> {
+export async function networkCreatePlan(svc: NetworkService, input: NetworkCreateInput): Promise<CreatePlan> {
   const { hostId, name } = input;
   const what = `Creating network '${name}'`;
-  const c = svc.client(hostId);
   const problems: string[] = [];
   const v4 = checkIpConfig(input.ipv4, 4);
   problems.push(...fieldErrors('IPv4', v4.errors));
@@ -98,7 +105,6 @@ export async function networkCreate(svc: NetworkService, input: NetworkCreateInp
   if (input.forwardDev && input.mode !== 'isolated' && occ.links.length && !occ.links.includes(input.forwardDev)) {
     throw new AppFailure('VALIDATION', `${what}: the host has no interface '${input.forwardDev}' (it has ${occ.links.join(', ')})`, { hostId });
   }
-
   const spec: NetworkSpec = {
     name,
     mode: input.mode,
@@ -106,37 +112,72 @@ export async function networkCreate(svc: NetworkService, input: NetworkCreateInp
     domainName: input.domainName || undefined,
     ips: ips.map((ip) => ({ family: ip.family === 6 ? 'ipv6' : 'ipv4', gateway: ip.gateway, prefix: ip.prefix, dhcp: ip.dhcp })),
   };
-  let net: NetworkRef;
-  try {
-    net = await define(c, buildNetworkXml(spec));
-  } catch (e) {
-    throw networkFailure(e, hostId, what, name);
-  }
-  svc.log.info(`${hostId}: defined network ${name}`);
-  let step = 'defined';
-  try {
-    if (input.start) {
+  return { input, xml: buildNetworkXml(spec), ips, checked: occ.occupants.length, warnings: occ.warnings };
+}
+
+/**
+ * Defines, starts and autostarts a planned network as a Task. Each step
+ * registers its undo before it runs (a cancel may land mid-call), so a failed
+ * or cancelled creation leaves nothing behind, and a disconnect midway says
+ * exactly what is known to be left.
+ */
+export function networkCreateTask(svc: NetworkService, tasks: TaskManager, plan: CreatePlan): { taskId: string; result: Promise<NetworkSummary> } {
+  const { input } = plan;
+  const { hostId, name } = input;
+  const what = `Creating network '${name}'`;
+  return tasks.run(
+    { kind: 'network.create', title: `Create network '${name}'`, hostId, target: { kind: 'network', hostId, id: name, name }, retry: { call: 'networks.create', input } },
+    async (ctx) => {
+      const c = svc.client(hostId);
+      const total = 1 + (input.start ? 1 : 0) + (input.autostart ? 1 : 0);
+      let done = 0;
+      const step = (phase: string) => {
+        ctx.phase(phase);
+        ctx.progress({ unit: 'steps', done, total });
+      };
+      ctx.log(`${plan.ips.map((i) => i.cidr).join(' and ')} overlaps none of the ${plan.checked} networks, addresses and routes on the host`);
+      for (const w of plan.warnings) ctx.log(w, 'warn');
+      let started = false;
       try {
-        await c.call(P.NETWORK_CREATE, { net });
+        step('Defining');
+        const byName = () => c.call(P.NETWORK_LOOKUP_BY_NAME, { name });
+        const keepDefined = ctx.undo(`remove network '${name}' if it was defined`, async () => {
+          await c.call(P.NETWORK_UNDEFINE, { net: await byName() }).catch((e) => {
+            if (networkFailure(e, hostId, '').error.code !== 'NOT_FOUND') throw e;
+          });
+        });
+        const net = await define(c, plan.xml, ctx.signal);
+        done++;
+        let keepStarted = () => {};
+        if (input.start) {
+          step('Starting (bridge, dnsmasq, firewall rules)');
+          keepStarted = ctx.undo(`stop network '${name}'`, async () => {
+            if (await c.call(P.NETWORK_IS_ACTIVE, { net })) await c.call(P.NETWORK_DESTROY, { net });
+          });
+          await c.call(P.NETWORK_CREATE, { net }, { signal: ctx.signal });
+          started = true;
+          done++;
+        }
+        if (input.autostart) {
+          step('Setting autostart');
+          await c.call(P.NETWORK_SET_AUTOSTART, { net, autostart: true }, { signal: ctx.signal });
+          done++;
+        }
+        ctx.progress({ unit: 'steps', done, total });
+        keepStarted();
+        keepDefined();
+        const summary = await svc.summary(hostId, c, net);
+        ctx.log(`'${name}' is ${summary.active ? `running on ${summary.bridge ?? 'its bridge'}` : 'defined'}${summary.autostart ? ', autostarted' : ''}`);
+        svc.log.info(`${hostId}: created network ${name}`);
+        return summary;
       } catch (e) {
-        if (isDisconnect(e)) throw e;
-        // Leave nothing half-made: a network that can't start is removed again.
-        const undone = await c.call(P.NETWORK_UNDEFINE, { net }).then(
-          () => 'the definition was removed again',
-          (u) => `removing the definition failed too (${String(u)}): delete '${name}' by hand`,
-        );
-        const f = networkFailure(e, hostId, `${what}: libvirt could not start it`, name);
-        throw new AppFailure(f.error.code, `${f.message}; ${undone}.`, { hostId, detail: f.error.detail });
+        if (isDisconnect(e)) {
+          // The call in flight may or may not have run on the host: say only what is known.
+          const left = done === 0 ? 'may or may not be defined' : started || !input.start ? 'defined' : 'defined; whether it started is not known';
+          throw new AppFailure('NOT_CONNECTED', `${what}: the host disconnected midway. '${name}' ${done === 0 ? left : `is ${left}`}; check it once the host is back.`, { hostId, detail: { steps: done } });
+        }
+        throw networkFailure(e, hostId, what, name);
       }
-      step = 'started';
-    }
-    if (input.autostart) await c.call(P.NETWORK_SET_AUTOSTART, { net, autostart: true });
-    return await svc.summary(hostId, c, net);
-  } catch (e) {
-    if (isDisconnect(e)) {
-      const left = step === 'started' ? 'defined and started, but autostart may not be set' : 'defined but not started';
-      throw new AppFailure('NOT_CONNECTED', `${what}: the host disconnected midway. '${name}' is ${left}; check it once the host is back.`, { hostId, detail: { step } });
-    }
-    throw e instanceof AppFailure ? e : networkFailure(e, hostId, what, name);
-  }
+    },
+  );
 }

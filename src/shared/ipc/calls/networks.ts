@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call, event } from '../define';
 import { HostIdSchema } from '../../model/host';
 import { UuidSchema } from '../../model/domain';
+import { TaskRefSchema } from '../../model/task';
 import {
   DhcpHostnameSchema,
   DhcpLeaseSchema,
@@ -33,7 +34,11 @@ export const networkCalls = {
     SubnetCheckSchema,
     "Whether a subnet overlaps any network, address or route on the host; what is taken; a free suggestion.",
   ),
-  'networks.create': call(NetworkCreateInputSchema.strict(), NetworkSummarySchema, 'Defines (and by default starts and autostarts) a NAT, routed or isolated network.'),
+  'networks.create': call(
+    NetworkCreateInputSchema.strict(),
+    TaskRefSchema,
+    'Checks a NAT, routed or isolated network (answering refusals at once), then defines, starts and autostarts it as a task.',
+  ),
   'networks.start': call(NetRef, NetworkSummarySchema, 'Starts a network.'),
   'networks.stop': call(NetRef, NetworkSummarySchema, 'Stops a network; running VMs on it lose connectivity.'),
   'networks.setAutostart': call(NetRef.extend({ autostart: z.boolean() }).strict(), NetworkSummarySchema, 'Starts the network when the host boots.'),
