@@ -2,7 +2,11 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
 export type Theme = 'system' | 'light' | 'dark';
-export type Selection = { kind: 'none' } | { kind: 'host'; hostId: string } | { kind: 'domain'; hostId: string; uuid: string };
+export type Selection =
+  | { kind: 'none' }
+  | { kind: 'host'; hostId: string }
+  | { kind: 'domain'; hostId: string; uuid: string }
+  | { kind: 'network'; hostId: string; name: string };
 
 interface UiState {
   theme: Theme;
