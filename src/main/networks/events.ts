@@ -12,6 +12,29 @@ import type { VmNicIndex } from './nic-index';
 const COALESCE_MS = 16;
 /** dnsmasq rewrites a status file per lease; a DHCP exchange touches it a few times. */
 const LEASE_COALESCE_MS = 150;
+/** At most one lease re-read per host this often, however busy its networks are. */
+const LEASE_MIN_INTERVAL_MS = 1000;
+
+/** mac -> its addresses, comma-joined and sorted: one network's leases, for diffing. */
+export type LeaseMap = Map<string, string>;
+
+export function leaseMap(leases: ReadonlyArray<{ mac?: string | null; ipaddr: string }>): LeaseMap {
+  const m = new Map<string, string[]>();
+  for (const l of leases) {
+    if (!l.mac) continue;
+    const mac = l.mac.toLowerCase();
+    m.set(mac, [...(m.get(mac) ?? []), l.ipaddr]);
+  }
+  return new Map([...m].map(([mac, ips]) => [mac, ips.sort().join(',')]));
+}
+
+/** MACs whose addresses differ between two lease snapshots (renewals change nothing). */
+export function leaseDiff(before: LeaseMap | undefined, after: LeaseMap): string[] {
+  const out = new Set<string>();
+  for (const [mac, ips] of after) if (before?.get(mac) !== ips) out.add(mac);
+  for (const mac of before?.keys() ?? []) if (!after.has(mac)) out.add(mac);
+  return [...out];
+}
 
 export interface NetworkEventDeps {
   nics: VmNicIndex;
@@ -43,14 +66,30 @@ export function networkEventsHook(deps: NetworkEventDeps) {
       return new Map(pairs.filter(([b]) => b));
     };
 
+    // Each watched network's leases as last seen, so a change refreshes only
+    // the VMs whose addresses moved (a renewal refreshes nobody).
+    const snapshots = new Map<string, LeaseMap>();
+    const readLeases = async (name: string) => {
+      const net = await c.call(P.NETWORK_LOOKUP_BY_NAME, { name });
+      return leaseMap((await c.call(P.NETWORK_GET_DHCP_LEASES, { net, mac: null, need_results: 1, flags: 0 })).leases);
+    };
+    let lastRefresh = 0;
     const refreshLeases = async () => {
       leaseTimer = undefined;
+      lastRefresh = Date.now();
       const networks = [...dirtyLeases];
       dirtyLeases.clear();
       if (disposed) return;
       bus.emit('network.leasesChanged', { hostId, networks });
       try {
-        const uuids = await inventory.refreshIps(hostId);
+        const moved = new Set<string>();
+        for (const name of networks) {
+          const after = await readLeases(name);
+          for (const mac of leaseDiff(snapshots.get(name), after)) moved.add(mac);
+          snapshots.set(name, after);
+        }
+        if (!moved.size || disposed) return;
+        const uuids = [...new Set((await nics.list(hostId)).filter((n) => n.mac && moved.has(n.mac.toLowerCase())).map((n) => n.uuid))];
         if (!uuids.length || disposed) return;
         const { upserted, removed } = await inventory.refresh(hostId, uuids);
         if (!disposed) bus.emit('domain.changed', { hostId, upserted, removed, resync: false });
@@ -58,20 +97,26 @@ export function networkEventsHook(deps: NetworkEventDeps) {
         log.debug(`${hostId}: IP refresh after a lease change failed: ${String(e)}`);
       }
     };
+    const leaseChanged = (network: string) => {
+      dirtyLeases.add(network);
+      leaseTimer ??= setTimeout(() => void refreshLeases(), Math.max(LEASE_COALESCE_MS, lastRefresh + LEASE_MIN_INTERVAL_MS - Date.now()));
+    };
 
     const watcher =
       session.path === 'system'
-        ? new LeaseWatcher(session.transport, log, (network) => {
-            dirtyLeases.add(network);
-            leaseTimer ??= setTimeout(() => void refreshLeases(), LEASE_COALESCE_MS);
-          })
+        ? new LeaseWatcher(session.transport, log, leaseChanged)
         : undefined;
     const rewatch = () => {
       if (!watcher || disposed) return;
-      bridgesOfActive().then(
-        (b) => !disposed && watcher.watch(b),
-        (e) => log.debug(`${hostId}: listing bridges for the lease watch failed: ${String(e)}`),
-      );
+      bridgesOfActive()
+        .then(async (b) => {
+          if (disposed) return;
+          watcher.watch(b);
+          const names = new Set(b.values());
+          for (const n of snapshots.keys()) if (!names.has(n)) snapshots.delete(n);
+          for (const n of names) if (!snapshots.has(n)) snapshots.set(n, await readLeases(n).catch(() => new Map()));
+        })
+        .catch((e) => log.debug(`${hostId}: listing bridges for the lease watch failed: ${String(e)}`));
     };
 
     const flush = () => {

@@ -7,32 +7,36 @@ export const LEASE_DIR = '/var/lib/libvirt/dnsmasq';
 // libvirt has no lease event. Its leases helper rewrites <bridge>.status (a
 // new file renamed over the old) on every DHCP grant, renewal and release, so
 // we follow those files by name with GNU/busybox `tail -F`: GNU tail waits on
-// inotify (no polling at all); elsewhere it checks every 2 s on the host. The
-// script is fixed text, the paths are argv data, and it ends when our side
-// closes stdin (`cat` returns), killing tail: no process outlives the channel.
-export const WATCH_SCRIPT = 'tail -F -n 0 -v -s 2 -- "$@" 2>/dev/null & t=$!; cat >/dev/null; kill "$t" 2>/dev/null';
+// inotify (no polling at all); elsewhere it checks every 2 s on the host.
+// tail prints each new version of a file whole; a filter on the host reduces
+// that to one line per change (the file's name, taken from tail's header when
+// the JSON array opens), so a network with thousands of leases costs a few
+// bytes per renewal on the wire, not its whole lease list. The script is fixed
+// text, the paths are argv data, and it ends when our side closes stdin:
+// `cat` returns and everything it started is stopped, so no process outlives
+// the channel.
+export const WATCH_SCRIPT = `d=$(mktemp -d) && mkfifo "$d/p" || exit 1
+tail -F -n 0 -v -s 2 -- "$@" >"$d/p" 2>/dev/null & t=$!
+while IFS= read -r l; do
+  case $l in
+  '==> '*' <==') f=\${l#'==> '}; f=\${f%' <=='} ;;
+  '['*) printf '%s\\n' "$f" ;;
+  esac
+done <"$d/p" & r=$!
+cat >/dev/null
+kill "$t" "$r" 2>/dev/null
+rm -rf "$d"`;
 
-const HEADER = /^==> (.*) <==$/;
-
-/**
- * Splits tail's output into "this file changed" signals. `tail -v` names a
- * file in a header whenever it switches files; any other line is content of
- * the last-named file. Headers alone (tail's start-up, -n 0) are not changes.
- */
-export class TailParser {
-  private current: string | undefined;
+/** Splits the watch script's output into changed file names (one per line). */
+export class LineSplitter {
   private partial = '';
 
-  constructor(private readonly onChange: (file: string) => void) {}
+  constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: string): void {
     const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const h = HEADER.exec(line);
-      if (h) this.current = h[1];
-      else if (line.trim() && this.current) this.onChange(this.current);
-    }
+    for (const line of lines) if (line) this.onLine(line);
   }
 }
 
@@ -61,7 +65,7 @@ export class LeaseWatcher {
       (proc) => {
         if (gen !== this.generation) return void proc.end();
         this.proc = proc;
-        const parser = new TailParser((file) => {
+        const parser = new LineSplitter((file) => {
           const net = files.get(file);
           if (net !== undefined) this.onChange(net);
         });

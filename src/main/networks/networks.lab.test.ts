@@ -207,7 +207,8 @@ describe('virtual networks on a lab host', () => {
     await withIp;
     const tIp = performance.now();
     console.log(`guest start -> lease seen ${((tLease - t0) / 1000).toFixed(1)} s; lease -> IP in domain.changed ${(tIp - tLease).toFixed(0)} ms`);
-    expect(tIp - tLease).toBeLessThan(5000);
+    // The 10 s IP poll of domain-events would take 5 s on average: this is the lease watch.
+    expect(tIp - tLease).toBeLessThan(2000);
 
     const leases = await svc.networkLeases(hostId, NAME);
     expect(leases).toContainEqual(expect.objectContaining({ ip: '192.168.100.50', mac, family: 'ipv4', vm: { uuid, name: guest } }));
