@@ -37,12 +37,24 @@ async function defineGuest(): Promise<string> {
   return mac;
 }
 
+const ISO = `vd-e2e-iso-${stamp}`;
+const OPEN = `vd-e2e-open-${stamp}`;
+const LAN = `vd-e2e-lan-${stamp}`;
+const BRIDGE = 'br-e2e';
+
 test.afterAll(async () => {
   await virsh(h1, 'destroy', GUEST).catch(() => {});
   await virsh(h1, 'undefine', GUEST).catch(() => {});
-  await virsh(h1, 'net-destroy', NET).catch(() => {});
-  await virsh(h1, 'net-undefine', NET).catch(() => {});
+  for (const n of [NET, ISO, OPEN, LAN]) {
+    await virsh(h1, 'net-destroy', n).catch(() => {});
+    await virsh(h1, 'net-undefine', n).catch(() => {});
+  }
+  await inHost(h1, ['ip', 'link', 'del', BRIDGE]).catch(() => {});
 });
+
+async function defineNetwork(xml: string): Promise<void> {
+  await inHost(h1, ['sh', '-c', 'f=$(mktemp) && cat >"$f" && virsh net-define "$f"; r=$?; rm -f "$f"; exit $r'], xml);
+}
 
 test('a NAT network created in the UI with a reservation gives a lab guest that exact IP; overlaps and deletes in use are refused', async ({ app, core }) => {
   test.setTimeout(240_000);
@@ -147,4 +159,44 @@ test('a NAT network created in the UI with a reservation gives a lab guest that 
   await app.getByTestId('confirm-ok').click();
   await expect(app.getByTestId('host-overview')).toBeVisible();
   await expect(app.getByTestId(`network-row-${NET}`)).toHaveCount(0);
+});
+
+test('every kind of network is listed and follows changes made outside; a host bridge takes a VM', async ({ app, core }) => {
+  const hostId = await connectedHost(core);
+  await defineNetwork(`<network><name>${ISO}</name><ip address='10.97.1.1' prefix='24'/></network>`);
+  await defineNetwork(`<network><name>${OPEN}</name><forward mode='open'/><ip address='10.97.2.1' prefix='24'/></network>`);
+  await inHost(h1, ['sh', '-c', `ip link add ${BRIDGE} type bridge && ip addr add 172.31.9.1/24 dev ${BRIDGE} && ip link set ${BRIDGE} up`]);
+  await defineNetwork(`<network><name>${LAN}</name><forward mode='bridge'/><bridge name='${BRIDGE}'/></network>`);
+  const mac = await defineGuest();
+
+  await app.getByTestId(`host-row-${hostId}`).click();
+  await expect(app.getByTestId(`network-row-${ISO}`)).toContainText('Isolated');
+  await expect(app.getByTestId(`network-row-${ISO}`)).toContainText('no DHCP');
+  await expect(app.getByTestId(`network-row-${OPEN}`)).toContainText('Open');
+  await expect(app.getByTestId(`network-row-${LAN}`)).toContainText('Bridge');
+  await expect(app.getByTestId(`network-row-${LAN}`)).toContainText(BRIDGE);
+  await expect(app.getByTestId(`network-state-${ISO}`)).toHaveText('inactive');
+
+  // Started from the UI; stopped outside it: the row follows libvirt's events, no reload.
+  await app.getByTestId(`network-start-${ISO}`).click();
+  await expect(app.getByTestId(`network-state-${ISO}`)).toHaveText('active');
+  await virsh(h1, 'net-destroy', ISO);
+  await expect(app.getByTestId(`network-state-${ISO}`)).toHaveText('inactive');
+  await virsh(h1, 'net-start', LAN);
+  await expect(app.getByTestId(`network-state-${LAN}`)).toHaveText('active');
+
+  // The host's own interfaces, read-only: libvirt's list with addresses from `ip`.
+  await app.getByTestId('host-interfaces').locator('summary').click();
+  await expect(app.getByTestId('host-interfaces-source')).toContainText("libvirt's interface driver");
+  await expect(app.getByTestId('iface-row-virbr0')).toContainText("of network 'default'");
+  await expect(app.getByTestId(`iface-row-${BRIDGE}`)).toContainText('172.31.9.1/24');
+  await expect(app.getByTestId('iface-attach-virbr0')).toHaveCount(0); // a network's own bridge: attach to the network instead
+  await app.getByTestId('host-networks').screenshot({ path: test.info().outputPath('host-networks.png') });
+
+  // A VM plugged straight into the host bridge.
+  await app.getByTestId(`iface-attach-${BRIDGE}`).click();
+  await app.getByTestId('network-attach-nic').selectOption({ label: `${GUEST} — ${mac} (now on network 'default', shutoff)` });
+  await app.getByTestId('network-attach-submit').click();
+  await expect(app.getByTestId('network-attach-result')).toContainText(`is now on bridge '${BRIDGE}'`);
+  expect(await virsh(h1, 'domiflist', GUEST)).toMatch(new RegExp(`bridge\\s+${BRIDGE}\\s+virtio\\s+${mac}`));
 });

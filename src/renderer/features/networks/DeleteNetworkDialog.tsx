@@ -9,7 +9,7 @@ import { useNetwork } from './queries';
 export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { hostId: string; name: string; onClose(): void; onDeleted(): void }) {
   const bodyId = useId();
   const details = useNetwork(hostId, name);
-  const del = useDeleteNetwork(hostId, name);
+  const del = useDeleteNetwork(hostId, name, onDeleted);
   const vms = [...new Map((details.data?.users ?? []).map((u) => [u.uuid, u])).values()];
   const blocked = vms.length > 0;
   return (
@@ -28,7 +28,7 @@ export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { host
             {blocked ? 'Close' : 'Cancel'}
           </button>
           {!blocked && (
-            <button type="button" className="danger" onClick={() => del.mutate(undefined, { onSuccess: onDeleted })} disabled={del.isPending || details.isFetching} data-testid="confirm-ok">
+            <button type="button" className="danger" onClick={() => del.mutate()} disabled={del.isPending || details.isFetching} data-testid="confirm-ok">
               {del.isPending && <Spinner />}
               Delete network
             </button>

@@ -30,11 +30,15 @@ export function useNetworkAutostart(hostId: string, name: string) {
   });
 }
 
-export function useDeleteNetwork(hostId: string, name: string) {
+/** `onDeleted` runs before the caches refresh: the page showing the network unmounts with them. */
+export function useDeleteNetwork(hostId: string, name: string, onDeleted: () => void) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => request('networks.delete', { hostId, name }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: networkKeys.all(hostId) }),
+    onSuccess: () => {
+      onDeleted();
+      void qc.invalidateQueries({ queryKey: networkKeys.all(hostId) });
+    },
   });
 }
 
