@@ -42,6 +42,10 @@ export async function hostInterfaces(svc: NetworkService, hostId: string): Promi
       const ip = fromIp.get(i.name);
       return {
         ...i,
+        // The kernel's view is fresher: libvirt's udev backend calls lo "inactive" and gives bridges no MAC.
+        state: ip?.state ?? i.state,
+        mac: i.mac ?? ip?.mac,
+        mtu: i.mtu ?? ip?.mtu,
         addresses: i.addresses.length ? i.addresses : (ip?.addresses ?? []),
         ports: i.ports.length ? i.ports : (ip?.ports ?? []),
         master: i.master ?? ip?.master,

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDomainXml } from '../../shared/libvirt/domain-xml';
 import { AppFailure } from '../../shared/ipc/result';
+import { parseCidr } from '../../shared/net/ip';
+import { findConflicts } from '../../shared/net/subnets';
 import type { BusMessage } from '../ipc/bus';
 import type { NetworkCreateInput } from '../../shared/model/network';
-import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { connectLabRoot, harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
 import { domainEventsHook } from '../libvirt/domain-events';
 import { DomainInventory } from '../libvirt/domain-inventory';
 import { P } from '../libvirt/rpc/procedures/index';
@@ -94,15 +96,7 @@ beforeAll(async () => {
   svc = new NetworkService(sessions, new VmNicIndex(sessions, silentLogger), silentLogger);
   sessions.addHook(domainEventsHook(inventory, h.bus, silentLogger));
   sessions.addHook(networkEventsHook({ nics: svc.nics, inventory, bus: h.bus, log: silentLogger }));
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'net',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
+  hostId = await connectLabRoot(h, lab, host, sessions, 'net');
 });
 
 afterAll(async () => {
@@ -144,7 +138,8 @@ describe('virtual networks on a lab host', () => {
     const routed = await networkCheckSubnet(svc, hostId, '10.99.5.0/24');
     expect(routed.reason).toMatch(/a host route to 10\.99\.0\.0\/16 on eth0, via /);
     const free = await networkCheckSubnet(svc, hostId);
-    expect(free.suggestion).toBe('192.168.100.0/24');
+    expect(free.suggestion).toMatch(/^192\.168\.\d+\.0\/24$/);
+    expect(findConflicts(parseCidr(free.suggestion!)!, free.occupied)).toEqual([]);
     expect(free.warnings).toEqual([]);
     expect(free.occupied.length).toBeGreaterThanOrEqual(4);
     const e = await fail(createNet({ name: `vd-clash-${stamp}`, mode: 'nat', ipv4: { cidr: half, dhcp: null }, autostart: false, start: true }));

@@ -6,6 +6,7 @@ import { defaultDhcpRange, defaultGateway } from '../../../shared/net/plan';
 import { ApiError } from '../../app/api';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
+import { DialogForm } from './DialogForm';
 import { useTaskSummary } from '../tasks/queries';
 import { MODE_HINT } from './format';
 import { useCreateNetwork } from './mutations';
@@ -144,14 +145,7 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
         </>
       }
     >
-      <form
-        className="net-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-        aria-describedby={`${uid}-intro`}
-      >
+      <DialogForm onSubmit={submit} describedBy={`${uid}-intro`}>
         <p id={`${uid}-intro`} className="muted small">
           Subnets are checked against every network, address and route on this host before anything is created.
         </p>
@@ -272,9 +266,7 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
             </ul>
           </details>
         )}
-        {/* Enter in any field submits; the visible button lives in the footer. */}
-        <button type="submit" style={{ display: 'none' }} aria-hidden tabIndex={-1} />
-      </form>
+      </DialogForm>
     </Modal>
   );
 }

@@ -3,6 +3,7 @@ import { DhcpHostnameSchema, MacSchema, type NetworkDetails } from '../../../sha
 import { contains, cidrOf, parseIp } from '../../../shared/net/ip';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
+import { DialogForm } from './DialogForm';
 import { hostnameFromVm } from './format';
 import { useSaveReservation } from './mutations';
 import { useVmNics } from './queries';
@@ -65,13 +66,7 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
         </>
       }
     >
-      <form
-        className="net-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
+      <DialogForm onSubmit={submit}>
         {save.error && (
           <div className="banner bad" role="alert" data-testid="reservation-error">
             <strong>Not saved.</strong> {save.error.message}
@@ -119,9 +114,7 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
           </div>
         </div>
         <p className="muted small">The reservation applies right away on a running network and is saved with it. A guest picks it up on its next DHCP request.</p>
-        {/* Enter in any field submits; the visible button lives in the footer. */}
-        <button type="submit" style={{ display: 'none' }} aria-hidden tabIndex={-1} />
-      </form>
+      </DialogForm>
     </Modal>
   );
 }
