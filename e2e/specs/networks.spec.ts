@@ -184,6 +184,11 @@ test('every kind of network is listed and follows changes made outside; a host b
   await expect(app.getByTestId(`network-state-${ISO}`)).toHaveText('inactive');
   await virsh(h1, 'net-start', LAN);
   await expect(app.getByTestId(`network-state-${LAN}`)).toHaveText('active');
+  // Stopping asks first (no running VM is on it here).
+  await app.getByTestId(`network-stop-${LAN}`).click();
+  await expect(app.getByTestId('confirm-dialog')).toContainText('No running VM is on it');
+  await app.getByTestId('confirm-ok').click();
+  await expect(app.getByTestId(`network-state-${LAN}`)).toHaveText('inactive');
 
   // The host's own interfaces, read-only: libvirt's list with addresses from `ip`.
   await app.getByTestId('host-interfaces').locator('summary').click();

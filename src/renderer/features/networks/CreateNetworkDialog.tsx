@@ -82,12 +82,12 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
   const serverCheck = check.data && ip.config && check.data.cidr === ip.config.cidr ? check.data : undefined;
   const errors = {
     name: !nameCheck.success ? nameCheck.error.issues[0]?.message : nameTaken ? `A network named '${name.trim()}' already exists on this host` : undefined,
-    cidr: ip.errors.cidr ?? (serverCheck && !serverCheck.ok ? serverCheck.reason : undefined),
+    cidr: ip.errors.cidr ?? (serverCheck && !serverCheck.ok ? serverCheck.reason : check.error ? `Could not check the host: ${check.error.message}` : undefined),
     gateway: ip.errors.gateway,
     dhcpStart: ip.errors.dhcpStart,
     dhcpEnd: ip.errors.dhcpEnd,
   };
-  const show = (f: keyof typeof errors) => (submitted || (f === 'cidr' ? cidrTouched || !!serverCheck : f !== 'name' || name !== '') ? errors[f] : undefined);
+  const show = (f: keyof typeof errors) => (submitted || (f === 'cidr' ? cidrTouched || !!serverCheck || !!check.error : f !== 'name' || name !== '') ? errors[f] : undefined);
   const valid = Object.values(errors).every((e) => !e) && !!serverCheck;
   const running = !!taskId && (!task || task.state === 'running');
 

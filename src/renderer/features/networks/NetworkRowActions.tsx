@@ -1,23 +1,47 @@
+import { useState } from 'react';
 import type { NetworkSummary } from '../../../shared/model/network';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
 import { useNetworkAction, useNetworkAutostart } from './mutations';
+import { useNetwork } from './queries';
 
-/** Start/stop and autostart for one network (list rows and the network page). */
+/** Start, or stop after saying which running VMs lose their connection (list rows and the network page). */
 export function NetworkStartStop({ net, compact = false }: { net: NetworkSummary; compact?: boolean }) {
   const act = useNetworkAction(net.hostId, net.name);
-  const label = net.active ? 'Stop' : 'Start';
+  const [confirming, setConfirming] = useState(false);
   return (
-    <button
-      type="button"
-      className={compact ? 'ghost small-btn' : net.active ? 'ghost' : ''}
-      disabled={act.isPending}
-      onClick={() => act.mutate(net.active ? 'stop' : 'start')}
-      data-testid={`network-${net.active ? 'stop' : 'start'}-${net.name}`}
-      title={net.active ? 'Running VMs on this network lose connectivity until it starts again' : undefined}
-    >
-      {act.isPending && <Spinner />}
-      {label}
-    </button>
+    <>
+      <button
+        type="button"
+        className={compact ? 'ghost small-btn' : net.active ? 'ghost' : ''}
+        disabled={act.isPending}
+        onClick={() => (net.active ? setConfirming(true) : act.mutate('start'))}
+        data-testid={`network-${net.active ? 'stop' : 'start'}-${net.name}`}
+      >
+        {act.isPending && <Spinner />}
+        {net.active ? 'Stop' : 'Start'}
+      </button>
+      {confirming && <StopDialog net={net} busy={act.isPending} onCancel={() => setConfirming(false)} onConfirm={() => act.mutate('stop', { onSettled: () => setConfirming(false) })} />}
+    </>
+  );
+}
+
+function StopDialog({ net, busy, onCancel, onConfirm }: { net: NetworkSummary; busy: boolean; onCancel(): void; onConfirm(): void }) {
+  const details = useNetwork(net.hostId, net.name);
+  const running = [...new Set((details.data?.users ?? []).filter((u) => u.state === 'running' && u.live).map((u) => u.vm))];
+  return (
+    <ConfirmDialog title={`Stop network '${net.name}'?`} confirmLabel="Stop network" danger={running.length > 0} busy={busy || details.isPending} onCancel={onCancel} onConfirm={onConfirm}>
+      {details.isPending ? (
+        <p className="muted">Checking which VMs are on it…</p>
+      ) : running.length ? (
+        <p data-testid="network-stop-users">
+          {running.length === 1 ? 'This running VM loses its' : `These ${running.length} running VMs lose their`} connection until the network starts again:{' '}
+          <strong>{running.join(', ')}</strong>.
+        </p>
+      ) : (
+        <p>No running VM is on it. Its bridge, DHCP and DNS stop; the definition and reservations stay.</p>
+      )}
+    </ConfirmDialog>
   );
 }
 
