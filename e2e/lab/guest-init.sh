@@ -14,10 +14,22 @@ mount -t tmpfs tmpfs /tmp
 # The cloud kernel ships these uncompressed and without modules.dep: load them
 # in dependency order.
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-  failover net_failover virtio_net virtio_blk; do
+  failover net_failover virtio_net virtio_blk \
+  scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs virtio_scsi virtio_balloon; do
   f=$(find /lib/modules -name "$m.ko" | head -n 1)
   [ -n "$f" ] && insmod "$f" 2>/dev/null
 done
+
+# What udev does on a distro: online a hot-added vCPU (ACPI hotplug sends
+# "add" for cpuN). busybox's uevent applet runs the helper for each netlink
+# uevent (this kernel has no /proc/sys/kernel/hotplug).
+cat >/bin/vd-hotplug <<'HP'
+#!/bin/sh
+[ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && [ -w "/sys$DEVPATH/online" ] && echo 1 >"/sys$DEVPATH/online"
+exit 0
+HP
+chmod 755 /bin/vd-hotplug
+(uevent /bin/vd-hotplug >/dev/null 2>&1 &)
 
 hostname guest
 echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
@@ -33,15 +45,9 @@ $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB)"
 echo "$banner" >/dev/ttyS0
 echo "$banner" >/dev/tty1
 
-# CD-ROM support (IDE drive -> /dev/sr0, ISO 9660) loads after the banner so
-# boot-to-shell time stays the same; a drive shows up a moment later.
-# The kernel notices a disc put into a drive only when something polls for
-# media changes (udev/udisks do it on real systems): poll every second.
+# The kernel notices a disc put into a CD-ROM drive only when something polls
+# for media changes (udev/udisks do it on real systems): poll every second.
 echo 1000 >/sys/module/block/parameters/events_dfl_poll_msecs 2>/dev/null
-(for m in scsi_common scsi_mod cdrom sr_mod libata ata_piix isofs; do
-  f=$(find /lib/modules -name "$m.ko" | head -n 1)
-  [ -n "$f" ] && insmod "$f" 2>/dev/null
-done &)
 
 # The first lease arrives 7-11 s after boot under TCG: keep retrying quietly.
 (udhcpc -f -i eth0 -t 10 -T 2 -A 2 -s /etc/udhcpc.script >/var/log/udhcpc.log 2>&1 &)

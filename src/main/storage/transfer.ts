@@ -233,7 +233,7 @@ export async function relayVolume(o: RelayOptions): Promise<TransferResult & { s
  * it reaches `head` as an argument, never through a shell's parser.
  */
 export async function volumeSha256OnHost(transport: HostTransport, path: string, size: number, signal?: AbortSignal): Promise<string> {
-  const r = await transport.exec(['sh', '-c', 'head -c "$1" -- "$2" | sha256sum', 'sha256', String(size), path], { ...(signal ? { signal } : {}), timeoutMs: 3_600_000 });
+  const r = await transport.execScript('head -c "$1" -- "$2" | sha256sum', [String(size), path], { ...(signal ? { signal } : {}), timeoutMs: 3_600_000 });
   const hex = /^[0-9a-f]{64}/.exec(r.stdout.toString('latin1'))?.[0];
   if (r.code !== 0 || !hex) {
     throw new AppFailure('INTERNAL', `Could not checksum ${path} on ${transport.hostId}: ${r.stderr.toString('utf8').trim() || `exit ${r.code}`}`, { hostId: transport.hostId });

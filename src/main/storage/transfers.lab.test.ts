@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../shared/model/task';
 import { inHost, type Harness, type LabHost } from '../hosts/lab-harness';
+import { tokenAuthenticator } from '../ipc/auth';
 import { HttpFront } from '../ipc/http-server';
 import { TaskManager } from '../tasks/manager';
 import { silentLogger } from '../util/log';
@@ -91,8 +92,8 @@ beforeAll(async () => {
   lab = await storageLab('transfers', { progressIntervalMs: 20 });
   ({ h, host, hostId, deps, tasks, dir } = lab);
   transfers = new Transfers(deps, tasks, { open: async () => nextPath, save: async () => nextPath });
-  front = new HttpFront({ host: '127.0.0.1', port: 0, token, staticDir: dir, log: silentLogger });
-  front.addRoute(transfers.route((req) => front.authorised(req, new URL(req.url ?? '/', 'http://x'))));
+  front = new HttpFront({ host: '127.0.0.1', port: 0, staticDir: dir, log: silentLogger, auth: tokenAuthenticator({ control: token }) });
+  for (const route of transfers.routes()) front.addRoute(route);
   const { port } = await front.listen();
   origin = `http://127.0.0.1:${port}`;
 });
@@ -189,7 +190,7 @@ describe('browser uploads and downloads over the serve front', () => {
     const { taskId, downloadPath, size } = await transfers.browserDownload({ hostId, pool, name });
     expect(size).toBe(SIZE);
     const got = await new Promise<{ status: number; body: Buffer; disposition: string }>((resolve, reject) =>
-      http.get(`${origin}${downloadPath}`, { headers: { Cookie: `vd_token=${token}` } }, (res) => {
+      http.get(`${origin}${downloadPath}`, (res) => {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), disposition: String(res.headers['content-disposition']) }));

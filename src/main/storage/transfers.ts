@@ -7,6 +7,7 @@ import { formatBytes } from '../../shared/libvirt/units';
 import type { TaskRef } from '../../shared/model/task';
 import type { VolumeRef } from '../../shared/model/volume';
 import { P } from '../libvirt/rpc/procedures/index';
+import type { Route } from '../ipc/http-server';
 import type { TaskContext, TaskManager } from '../tasks/manager';
 import { storageFailure } from './errors';
 import { GrantedPaths, readableFile, sparseFileSink, writableTarget } from './local-files';
@@ -200,64 +201,65 @@ export class Transfers {
   }
 
   /**
-   * The HTTP route for serve mode. Uploads need the access credential
-   * (`authorize`, the front's own check) AND their one-time ticket. Downloads
-   * need the ticket alone: a browser download is a navigation, which cannot
-   * carry an Authorization header; the ticket is 256 random bits, made by an
-   * authenticated call, bound to one volume, valid for one fetch within 60 s.
+   * The HTTP routes for serve mode. Uploads need the full-control credential
+   * (the front checks it: scope 'control') AND their one-time ticket.
+   * Downloads need the ticket alone (scope null): a browser download is a
+   * navigation, which cannot carry an Authorization header; the ticket is 256
+   * random bits, made by an authenticated call, bound to one volume, valid for
+   * one fetch within 60 s.
    */
-  route(authorize: (req: IncomingMessage) => boolean) {
+  routes(): Route[] {
     this.httpRoutes = true;
-    return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-      const up = url.pathname.startsWith(UPLOAD_PREFIX);
-      if (!up && !url.pathname.startsWith(DOWNLOAD_PREFIX)) return false;
-      const ticket = url.pathname.slice((up ? UPLOAD_PREFIX : DOWNLOAD_PREFIX).length);
-      const reply = (status: number, body: unknown): true => {
-        if (res.headersSent) {
-          res.destroy();
-          return true;
-        }
-        // An upload refused before its body was read: close, rather than drain gigabytes.
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...(status >= 400 && up ? { Connection: 'close' } : {}) });
-        res.end(JSON.stringify(body));
-        return true;
-      };
-      if (!TICKET_RE.test(ticket)) return reply(404, { error: 'No such transfer' });
-      if (up) {
-        if (req.method !== 'PUT' && req.method !== 'POST') return reply(405, { error: 'PUT the file' });
-        if (!authorize(req)) return reply(401, { error: 'Present the access token' });
-        const p = this.uploads.get(ticket);
-        if (!p) return reply(404, { error: 'This upload link was used already or has expired' });
-        const declared = Number(req.headers['content-length'] ?? p.size);
-        if (declared !== p.size) return reply(400, { error: `The file is ${declared} bytes; ${p.size} were announced` });
-        this.uploads.delete(ticket);
-        p.hand(req);
-        try {
-          const r = (await p.result) as UploadResult;
-          reply(200, { taskId: p.taskId, sha256: r.sha256, bytesSent: r.bytesSent });
-        } catch (e) {
-          const err = e instanceof AppFailure ? e.error : { code: 'INTERNAL', message: String(e) };
-          reply(err.code === 'CANCELLED' ? 409 : 500, { taskId: p.taskId, error: err });
-          req.destroy();
-        }
-        return true;
-      }
-      if (req.method !== 'GET') return reply(405, { error: 'GET the file' });
-      const p = this.downloads.get(ticket);
-      if (!p) return reply(404, { error: 'This download link was used already or has expired' });
-      this.downloads.delete(ticket);
-      res.writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': String(p.size),
-        'Content-Disposition': contentDisposition(p.fileName ?? 'volume'),
-        'Cache-Control': 'no-store',
-      });
-      p.hand(res);
-      await p.result.catch(() => res.destroy());
-      return true;
-    };
+    return [
+      { path: UPLOAD_PREFIX, methods: ['PUT', 'POST'], scope: 'control', handle: (req, res, { url }) => this.onUpload(req, res, url.pathname.slice(UPLOAD_PREFIX.length)) },
+      { path: DOWNLOAD_PREFIX, methods: ['GET'], scope: null, handle: (_req, res, { url }) => this.onDownload(res, url.pathname.slice(DOWNLOAD_PREFIX.length)) },
+    ];
+  }
+
+  private async onUpload(req: IncomingMessage, res: ServerResponse, ticket: string): Promise<void> {
+    const reply = replier(res);
+    const p = TICKET_RE.test(ticket) ? this.uploads.get(ticket) : undefined;
+    if (!p) return reply(404, { error: 'This upload link was used already or has expired' });
+    const declared = Number(req.headers['content-length'] ?? p.size);
+    if (declared !== p.size) return reply(400, { error: `The file is ${declared} bytes; ${p.size} were announced` });
+    this.uploads.delete(ticket);
+    p.hand(req);
+    try {
+      const r = (await p.result) as UploadResult;
+      reply(200, { taskId: p.taskId, sha256: r.sha256, bytesSent: r.bytesSent });
+    } catch (e) {
+      const err = e instanceof AppFailure ? e.error : { code: 'INTERNAL', message: String(e) };
+      reply(err.code === 'CANCELLED' ? 409 : 500, { taskId: p.taskId, error: err });
+      req.destroy();
+    }
+  }
+
+  private async onDownload(res: ServerResponse, ticket: string): Promise<void> {
+    const p = TICKET_RE.test(ticket) ? this.downloads.get(ticket) : undefined;
+    if (!p) return replier(res)(404, { error: 'This download link was used already or has expired' });
+    this.downloads.delete(ticket);
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(p.size),
+      'Content-Disposition': contentDisposition(p.fileName ?? 'volume'),
+      'Cache-Control': 'no-store',
+    });
+    p.hand(res);
+    await p.result.catch(() => res.destroy());
   }
 }
+
+/** A JSON answer, or a cut connection once the body has started. */
+const replier =
+  (res: ServerResponse) =>
+  (status: number, body: unknown): void => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
 
 const ZEROS = Buffer.alloc(1 << 20);
 

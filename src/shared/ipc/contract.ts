@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
+import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { storageCalls, storageEvents } from './calls/storage';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -19,6 +23,10 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...storageCalls,
+  ...auditCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -28,6 +36,7 @@ export const events = {
   ...metricsEvents,
   ...taskEvents,
   ...storageEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

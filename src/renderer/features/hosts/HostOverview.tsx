@@ -7,6 +7,7 @@ import { HostStatusText } from './HostStatus';
 import { HostVmTable } from './HostVmTable';
 import { HostDashboard } from '../metrics/HostDashboard';
 import { StorageSection } from '../storage/StorageSection';
+import { HostNetworks } from '../networks/HostNetworks';
 import { useHosts } from './queries';
 import { targetText } from './target';
 import './hosts.css';
@@ -38,7 +39,7 @@ export function HostOverview({ hostId }: { hostId: string }) {
             </span>
           ))}
         </div>
-        <HostActions host={host} />
+        <HostActions key={hostId} host={host} />
         <HostShellButton hostId={hostId} />
       </header>
       <HostBanner host={host} />
@@ -52,6 +53,7 @@ export function HostOverview({ hostId }: { hostId: string }) {
         <HostVmTable host={host} />
       </section>
       {state.status === 'connected' && <StorageSection hostId={hostId} />}
+      <HostNetworks hostId={hostId} connected={state.status === 'connected'} />
     </div>
   );
 }

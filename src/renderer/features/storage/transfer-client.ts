@@ -13,15 +13,10 @@ export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
 /** Desktop (Electron IPC) or browser (serve mode). */
 export const isDesktop = () => api.linkState() === 'ipc';
 
-/** serve mode keeps the access token in sessionStorage (h8-serve); older builds use the HttpOnly cookie, which fetch sends by itself. */
-const TOKEN_STORAGE_KEY = 'virtdeck.token';
-export function transferHeaders(): Record<string, string> {
-  try {
-    const t = sessionStorage.getItem(TOKEN_STORAGE_KEY);
-    return t ? { Authorization: `Bearer ${t}` } : {};
-  } catch {
-    return {};
-  }
+/** serve mode's access token as `Authorization: Bearer` (the upload route is credential-gated; fetch sends no cookie for it). */
+function transferHeaders(): Record<string, string> {
+  const auth = api.authorization();
+  return auth ? { Authorization: auth } : {};
 }
 
 export function guessFormat(fileName: string): UploadFormat {
