@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { harness, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { connectLabRoot, harness, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { TaskManager } from '../tasks/manager';
 import { silentLogger } from '../util/log';
@@ -32,19 +32,11 @@ export async function storageLab(name: string, opts: { poolEvents?: boolean; pro
   const dir = mkdtempSync(path.join(os.tmpdir(), `vd-${name}-`));
   const tasks = new TaskManager({ configDir: dir, bus: h.bus, log: silentLogger, progressIntervalMs: opts.progressIntervalMs ?? 50 });
   if (opts.poolEvents) sessions.addHook(poolEventsHook(h.bus, silentLogger));
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name,
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  const state = await h.registry.connect(added.config.id);
-  if (state.status !== 'connected') throw new Error(`${host.name} did not connect: ${state.reason ?? state.status}`);
+  const hostId = await connectLabRoot(h, lab, host, sessions, name);
   return {
     h,
     host,
-    hostId: added.config.id,
+    hostId,
     sessions,
     deps,
     tasks,
