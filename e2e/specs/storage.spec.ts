@@ -79,7 +79,7 @@ async function throttleUploads(app: Page, bytesPerSecond: number) {
 const taskOf = (app: Page, kind: string) => app.locator(`[data-kind="${kind}"]`).first();
 
 test.describe('storage on lab-1', () => {
-  test.describe.configure({ timeout: 300_000 });
+  test.describe.configure({ timeout: 480_000 }); // a loaded 2-core machine takes up to ~5 min for the 300 MiB upload test
 
   test('a sparse 300 MiB image uploads from the browser: progress and rate shown, SHA-256 matches on the host, the wire carries the data', async ({ app, core }) => {
     const file = test.info().outputPath('sparse.img');
@@ -87,13 +87,13 @@ test.describe('storage on lab-1', () => {
     await openHostStorage(app, core);
     await expect(app.getByTestId('pool-default').getByRole('meter')).toBeVisible();
     await app.screenshot({ path: test.info().outputPath('pools.png') });
-    await throttleUploads(app, 100 * MiB);
+    // Slow enough that a loaded machine's page still sees the transfer running.
+    await throttleUploads(app, 20 * MiB);
     const name = `vd-e2e-sparse-${stamp}.img`;
     cleanups.push(() => virsh('vol-delete', '--pool', 'default', name));
     await uploadThroughUi(app, file, name, 'raw');
     const task = taskOf(app, 'volume.upload');
-    await expect(task).toHaveAttribute('data-state', 'running');
-    // Progress and a rate while it runs.
+    // Progress and a rate while it runs (the rate is shown only while running).
     await expect(task.getByTestId('task-rate')).toContainText(/MiB\/s/, { timeout: 60_000 });
     await expect(task.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /\d+/);
     await app.screenshot({ path: test.info().outputPath('upload-running.png') });
@@ -185,7 +185,7 @@ test.describe('storage on lab-1', () => {
     // 1 GiB of non-zero bytes: libvirt skips zero blocks when it copies.
     await inHost(['sh', '-c', 'yes VirtDeck-clone-e2e | head -c 1073741824 > "$1"', 'sh', `${dir}/${big}`], undefined, 170_000);
     await virsh('pool-refresh', 'default');
-    await openHostStorage(app, core);
+    const hostId = await openHostStorage(app, core);
     await app.getByTestId('pool-default').click();
 
     await expect(app.getByTestId(`volume-${base}`)).toContainText(`base of ${top}`);
@@ -209,15 +209,16 @@ test.describe('storage on lab-1', () => {
       await app.getByTestId(`volume-${big}`).getByTestId('volume-clone').click();
       await app.getByTestId('clone-name').fill(copy);
       await app.getByTestId('volume-clone-form-ok').click();
-      const id = await expect
-        .poll(async () => (await coreCall<Array<{ id: string; kind: string; state: string; progress?: { done: number } }>>(core, 'tasks.list', {})).find((t) => t.kind === 'volume.clone' && t.state === 'running' && (t.progress?.done ?? 0) > 0)?.id, { timeout: 60_000, intervals: [50] })
-        .toBeDefined()
-        .then(async () => (await coreCall<Array<{ id: string; kind: string; state: string }>>(core, 'tasks.list', {})).find((t) => t.kind === 'volume.clone')!.id);
-      task = app.getByTestId(`task-${id}`);
+      let id: string | undefined;
+      await expect
+        .poll(async () => (id = (await coreCall<Array<{ id: string; kind: string; state: string; progress?: { done: number } }>>(core, 'tasks.list', {})).find((t) => t.kind === 'volume.clone' && t.state === 'running' && (t.progress?.done ?? 0) > 0)?.id), { timeout: 60_000, intervals: [50] })
+        .toBeDefined();
+      task = app.getByTestId(`task-${id!}`);
       await task.getByTestId('task-cancel').dispatchEvent('click');
       await expect(task).not.toHaveAttribute('data-state', 'running', { timeout: 120_000 });
       if ((await task.getAttribute('data-state')) === 'cancelled' || attempt === 3) break;
-      await virsh('vol-delete', '--pool', 'default', copy);
+      // The copy won the race: delete it through VirtDeck (which tells the page) and clone again.
+      await coreCall(core, 'volumes.delete', { hostId, pool: 'default', name: copy });
       await expect(app.getByTestId(`volume-${copy}`)).toHaveCount(0);
     }
     await expect(task).toHaveAttribute('data-state', 'cancelled');
