@@ -6,6 +6,8 @@ import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { sourceCalls, sourceEvents } from './calls/sources';
+import { p2vCalls } from './calls/p2v';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -19,6 +21,8 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...auditCalls,
+  ...sourceCalls,
+  ...p2vCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -27,6 +31,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...sourceEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
