@@ -69,7 +69,7 @@ function complete(partial: PartialHandlers): Handlers {
 
 /** Builds the core's services once; both the Electron entry and `serve` call this. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const bus = new EventBus();
+  const bus = new EventBus(opts.log.child('events'));
   const disposers: Array<() => void | Promise<void>> = [];
   // Disposed last (disposers run reversed): the store closes after every sampler stopped.
   const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });

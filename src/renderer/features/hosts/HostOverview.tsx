@@ -37,7 +37,7 @@ export function HostOverview({ hostId }: { hostId: string }) {
             </span>
           ))}
         </div>
-        <HostActions host={host} />
+        <HostActions key={hostId} host={host} />
         <HostShellButton hostId={hostId} />
       </header>
       <HostBanner host={host} />
