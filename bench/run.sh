@@ -4,12 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
+# shellcheck source=../e2e/lab/lib.sh
+. e2e/lab/lib.sh # LAB_NETNS (lab, or labK with VIRTDECK_LAB_ID=K)
 bash e2e/lab/lab.sh up >/dev/null
+bash e2e/lab/lab.sh source up >/dev/null # the "physical" P2V source (bench/p2v)
 
 status=0
 for b in bench/*/main.ts; do
   [ -e "$b" ] || continue
   echo "== $(dirname "$b" | xargs basename)"
-  ip netns exec lab npx tsx "$b" || { echo "benchmark $b failed"; status=1; }
+  ip netns exec "$LAB_NETNS" npx tsx "$b" || { echo "benchmark $b failed"; status=1; }
 done
 exit $status
