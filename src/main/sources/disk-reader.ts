@@ -1,5 +1,7 @@
 import { AppFailure } from '../../shared/ipc/result';
 import type { HostTransport, ProcessChannel } from '../hosts/transport';
+import type { StreamItem } from '../libvirt/rpc/stream';
+import { parseSourceStream, SPARSE_READER_PY } from './sparse-read';
 
 // Reading a source machine's disks, and nothing else: every script here only
 // reads (dd, sha256sum, blockdev) or, when the admin chose it, freezes and
@@ -20,15 +22,17 @@ export LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 const DEVICE = `${PRIV}[ -b "$1" ] || { echo "$1 is not a block device" >&2; exit 66; }
 `;
 
-// O_DIRECT keeps a multi-GB read from evicting the source's page cache; some
-// devices refuse it (EINVAL on the first read), then a plain read follows.
-const READ_SCRIPT = `${DEVICE}
-if priv dd if="$1" of=/dev/null bs=4M count=1 iflag=direct status=none 2>/dev/null; then
-  exec_flags=iflag=direct
+// python3 on the source: zero runs are found there and never cross its link
+// (sparse-read.ts). Otherwise dd, with O_DIRECT so a multi-GB read does not
+// evict the source's page cache (some devices refuse it: then a plain read).
+const READ_SCRIPT = `${DEVICE}priv true
+if command -v python3 >/dev/null 2>&1; then
+  priv python3 -c "$2" "$1"
 else
-  exec_flags=iflag=fullblock
+  printf VDR1
+  if priv dd if="$1" of=/dev/null bs=4M count=1 iflag=direct status=none 2>/dev/null; then flags=iflag=direct; else flags=iflag=fullblock; fi
+  priv dd if="$1" bs=4M "$flags" status=none
 fi
-priv dd if="$1" bs=4M "$exec_flags" status=none
 `;
 
 const SIZE_SCRIPT = `${DEVICE}priv blockdev --getsize64 "$1"`;
@@ -65,8 +69,8 @@ export async function freeze(t: HostTransport, mountpoint: string, on: boolean, 
 }
 
 export interface DeviceReader {
-  /** The device's bytes in order, as the SSH channel delivers them. */
-  chunks: AsyncIterable<Buffer>;
+  /** The device's bytes in order: data, and zero runs the source already found. */
+  chunks: AsyncIterable<Buffer | StreamItem>;
   /** Resolves once dd exited 0; rejects with what it said otherwise. */
   finished(): Promise<void>;
   /** Stops reading (closing the channel ends dd with SIGPIPE on its next write). */
@@ -74,12 +78,12 @@ export interface DeviceReader {
 }
 
 export async function openDeviceReader(t: HostTransport, device: string): Promise<DeviceReader> {
-  const ch: ProcessChannel = await t.spawnScript(READ_SCRIPT, [device]);
+  const ch: ProcessChannel = await t.spawnScript(READ_SCRIPT, [device, SPARSE_READER_PY]);
   ch.end(); // the script is on stdin already; dd reads the device, not stdin
   const err: Buffer[] = [];
   ch.stderr.on('data', (d: Buffer) => err.length < 64 && err.push(d));
   return {
-    chunks: ch as AsyncIterable<Buffer>,
+    chunks: parseSourceStream(ch as AsyncIterable<Buffer>),
     async finished() {
       const code = await ch.exitCode();
       if (code !== 0) throw failure(t, `Reading ${device}`, code, Buffer.concat(err));
