@@ -71,8 +71,14 @@ export async function freeze(t: HostTransport, mountpoint: string, on: boolean, 
 export interface DeviceReader {
   /** The device's bytes in order: data, and zero runs the source already found. */
   chunks: AsyncIterable<Buffer | StreamItem>;
-  /** Resolves once dd exited 0; rejects with what it said otherwise. */
+  /** Resolves once the reader exited 0; rejects with what it said otherwise. */
   finished(): Promise<void>;
+  /**
+   * After a failed transfer: the reader's own failure if it ended by itself
+   * (no privilege, a read error) within `ms`; undefined if it is still
+   * running (the failure came from elsewhere). Its words say more than "short stream".
+   */
+  ownFailure(ms: number): Promise<Error | undefined>;
   /** Stops reading (closing the channel ends dd with SIGPIPE on its next write). */
   close(): void;
 }
@@ -87,6 +93,12 @@ export async function openDeviceReader(t: HostTransport, device: string): Promis
     async finished() {
       const code = await ch.exitCode();
       if (code !== 0) throw failure(t, `Reading ${device}`, code, Buffer.concat(err));
+    },
+    async ownFailure(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([ch.exitCode(), new Promise<'running'>((r) => (timer = setTimeout(() => r('running'), ms)))]);
+      clearTimeout(timer);
+      return code === 'running' || code === 0 ? undefined : failure(t, `Reading ${device}`, code, Buffer.concat(err));
     },
     close() {
       ch.destroy();

@@ -181,12 +181,9 @@ export class P2vService {
       });
       await reader.finished();
     } catch (e) {
+      const own = c.signal.aborted ? undefined : await reader.ownFailure(2000);
       reader.close();
-      // dd's own complaint (a read error, no privilege) says more than a short stream.
-      await reader.finished().catch((f: unknown) => {
-        if (!c.signal.aborted) throw f;
-      });
-      throw e;
+      throw own ?? e;
     }
     for (const mp of frozen.reverse()) {
       await freeze(src, mp, false);
