@@ -9,10 +9,13 @@ import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
+import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
 import { p2vHandlers, sourceHandlers } from './ipc/handlers/p2v';
 import { SourceRegistry } from './sources/registry';
 import { P2vService } from './wizards/p2v';
+import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
+import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -22,6 +25,9 @@ import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
 import { P } from './libvirt/rpc/procedures/index';
 import { MetricsService } from './metrics/service';
+import { networkEventsHook } from './networks/events';
+import { VmNicIndex } from './networks/nic-index';
+import { NetworkService } from './networks/service';
 import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
@@ -100,6 +106,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const networks = new NetworkService(sessions, new VmNicIndex(sessions, log.child('networks')), log.child('networks'));
+  sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   // P2V source machines: SSH only, same dial rules and prompts as hosts, no libvirt.
@@ -119,6 +127,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...auditHandlers(audit),
     ...sourceHandlers(sources),
     ...p2vHandlers(p2v),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
+    ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

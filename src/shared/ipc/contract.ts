@@ -5,9 +5,12 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { sourceCalls, sourceEvents } from './calls/sources';
 import { p2vCalls } from './calls/p2v';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -23,6 +26,9 @@ export const calls = {
   ...auditCalls,
   ...sourceCalls,
   ...p2vCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -32,6 +38,7 @@ export const events = {
   ...metricsEvents,
   ...taskEvents,
   ...sourceEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;
