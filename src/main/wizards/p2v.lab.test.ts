@@ -8,6 +8,7 @@ import { P2vRequestSchema, type P2vRequestInput, type P2vResult } from '../../sh
 import { harness, waitForLab, type Harness, type Lab, type LabHost } from '../hosts/lab-harness';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { P } from '../libvirt/rpc/procedures/index';
+import { openDeviceReader } from '../sources/disk-reader';
 import { SourceRegistry } from '../sources/registry';
 import { TaskManager } from '../tasks/manager';
 import { silentLogger } from '../util/log';
@@ -179,6 +180,18 @@ describe('P2V from the lab source', () => {
     expect((err as AppFailure).message).toMatch(/helpdesk .*neither root nor allowed "sudo -n".*Nothing was copied/);
     expect(tasks.list({ limit: 1000 }).length).toBe(before);
     expect(await volumeExists('vd-p2v-refused-disk0.img')).toBe(false);
+    // Past the refusal (a source whose sudo rights went away mid-wizard), the
+    // reader itself ends with the same clear words, not a "short stream".
+    const reader = await openDeviceReader(sources.transport(s.config.id), src.disk);
+    const read = await (async () => {
+      for await (const _ of reader.chunks) void _;
+    })().catch((e: unknown) => e);
+    expect(read).toBeInstanceOf(Error);
+    const own = await reader.ownFailure(30_000);
+    reader.close();
+    expect(own).toBeInstanceOf(AppFailure);
+    expect((own as AppFailure).error.code).toBe('UNAUTHORIZED');
+    expect(own?.message).toMatch(/reading disks needs root or sudo without a password .*helpdesk has neither/);
   }, 60_000);
 
   it('cancelling midway leaves no volume and no VM', async () => {
