@@ -18,16 +18,6 @@ out=${1:?usage: build-source.sh OUT.img}
 debs=$LAB_DIR/debs
 mkdir -p "$LAB_IMAGES" "$debs"
 
-fetch_deb() { # <package> -> path of the .deb in $debs
-  local pkg=$1 f
-  f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
-  if [ -z "$f" ]; then
-    (cd "$debs" && apt-get -q -o APT::Sandbox::User=root download "$pkg" >&2) || return 1
-    f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
-  fi
-  [ -n "$f" ] && echo "$f"
-}
-
 # Dependency order (busybox insmod has no modules.dep): SATA disk, then ext4.
 SOURCE_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk
   scsi_common scsi_mod libata libahci ahci crct10dif_common crct10dif_generic crc-t10dif crc64
@@ -43,8 +33,8 @@ build_boot_files() {
   kpkg=$(find "$debs" -maxdepth 1 -name 'linux-image-*-cloud-amd64_*.deb' -printf '%f\n' | sort | tail -n 1 | cut -d_ -f1)
   [ -n "$kpkg" ] || lab_die "build the lab images first (lab.sh up): the source uses the same kernel version"
   kpkg=${kpkg%-cloud-amd64}-amd64
-  kdeb=$(fetch_deb "$kpkg") || lab_die "apt-get download $kpkg failed"
-  bdeb=$(fetch_deb busybox-static) || lab_die "apt-get download busybox-static failed"
+  kdeb=$(lab_fetch_deb "$kpkg") || lab_die "apt-get download $kpkg failed"
+  bdeb=$(lab_fetch_deb busybox-static) || lab_die "apt-get download busybox-static failed"
   work=$(mktemp -d "$LAB_DIR/build-source.XXXXXX")
   # shellcheck disable=SC2064
   trap "rm -rf '$work'" RETURN

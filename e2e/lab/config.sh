@@ -166,30 +166,7 @@ EOF
   fi
 
   # /etc/ssh: the machine's files, but only this host's key and our config.
-  mkdir -p "$hd/etc-ssh"
-  cp -a /etc/ssh/. "$hd/etc-ssh/"
-  rm -f "$hd/etc-ssh"/ssh_host_* "$hd/etc-ssh/sshd_config.d"/*.conf
-  k=$(host_key_file "$n")
-  install -m 600 "$k" "$hd/etc-ssh/ssh_host_ed25519_key"
-  install -m 644 "$k.pub" "$hd/etc-ssh/ssh_host_ed25519_key.pub"
-  cat >"$hd/etc-ssh/sshd_config" <<EOF
-# VirtDeck lab host lab-$n
-ListenAddress $ip:22
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd.pid
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-UsePAM no
-MaxSessions 64
-MaxStartups 100
-UseDNS no
-PrintMotd no
-PrintLastLog no
-AcceptEnv LANG LC_*
-Subsystem sftp /usr/lib/openssh/sftp-server
-EOF
+  lab_write_etc_ssh "$hd" "$(host_key_file "$n")" "$ip" "VirtDeck lab host lab-$n"
 
   mkdir -p "$hd/root"
   chmod 700 "$hd/root"

@@ -98,26 +98,8 @@ source_up() {
   mkdir -p "${k%/*}"
   [ -f "$k" ] || ssh-keygen -q -t ed25519 -N '' -C "root@$LAB_SOURCE_NAME" -f "$k"
   rm -rf "$LAB_SOURCE_DIR/etc-ssh" "$LAB_SOURCE_DIR/root" "$LAB_SOURCE_DIR/ready"
-  mkdir -p "$LAB_SOURCE_DIR/etc-ssh" "$LAB_SOURCE_DIR/root/.ssh"
-  cp -a /etc/ssh/. "$LAB_SOURCE_DIR/etc-ssh/"
-  rm -f "$LAB_SOURCE_DIR/etc-ssh"/ssh_host_* "$LAB_SOURCE_DIR/etc-ssh/sshd_config.d"/*.conf
-  install -m 600 "$k" "$LAB_SOURCE_DIR/etc-ssh/ssh_host_ed25519_key"
-  install -m 644 "$k.pub" "$LAB_SOURCE_DIR/etc-ssh/ssh_host_ed25519_key.pub"
-  cat >"$LAB_SOURCE_DIR/etc-ssh/sshd_config" <<EOF
-# VirtDeck lab P2V source $LAB_SOURCE_NAME
-ListenAddress $LAB_SOURCE_IP:22
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd.pid
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-UsePAM no
-MaxSessions 64
-UseDNS no
-PrintMotd no
-PrintLastLog no
-EOF
+  mkdir -p "$LAB_SOURCE_DIR/root/.ssh"
+  lab_write_etc_ssh "$LAB_SOURCE_DIR" "$k" "$LAB_SOURCE_IP" "VirtDeck lab P2V source $LAB_SOURCE_NAME"
   chmod 700 "$LAB_SOURCE_DIR/root" "$LAB_SOURCE_DIR/root/.ssh"
   install -m 600 "$LAB_SSH_KEY.pub" "$LAB_SOURCE_DIR/root/.ssh/authorized_keys"
   echo "$LAB_SOURCE_NAME" >"$LAB_SOURCE_DIR/hostname"
