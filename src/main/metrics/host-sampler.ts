@@ -15,9 +15,15 @@ export const BACKGROUND_EVERY_S = 10;
 /**
  * libvirt's stats call (a QMP round trip per VM inside libvirtd and QEMU: the
  * costly part) runs this rarely, for what the kernel can't tell: the guest's
- * own view of each disk (requests, bytes per device) and the vCPU count.
+ * own view of each disk (requests, bytes per device).
  */
 export const LIBVIRT_STATS_EVERY_S = 60;
+/**
+ * Every this many of those calls also ask for vCPU stats (another QMP query
+ * per VM, ~0.5 ms each in libvirtd) to notice vCPUs plugged in while running;
+ * an unplugged vCPU shows at once (its thread's file is gone).
+ */
+export const LIBVIRT_VCPU_EVERY = 5;
 /** The running-VM list is re-read this often even without events (events may be missed). */
 export const RELIST_MS = 30_000;
 const TICK_TIMEOUT_MS = 10_000;
@@ -66,6 +72,8 @@ export class HostSampler {
   private prevHost: Reading<HostRaw> | undefined;
   /** Host uptime of the last libvirt stats call for every VM. */
   private lastLibvirtAt = -Infinity;
+  /** Low-rate calls made, to add vCPU stats every LIBVIRT_VCPU_EVERY. */
+  private dueCalls = 0;
   /** The host has no awk: every number comes from libvirt. */
   private kernelUnavailable = false;
   private relisting: Promise<void> | undefined;
@@ -73,6 +81,8 @@ export class HostSampler {
   private disposed = false;
   private readonly offs: (() => void)[] = [];
   overruns = 0;
+  /** GET_ALL_DOMAIN_STATS calls made (bench, diagnostics). */
+  libvirtStatsCalls = 0;
 
   constructor(
     private readonly session: LibvirtSession,
@@ -281,9 +291,11 @@ export class HostSampler {
     const due = full && now - this.lastLibvirtAt >= LIBVIRT_STATS_EVERY_S - 0.5;
     const ask = due ? vms : vms.filter((v) => this.kernelUnavailable || needsLibvirtEachTick(v));
     if (ask.length === 0) return out;
+    const vcpu = ask.some((v) => this.kernelUnavailable || !v.vcpuThreads?.length) || (due && this.dueCalls++ % LIBVIRT_VCPU_EVERY === 0);
     if (due) this.lastLibvirtAt = now;
+    this.libvirtStatsCalls++;
     const fallback = ask.some((v) => this.kernelUnavailable || !v.files.cpu || !v.files.memory);
-    const stats = Stats.VCPU | Stats.BLOCK | (fallback ? Stats.CPU_TOTAL | Stats.BALLOON : 0);
+    const stats = Stats.BLOCK | (vcpu ? Stats.VCPU : 0) | (fallback ? Stats.CPU_TOTAL | Stats.BALLOON : 0);
     try {
       const recs = await this.session.client.call(P.CONNECT_GET_ALL_DOMAIN_STATS, { doms: ask.map((v) => v.ref), stats, flags: StatsFlags.NOWAIT }, { timeoutMs: 5000 });
       for (const r of recs) out.set(r.dom.uuid, typedParamsToRecord(r.params));
@@ -307,6 +319,8 @@ export class HostSampler {
     const rows: HostTickSample['vms'] = [];
     for (const vm of vms) {
       if (tick.missing.has(`${vm.slot}c`)) gone = true;
+      // A vCPU thread gone while QEMU lives: a vCPU was unplugged; discover the VM afresh.
+      else if (vm.vcpuThreads?.some((th) => tick.missing.has(`${vm.slot}v${th.vcpu}`))) gone = this.forget(vm);
       const lvRecord = stats.get(vm.ref.uuid);
       const lv = lvRecord ? libvirtRaw(lvRecord) : undefined;
       const cur: Reading<VmRaw> = { raw: mergeRaw(kernelRaw(vm, tick), lv), uptime: tick.uptime };

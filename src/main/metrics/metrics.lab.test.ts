@@ -19,6 +19,9 @@ import type { HostTickSample } from './host-sampler';
 import { MetricsService } from './service';
 
 const CPU = VM_METRICS.indexOf('cpu');
+// A burning TCG guest reads 60-100 % on an idle machine; on a shared 2-core machine under load it
+// gets what the scheduler leaves it (37 % seen at load 16), still far above an idle guest (< 1 %).
+const HOT = 20;
 let lab: Lab;
 let t: Harness;
 let sessions: LibvirtSessions;
@@ -30,7 +33,7 @@ let bus: EventBus;
 const sent: BusMessage[] = [];
 
 /** Samples until `pred` holds (each sample is a real tick over SSH); no sleeps. */
-async function sampleUntil(pred: (s: HostTickSample) => boolean, timeoutMs = 60_000, full = true): Promise<HostTickSample> {
+async function sampleUntil(pred: (s: HostTickSample) => boolean, timeoutMs = 45_000, full = true): Promise<HostTickSample> {
   const deadline = Date.now() + timeoutMs;
   let last: HostTickSample | undefined;
   while (Date.now() < deadline) {
@@ -68,7 +71,7 @@ afterAll(async () => {
     await new Promise<void>((resolve) => burner!.write('\rkill $(cat /tmp/vd-burn-lab.pid)\r', () => resolve()));
     burner.end();
   }
-  metrics?.dispose();
+  await metrics?.dispose();
   await t?.dispose();
   if (configDir) fs.rmSync(configDir, { recursive: true, force: true });
 });
@@ -84,12 +87,12 @@ describe('metrics on a lab host', () => {
     burner.on('data', () => undefined);
     burner.on('error', () => undefined);
     burner.write(`\rsh -c 'echo $$ >/tmp/vd-burn-lab.pid; while :; do :; done' &\r`);
-    const hot = await sampleUntil((s) => (cpuOf(s, 'lab1-web') ?? 0) > 50);
+    const hot = await sampleUntil((s) => (cpuOf(s, 'lab1-web') ?? 0) > HOT);
     const web = cpuOf(hot, 'lab1-web')!;
     const db = cpuOf(hot, 'lab1-db')!;
     console.log(`lab1-web ${before.toFixed(1)}% -> ${web.toFixed(1)}%, idle lab1-db ${db.toFixed(1)}%`);
-    expect(web).toBeGreaterThan(50);
-    expect(db).toBeLessThan(web / 2);
+    expect(web).toBeGreaterThan(HOT);
+    expect(db).toBeLessThan(web / 5);
     // Memory and the host's totals come along.
     const row = hot.vms.find((v) => v.name === 'lab1-web')!;
     expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(50 * 2 ** 20);
@@ -157,14 +160,14 @@ describe('metrics on a lab host', () => {
   it('history is still there after the core restarts', async () => {
     const web = (await metrics.sampleNow(hostId))!.vms.find((v) => v.name === 'lab1-web')!;
     const now = Date.now();
-    const before = metrics.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
-    const hotPoints = before.columns[CPU]!.filter((v) => v !== null && v > 50).length;
+    const before = await metrics.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
+    const hotPoints = before.columns[CPU]!.filter((v) => v !== null && v > HOT).length;
     expect(hotPoints).toBeGreaterThan(0);
-    metrics.dispose();
+    await metrics.dispose();
     const again = new MetricsService({ configDir, bus: new EventBus(), log: silentLogger });
-    const after = again.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
-    expect(after.columns[CPU]!.filter((v) => v !== null && v > 50).length).toBe(hotPoints);
+    const after = await again.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
+    expect(after.columns[CPU]!.filter((v) => v !== null && v > HOT).length).toBe(hotPoints);
     expect(after.t).toEqual(before.t);
-    again.dispose();
+    await again.dispose();
   });
 });

@@ -44,9 +44,11 @@ export class MetricsService {
   backgroundEveryS: number;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Last time a store failure was logged per host: a full disk fails every tick, the log says it once a minute. */
+  private readonly storeWarned = new Map<string, number>();
 
   constructor(private readonly opts: MetricsServiceOptions) {
-    this.store = new HistoryStore(path.join(opts.configDir, 'metrics'));
+    this.store = new HistoryStore(path.join(opts.configDir, 'metrics'), { onError: (hostId, e) => this.storeFailed(hostId, e) });
     this.alerts = new AlertEngine(loadRules(opts.configDir));
     this.backgroundEveryS = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
   }
@@ -107,11 +109,7 @@ export class MetricsService {
   private onSample(s: HostTickSample): void {
     const rows: AppendRow[] = s.vms.map((v) => ({ kind: 'vm', key: v.uuid, name: v.name, values: v.v }));
     if (s.host) rows.unshift({ kind: 'host', key: 'host', name: s.hostId, values: s.host });
-    try {
-      this.store.append(s.hostId, s.t, rows);
-    } catch (e) {
-      this.opts.log.warn(`${s.hostId}: metrics history write failed: ${String(e)}`);
-    }
+    this.store.append(s.hostId, s.t, rows);
     const changes: AlertChange[] = [];
     if (s.host) {
       this.latestHosts.set(s.hostId, { hostId: s.hostId, t: s.t, v: s.host });
@@ -133,6 +131,13 @@ export class MetricsService {
     }
     this.reportAlerts(changes);
     this.deliver(s);
+  }
+
+  private storeFailed(hostId: string, e: unknown): void {
+    const now = Date.now();
+    if (now - (this.storeWarned.get(hostId) ?? 0) < 60_000) return;
+    this.storeWarned.set(hostId, now);
+    this.opts.log.warn(`${hostId}: metrics history write failed (live charts go on; this repeats at most once a minute): ${String(e)}`);
   }
 
   private deliver(s: HostTickSample): void {
@@ -216,7 +221,7 @@ export class MetricsService {
     this.samplers.get(hostId)?.setWatched(uuids, host);
   }
 
-  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): History {
+  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): Promise<History> {
     return this.store.query(hostId, uuid ?? 'host', from, to, maxPoints);
   }
 
@@ -224,9 +229,9 @@ export class MetricsService {
     return [...this.latestVms.values()];
   }
 
-  exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): { filename: string; csv: string } {
-    const h = this.store.query(hostId, uuid ?? 'host', from, to, 5000);
-    const who = (uuid ? (this.store.nameOf(hostId, uuid) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  async exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): Promise<{ filename: string; csv: string }> {
+    const h = await this.store.query(hostId, uuid ?? 'host', from, to, 5000);
+    const who = (uuid ? ((await this.store.nameOf(hostId, uuid)) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
     return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
   }
@@ -254,12 +259,13 @@ export class MetricsService {
     return this.alerts.active();
   }
 
-  dispose(): void {
+  /** Stops sampling; resolves once the history store has written what it was given. */
+  async dispose(): Promise<void> {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.samplers.values()) s.dispose();
     this.samplers.clear();
     this.subs.clear();
-    this.store.close();
+    await this.store.close();
   }
 }
