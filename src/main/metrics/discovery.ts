@@ -13,9 +13,12 @@ export const DISCOVER_SCRIPT = `while IFS= read -r l; do
   case $l in *' - cgroup '*|*' - cgroup2 '*) printf 'M %s\\n' "$l" ;; esac
 done </proc/self/mountinfo
 i=0
-for f in "$@"; do
+while [ $# -ge 2 ]; do
   i=$((i + 1))
   pid=''
+  f=$1
+  [ -r "$f" ] || f=$2
+  shift 2
   [ -r "$f" ] && read -r pid <"$f"
   case $pid in ''|*[!0-9]*) printf 'X %s\\n' "$i"; continue ;; esac
   printf 'P %s %s\\n' "$i" "$pid"
@@ -29,8 +32,18 @@ for f in "$@"; do
 done
 `;
 
-/** libvirt's system driver keeps `<name>.pid` here (the name is used as is). */
+/** libvirt's system driver keeps `<name>.pid` here. */
 export const pidfilePath = (name: string, runDir = '/run/libvirt/qemu'): string => `${runDir}/${name}.pid`;
+
+/**
+ * The pidfiles to try for a VM, in order. libvirt 9.0 writes the pidfile
+ * under the XML-escaped name (`a"b` → `a&quot;b.pid`, seen on the lab),
+ * while its status file keeps the name as is; older ones used the name as is.
+ */
+export function pidfileCandidates(name: string, runDir = '/run/libvirt/qemu'): [string, string] {
+  const escaped = name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return [pidfilePath(name, runDir), pidfilePath(escaped, runDir)];
+}
 
 export interface VcpuThread {
   vcpu: number;
@@ -46,7 +59,7 @@ export interface DiscoveredVm {
   vcpuThreads: VcpuThread[];
 }
 
-/** Parses the script's output; result[i] belongs to the i-th pidfile. */
+/** Parses the script's output; result[i] belongs to the i-th VM. */
 export function parseDiscovery(out: string, count: number): DiscoveredVm[] {
   const mountLines: string[] = [];
   const pids = new Map<number, number>();
@@ -98,7 +111,7 @@ export async function discoverVms(transport: HostTransport, names: readonly stri
   const out: DiscoveredVm[] = [];
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
-    const r = await transport.exec(['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...chunk.map((n) => pidfilePath(n))], { timeoutMs: 15_000 });
+    const r = await transport.exec(['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...chunk.flatMap((n) => pidfileCandidates(n))], { timeoutMs: 15_000 });
     out.push(...parseDiscovery(r.stdout.toString('utf8'), chunk.length));
   }
   return out;

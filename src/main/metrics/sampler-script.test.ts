@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shellCommand } from '../../shared/util/shell';
-import { DISCOVER_SCRIPT, parseDiscovery, pidfilePath } from './discovery';
+import { DISCOVER_SCRIPT, parseDiscovery, pidfileCandidates, pidfilePath } from './discovery';
 import { encodeList, TickParser, type RawTick } from './sampler-protocol';
 import { SAMPLER_AWK, SAMPLER_SCRIPT } from './sampler-script';
 
@@ -170,16 +170,17 @@ describe('sampler script', () => {
 });
 
 describe('discovery script', () => {
-  it('reads pidfiles with hostile names passed as argv, finds vCPU threads by name, rejects non-numeric pids', () => {
+  it('reads pidfiles with hostile names passed as argv (as is, or XML-escaped as libvirt 9 writes them), finds vCPU threads by name, rejects non-numeric pids', () => {
     const run = path.join(tmp, 'run');
     fs.mkdirSync(run, { recursive: true });
     // A process of ours named like QEMU's vCPU threads: a shell may rename itself (comm is writable by its own process only).
     const fake = spawn('/bin/sh', ['-c', `printf 'CPU 0/KVM' >/proc/self/comm && read x`], { stdio: ['pipe', 'ignore', 'ignore'] });
     try {
       while (!fs.existsSync(`/proc/${fake.pid}/comm`) || fs.readFileSync(`/proc/${fake.pid}/comm`, 'utf8') !== 'CPU 0/KVM\n') spawnSync('true');
-      fs.writeFileSync(pidfilePath(HOSTILE[0]!, run), `${fake.pid}\n`);
+      // libvirt 9.0 names it with the XML-escaped name: `it's "q"` -> `it&apos;s &quot;q&quot;`.
+      fs.writeFileSync(pidfileCandidates(HOSTILE[0]!, run)[1], `${fake.pid}\n`);
       fs.writeFileSync(pidfilePath(HOSTILE[1]!, run), '1; touch /tmp/x\n');
-      const argv = ['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...HOSTILE.slice(0, 3).map((n) => pidfilePath(n, run))];
+      const argv = ['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...HOSTILE.slice(0, 3).flatMap((n) => pidfileCandidates(n, run))];
       const r = spawnSync('/bin/sh', ['-c', shellCommand(argv)], { encoding: 'utf8', cwd: tmp });
       expect(r.status).toBe(0);
       const found = parseDiscovery(r.stdout, 3);

@@ -8,7 +8,7 @@ import type { LibvirtSession } from '../libvirt/sessions';
 import type { Dispose } from '../util/disposable';
 import type { Logger } from '../util/log';
 import { AlertEngine, loadRules, saveRules, type AlertChange } from './alerts';
-import { historyCsv, prometheusText, type HostLatest } from './export';
+import { historyCsv, prometheusText } from './export';
 import { BACKGROUND_EVERY_S, HostSampler, type HostTickSample } from './host-sampler';
 import { HistoryStore, type AppendRow } from './store/history-store';
 
@@ -38,7 +38,6 @@ export class MetricsService {
   private readonly samplers = new Map<string, HostSampler>();
   private readonly subs = new Map<string, Subscription>();
   private readonly latestVms = new Map<string, TopRow>();
-  private readonly latestHosts = new Map<string, HostLatest>();
   private readonly alerts: AlertEngine;
   /** Seconds between background samples; the bench changes it between phases. */
   backgroundEveryS: number;
@@ -112,7 +111,6 @@ export class MetricsService {
     this.store.append(s.hostId, s.t, rows);
     const changes: AlertChange[] = [];
     if (s.host) {
-      this.latestHosts.set(s.hostId, { hostId: s.hostId, t: s.t, v: s.host });
       changes.push(this.alerts.observe(s.hostId, undefined, s.hostId, s.host, s.t));
     }
     if (s.full) {
@@ -176,7 +174,6 @@ export class MetricsService {
 
   private dropHost(hostId: string): void {
     for (const [key, row] of this.latestVms) if (row.hostId === hostId) this.latestVms.delete(key);
-    this.latestHosts.delete(hostId);
     const cleared = this.alerts.forget(hostId);
     if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
   }
@@ -236,8 +233,9 @@ export class MetricsService {
     return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
   }
 
+  /** The newest counters of every connected host and its running VMs, as Prometheus text. */
   prometheus(): string {
-    return prometheusText([...this.latestHosts.values()], this.latest());
+    return prometheusText([...this.samplers.values()].map((s) => s.snapshot()));
   }
 
   rules(): AlertRule[] {
