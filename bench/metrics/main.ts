@@ -32,7 +32,7 @@ const host = lab.hosts[1] ?? lab.hosts[0];
 const N = Number(process.env.BENCH_VMS ?? 100);
 // Whole multiples of the libvirt stats period, so the phase carries its fair share of those calls.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2 * LIBVIRT_STATS_EVERY_S);
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const ONE_PERCENT_S = 36; // 1% of one core for an hour
 const BEFORE_S = 499; // issue #8: one GET_ALL_DOMAIN_STATS per tick, sh loop reading with `read`
 const PREFIX = 'bench-mx-';
@@ -179,7 +179,7 @@ async function runOnce(): Promise<Record<string, unknown>> {
     };
     const f = (x: number) => x.toFixed(1).padStart(6);
     const roles = (r: Record<Role, number>) => `sampler ${f(r.sampler)}  sshd ${f(r.sshd)}  virt-ssh-helper ${f(r.helper)}  libvirtd ${f(r.libvirtd)}  qemu ${f(r.qemu)}`;
-    console.log(`host CPU seconds per hour per 100 VMs, every VM sampled at 1 Hz (${vms} VMs, ${ticks}/${SECONDS} ticks, ${libvirtCalls} libvirt stats calls, libvirtd pid ${libvirtd}):`);
+    console.log(`host CPU seconds per hour per 100 VMs, every VM sampled at 1 Hz (${vms} VMs, ${ticks}/${SECONDS} ticks, ${libvirtCalls} libvirt stats calls; accounted: sampler, sshd, ${who.helper.length} virt-ssh-helper, libvirtd ${libvirtd}, ${who.qemu.length} QEMU):`);
     console.log(`  ours         ${roles(oursH)}   total ${f(oursTotal)}`);
     console.log(`  virsh loop   virsh ${f(baseH.virsh)}  libvirtd ${f(baseH.libvirtd)}  qemu ${f(baseH.qemu)}   total ${f(baseTotal)}   (baseline: \`virsh domstats\` every second)`);
     console.log(`  1% line      ${f(ONE_PERCENT_S)}   (1% of one core)   ours: ${oursTotal <= ONE_PERCENT_S ? 'UNDER' : 'OVER'} the line, ${(baseTotal / oursTotal).toFixed(0)}x less than the virsh loop; before this design: ${BEFORE_S}`);

@@ -1,6 +1,7 @@
 import { METRIC_UNITS, type History } from '../../shared/model/metrics';
 import { CPU_MODES, USER_HZ } from './counters';
 import type { HostSnapshot } from './host-sampler';
+import type { BlockCounters, NetCounters } from './readings';
 
 // Text exports: CSV of a chart window, Prometheus exposition of the newest values.
 
@@ -56,6 +57,19 @@ class Exposition {
   }
 }
 
+const BLOCK_STATS: [string, string, keyof Omit<BlockCounters, 'dev'>][] = [
+  ['read_bytes', 'Bytes the guest read from this disk', 'rdBytes'],
+  ['write_bytes', 'Bytes the guest wrote to this disk', 'wrBytes'],
+  ['read_requests', 'Read requests of the guest on this disk', 'rdReqs'],
+  ['write_requests', 'Write requests of the guest on this disk', 'wrReqs'],
+];
+const INTERFACE_STATS: [string, string, keyof Omit<NetCounters, 'dev'>][] = [
+  ['receive_bytes', 'Bytes the guest received on this interface', 'rxBytes'],
+  ['transmit_bytes', 'Bytes the guest sent on this interface', 'txBytes'],
+  ['receive_packets', 'Packets the guest received on this interface', 'rxPackets'],
+  ['transmit_packets', 'Packets the guest sent on this interface', 'txPackets'],
+];
+
 /**
  * Prometheus text format 0.0.4, as its users expect (and the community
  * libvirt exporter does): base units (seconds, bytes), cumulative counters
@@ -95,18 +109,10 @@ export function prometheusText(snapshots: readonly HostSnapshot[]): string {
         e.add('virtdeck_domain_host_storage_write_bytes_total', 'counter', "Bytes the VM's QEMU wrote or dirtied for host storage (block layer)", dl, r.diskWr);
       }
       for (const b of r.blocks ?? []) {
-        const bl = { ...dl, target_device: b.dev };
-        e.add('virtdeck_domain_block_stats_read_bytes_total', 'counter', 'Bytes the guest read from this disk (libvirt, refreshed every minute)', bl, b.rdBytes);
-        e.add('virtdeck_domain_block_stats_write_bytes_total', 'counter', 'Bytes the guest wrote to this disk (libvirt, refreshed every minute)', bl, b.wrBytes);
-        e.add('virtdeck_domain_block_stats_read_requests_total', 'counter', 'Read requests of the guest on this disk (libvirt, refreshed every minute)', bl, b.rdReqs);
-        e.add('virtdeck_domain_block_stats_write_requests_total', 'counter', 'Write requests of the guest on this disk (libvirt, refreshed every minute)', bl, b.wrReqs);
+        for (const [what, help, key] of BLOCK_STATS) e.add(`virtdeck_domain_block_stats_${what}_total`, 'counter', `${help} (libvirt, refreshed every 2 minutes)`, { ...dl, target_device: b.dev }, b[key]);
       }
       for (const n of r.nets ?? []) {
-        const nl = { ...dl, target_device: n.dev };
-        e.add('virtdeck_domain_interface_stats_receive_bytes_total', 'counter', 'Bytes the guest received on this interface (host tap counters)', nl, n.rxBytes);
-        e.add('virtdeck_domain_interface_stats_transmit_bytes_total', 'counter', 'Bytes the guest sent on this interface (host tap counters)', nl, n.txBytes);
-        e.add('virtdeck_domain_interface_stats_receive_packets_total', 'counter', 'Packets the guest received on this interface', nl, n.rxPackets);
-        e.add('virtdeck_domain_interface_stats_transmit_packets_total', 'counter', 'Packets the guest sent on this interface', nl, n.txPackets);
+        for (const [what, help, key] of INTERFACE_STATS) e.add(`virtdeck_domain_interface_stats_${what}_total`, 'counter', `${help} (host tap counters)`, { ...dl, target_device: n.dev }, n[key]);
       }
     }
   }

@@ -27,6 +27,12 @@ const B = '99999999-8888-7777-6666-555555555555';
 const W = VM_METRICS.length;
 const row = (cpu: number) => [cpu, ...Array.from({ length: W - 1 }, () => null)];
 
+/** Appends `n` rows of one VM, `stepMs` apart from `from` (CPU column = cpu(i)); returns the last time. */
+function fill(store: HistoryStore, key: string, name: string, from: number, n: number, stepMs: number, cpu: (i: number) => number): number {
+  for (let i = 0; i < n; i++) store.append('h1', from + i * stepMs, [{ kind: 'vm', key, name, values: row(cpu(i)) }]);
+  return from + (n - 1) * stepMs;
+}
+
 /**
  * Real files, except that chosen writes fail part-way like a full disk: the
  * first half of the buffer lands, then ENOSPC. (A fake only for the failure:
@@ -129,10 +135,7 @@ describe('history store durability', () => {
     const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
     let now = t0;
     const store = new HistoryStore(dir, { now: () => now });
-    for (let s = 0; s < 6; s++) {
-      now = t0 + s * 1000;
-      store.append('h1', now, [{ kind: 'vm', key: A, name: 'web', values: row(s) }]);
-    }
+    now = fill(store, A, 'web', t0, 6, 1000, (s) => s);
     await store.close();
     const secDir = path.join(dir, 'h1', 'sec');
     const seg = path.join(secDir, (await fs.readdir(secDir))[0]!);
@@ -150,18 +153,12 @@ describe('history store durability', () => {
     const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
     let now = t0;
     let store = new HistoryStore(dir, { now: () => now });
-    for (let s = 0; s < 30; s++) {
-      now = t0 + s * 1000;
-      store.append('h1', now, [{ kind: 'vm', key: A, name: 'a', values: row(50) }]);
-    }
+    now = fill(store, A, 'a', t0, 30, 1000, () => 50);
     await store.close();
     // Garbage where the registry was (a crash mid-write on a filesystem without ordered renames, a bad sector...).
     await fs.writeFile(path.join(dir, 'h1', 'series.json'), '[{"id":0,"kind":"vm","key":"');
     store = new HistoryStore(dir, { now: () => now });
-    for (let s = 30; s < 40; s++) {
-      now = t0 + s * 1000;
-      store.append('h1', now, [{ kind: 'vm', key: B, name: 'b', values: row(7) }]);
-    }
+    now = fill(store, B, 'b', t0 + 30_000, 10, 1000, () => 7);
     const b = await store.query('h1', B, t0, now, 100);
     // Before: B got id 0 again and showed A's 30 points at 50 %.
     expect(b.columns[0]!.filter((v) => v !== null)).toEqual(Array(10).fill(7));
