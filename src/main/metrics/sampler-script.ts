@@ -36,14 +36,19 @@
 /** The awk program (no single quote may appear in it: the shell wraps it in '...'). */
 export const SAMPLER_AWK = `
 BEGIN { printf "P %s\\nR\\n", pid; fflush() }
+# Work-list lines until ".": item k of list F is at k, of list W at 1000000 + k (numeric keys:
+# cheaper than SUBSEP pairs); the line range is worked out once here, not per tick.
 lm != "" {
-  if ($0 == ".") { N[lm] = c; lm = ""; next }
+  if ($0 == ".") { N[lm] = c - O[lm]; lm = ""; next }
   a = index($0, " "); r = substr($0, a + 1); b = index(r, " ")
   if (a < 2 || b < 2) next
-  c++; G[lm, c] = substr($0, 1, a - 1); K[lm, c] = substr(r, 1, b - 1); Q[lm, c] = substr(r, b + 1)
+  c++; G[c] = substr($0, 1, a - 1) " "; k = substr(r, 1, b - 1); Q[c] = substr(r, b + 1)
+  if (k == "n") { A[c] = 0; B[c] = 0 }
+  else { j = index(k, "-"); if (j) { A[c] = substr(k, 1, j - 1) + 0; B[c] = substr(k, j + 1) + 0 } else { A[c] = 1; B[c] = k + 0 } }
   next
 }
-$0 == "F" || $0 == "W" { lm = $0; c = 0; next }
+$0 == "F" { lm = $0; c = O[lm] = 0; next }
+$0 == "W" { lm = $0; c = O[lm] = 1000000; next }
 $0 == "T" { tick("F"); next }
 $0 == "t" { tick("W"); next }
 $0 == "p" { printf "P %s\\n", pid; fflush(); next }
@@ -58,24 +63,23 @@ function netdev(   s, j, d, f, x) {
   }
   close("/proc/net/dev")
 }
-function tick(l,   o, s, i, n, k, p, g, a, b, j, m, e, u, nd, f, x) {
-  # Output is built in chunks and written once: mawk -W interactive writes unbuffered.
+# Output is built in chunks and written once: mawk -W interactive writes unbuffered.
+function tick(l,   o, s, i, e, n, p, g, a, b, m, u, nd, f, x) {
   u = "T 0\\n"
   if ((getline s < "/proc/uptime") > 0) { split(s, f, " "); u = "T " f[1] "\\n" }
   close("/proc/uptime")
-  o = ""; s = ""; n = N[l]; nd = 0
-  for (i = 1; i <= n; i++) {
-    g = G[l, i]; k = K[l, i]; p = Q[l, i]
-    if (k == "n") {
+  o = ""; s = ""; nd = 0
+  e = O[l] + N[l]
+  for (i = O[l] + 1; i <= e; i++) {
+    g = G[i]; p = Q[i]; b = B[i]
+    if (!b) {
       if (!nd) { netdev(); nd = 1 }
-      if (p in D) s = s g " n " D[p] "\\n"; else s = s g " -\\n"
+      if (p in D) s = s g "n " D[p] "\\n"; else s = s g "-\\n"
     } else {
-      j = index(k, "-")
-      if (j) { a = substr(k, 1, j - 1) + 0; b = substr(k, j + 1) + 0 } else { a = 1; b = k + 0 }
-      m = 0; e = 0
-      while (m < b && (getline x < p) > 0) { m++; if (m >= a) { s = s g " " x "\\n"; e++ } }
+      a = A[i]; m = 0; n = 0
+      while (m < b && (getline x < p) > 0) { if (++m >= a) { s = s g x "\\n"; n++ } }
       close(p)
-      if (!e) s = s g " -\\n"
+      if (!n) s = s g "-\\n"
     }
     if (length(s) > 1024) { o = o s; s = "" }
   }
