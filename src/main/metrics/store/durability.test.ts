@@ -130,6 +130,25 @@ describe('history store durability', () => {
     await again.close();
   });
 
+  it('the hour just finished stays queryable while its block is compressed and written', async () => {
+    const dir = tmp();
+    const t0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+    let now = t0;
+    const store = new HistoryStore(dir, { now: () => now });
+    store.append('h1', now, [{ kind: 'vm', key: A, name: 'web', values: row(1) }]);
+    await store.flush(); // the host is open; from here appends and the query run before any file work
+    for (let m = 1; m <= 2 * 60; m++) {
+      now = t0 + m * 60_000;
+      store.append('h1', now, [{ kind: 'vm', key: A, name: 'web', values: row(Math.floor(m / 60) + 1) }]);
+    }
+    // Hour 1 has just rolled: its block is still being compressed (off the event loop) and queued for writing.
+    const h = await store.query('h1', A, t0, now, 10_000);
+    const hours = new Set(h.t.filter((_, i) => h.columns[0]![i] !== null).map((t) => Math.floor((t - t0) / 3_600_000)));
+    expect([...hours].sort()).toEqual([0, 1]);
+    expect(h.columns[0]!.filter((v) => v !== null)).toHaveLength(2 * 60);
+    await store.close();
+  });
+
   it('damage in the middle of a segment skips to the next good frame instead of dropping the rest', async () => {
     const dir = tmp();
     const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);

@@ -26,6 +26,8 @@ export const MINUTE_TIER_MS = 7 * DAY_MS;
 export class HostHistory {
   private frames: Frame[] = [];
   private minutes: MinuteRow[] = [];
+  /** Minute rows of finished hours while their block is being built and written (still queryable). */
+  private rolling: MinuteRow[] = [];
   private blocks: BlockIndex[] = [];
   private acc: MinuteAccumulator | undefined;
   private seg: AppendFile | undefined;
@@ -155,14 +157,21 @@ export class HostHistory {
     const current = Math.floor(now / HOUR_MS) * HOUR_MS;
     const done = this.minutes.filter((m) => m.t < current);
     if (!done.length) return;
+    this.minutes = this.minutes.filter((m) => m.t >= current);
+    this.rolling.push(...done);
     const hours = [...new Set(done.map((m) => Math.floor(m.t / HOUR_MS) * HOUR_MS))].sort((a, b) => a - b);
     for (const h of hours) {
-      const block = encodeBlock(h, done.filter((m) => m.t >= h && m.t < h + HOUR_MS));
+      const rows = done.filter((m) => m.t >= h && m.t < h + HOUR_MS);
       const file = dayFile(this.hourDir, h);
-      // Queryable at once, from memory, until the write lands and says where it sits in the file.
-      const indexed: BlockIndex[] = indexBuffer(block, file).blocks.map((b) => ({ ...b, pending: block }));
-      this.blocks.push(...indexed);
       this.enqueue(async () => {
+        const block = await encodeBlock(h, rows).catch((e: unknown) => {
+          this.rolling = this.rolling.filter((r) => !rows.includes(r));
+          throw e;
+        });
+        // Queryable at once, from memory, until the write lands and says where it sits in the file.
+        const indexed: BlockIndex[] = indexBuffer(block, file).blocks.map((b) => ({ ...b, pending: block }));
+        this.blocks.push(...indexed);
+        this.rolling = this.rolling.filter((r) => !rows.includes(r));
         const f = await this.dayFile(file);
         const at = f.size;
         try {
@@ -178,7 +187,6 @@ export class HostHistory {
         }
       });
     }
-    this.minutes = this.minutes.filter((m) => m.t >= current);
     // The open hour's minute log keeps only what's left (at most 60 rows), once the blocks are safe.
     const rest = Buffer.concat(this.minutes.map((r) => encodeFrame(r.t, r.entries)));
     this.enqueue(() => this.min!.rewrite(rest));
@@ -232,9 +240,13 @@ export class HostHistory {
 
   private async minutePoints(id: number, from: number, to: number): Promise<{ t: number; v: ArrayLike<number> }[]> {
     const out: { t: number; v: ArrayLike<number> }[] = [];
+    // One consistent view, taken before the first await: a roll that lands while we read
+    // moves rows from `rolling` into a new block, and must not count them twice or not at all.
+    const blocks = [...this.blocks];
+    const rows = [...this.rolling, ...this.minutes];
     const fhs = new Map<string, fs.FileHandle>();
     try {
-      for (const b of this.blocks) {
+      for (const b of blocks) {
         if (b.hourStart + HOUR_MS < from || b.hourStart > to || !b.entries.has(id)) continue;
         let fh = fhs.get(b.file);
         if (!fh && !b.pending) fhs.set(b.file, (fh = await fs.open(b.file, 'r')));
@@ -245,7 +257,7 @@ export class HostHistory {
     } finally {
       for (const fh of fhs.values()) await fh.close();
     }
-    for (const r of this.minutes) {
+    for (const r of rows) {
       const e = r.entries.find((x) => x.id === id);
       if (e) out.push({ t: r.t, v: e.values.map((v) => v ?? NaN) });
     }
@@ -256,7 +268,7 @@ export class HostHistory {
   idsInData(): Set<number> {
     const ids = new Set<number>();
     for (const f of this.frames) for (const id of f.ids) ids.add(id);
-    for (const m of this.minutes) for (const e of m.entries) ids.add(e.id);
+    for (const m of [...this.rolling, ...this.minutes]) for (const e of m.entries) ids.add(e.id);
     for (const b of this.blocks) for (const id of b.entries.keys()) ids.add(id);
     return ids;
   }
@@ -269,7 +281,7 @@ export class HostHistory {
   async footprint(): Promise<{ memoryBytes: number; diskBytes: number }> {
     let memoryBytes = 0;
     for (const f of this.frames) memoryBytes += frameBytes(f);
-    for (const m of this.minutes) memoryBytes += 32 + m.entries.reduce((a, e) => a + 24 + 8 * e.values.length, 0);
+    for (const m of [...this.rolling, ...this.minutes]) memoryBytes += 32 + m.entries.reduce((a, e) => a + 24 + 8 * e.values.length, 0);
     for (const b of this.blocks) memoryBytes += 64 + b.entries.size * 48;
     return { memoryBytes, diskBytes: await dirSize(this.dir) };
   }

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, inflateRawSync } from 'node:zlib';
 import { quantize } from './aggregate';
 
 // The 7-day tier. Minute rows arrive one frame per host per minute; at each
@@ -33,8 +34,10 @@ export interface MinuteRow {
 
 export const dayFile = (dir: string, t: number): string => path.join(dir, `${Math.floor(t / DAY_MS) * (DAY_MS / 1000)}.vdb`);
 
-/** Builds one hour's block from its minute rows. */
-export function encodeBlock(hourStart: number, rows: readonly MinuteRow[]): Buffer {
+const deflateRawAsync = promisify(deflateRaw);
+
+/** Builds one hour's block from its minute rows (compressed on libuv's pool: 300 VMs take ~0.1 s of CPU). */
+export async function encodeBlock(hourStart: number, rows: readonly MinuteRow[]): Promise<Buffer> {
   const cols = new Map<number, Float32Array>();
   for (const r of rows) {
     const m = Math.floor((r.t - hourStart) / 60_000);
@@ -49,7 +52,7 @@ export function encodeBlock(hourStart: number, rows: readonly MinuteRow[]): Buff
     }
   }
   const ids = [...cols.keys()].sort((a, b) => a - b);
-  const payloads = ids.map((id) => deflateRawSync(Buffer.from(quantize(cols.get(id)!).buffer)));
+  const payloads = await Promise.all(ids.map((id) => deflateRawAsync(Buffer.from(quantize(cols.get(id)!).buffer))));
   const head = Buffer.alloc(18 + 7 * ids.length);
   head.writeUInt32LE(MAGIC, 0);
   head.writeDoubleLE(hourStart, 8);
