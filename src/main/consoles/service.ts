@@ -6,7 +6,7 @@ import { attr, child, children, parseXml } from '../../shared/libvirt/xml';
 import type { HostTransport } from '../hosts/transport';
 import { toLibvirtFailure } from '../libvirt/errors';
 import type { RpcClient } from '../libvirt/rpc/client';
-import { ErrorCode, LibvirtError } from '../libvirt/rpc/errors';
+import { ErrorCode, LibvirtError, RpcStreamOverflowError } from '../libvirt/rpc/errors';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { DomainRef } from '../libvirt/rpc/types';
 import type { Logger } from '../util/log';
@@ -94,7 +94,9 @@ export class ConsoleService {
         if (!stream.writableEnded && !stream.destroyed) stream.end();
       },
       describeError: (e) =>
-        // When another client opens the console with FORCE, libvirtd aborts our stream;
+        e instanceof RpcStreamOverflowError
+          ? { code: CONSOLE_CLOSE.TOO_SLOW, reason: 'This console stopped reading and fell too far behind, so it was closed; the host is unaffected.' }
+          : // When another client opens the console with FORCE, libvirtd aborts our stream;
         // libvirt 9 reports that as "stream had I/O failure" (older ones: "stream aborted").
         /abort|I\/O failure/i.test(e.message)
           ? { code: CONSOLE_CLOSE.TAKEN_OVER, reason: 'Another client took over this console.' }

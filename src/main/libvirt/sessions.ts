@@ -11,6 +11,21 @@ export interface LibvirtSession {
   transport: HostTransport;
   /** Server supports callback-style events (libvirt >= 1.3). */
   eventCallbacks: boolean;
+  /** 'system' or 'session': bulk sessions open the same daemon. */
+  path: 'system' | 'session';
+}
+
+/**
+ * A libvirt connection of its own for one bulk transfer (upload, download,
+ * clone copy), over the host's SAME transport (a second virt-ssh-helper
+ * channel on the one SSH connection). A transfer may stop reading for as long
+ * as its consumer needs ('pause' flow control) without touching the channel
+ * that carries calls, events and keepalive for everything else.
+ */
+export interface BulkSession {
+  client: RpcClient;
+  /** Closes the connection (idempotent); streams still open on it are aborted. */
+  close(): Promise<void>;
 }
 
 /** A feature that lives as long as a host's libvirt session (events, metrics…). */
@@ -43,7 +58,7 @@ export class LibvirtSessions {
       uri: `qemu:///${path}`,
       onListenerError: (e) => this.log.error(`event listener on ${hostId}: ${String(e)}`),
     });
-    const session: LibvirtSession = { hostId, client, transport, eventCallbacks };
+    const session: LibvirtSession = { hostId, client, transport, eventCallbacks, path };
     const disposers: Dispose[] = [];
     let closing = false;
     const stopClose = client.onClose((e) => {
@@ -88,5 +103,30 @@ export class LibvirtSessions {
 
   has(hostId: string): boolean {
     return this.sessions.has(hostId);
+  }
+
+  /**
+   * Opens a bulk session on a connected host. It closes when the caller is
+   * done, when `signal` aborts, or when the host's main session goes away.
+   */
+  async openBulk(hostId: string, signal?: AbortSignal): Promise<BulkSession> {
+    const main = this.get(hostId);
+    if (signal?.aborted) throw signal.reason;
+    const stream = await main.transport.openLibvirtStream(main.path);
+    // No event registration: this connection carries one transfer and nothing else.
+    const { client } = await openLibvirtConnection(stream, { uri: `qemu:///${main.path}`, streamFlow: 'pause' });
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      stopMain();
+      signal?.removeEventListener('abort', onAbort);
+      await client.close().catch(() => client.destroy());
+    };
+    const onAbort = () => void close();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopMain = main.client.onClose(() => void close());
+    this.log.debug(`${hostId}: bulk session open`);
+    return { client, close };
   }
 }

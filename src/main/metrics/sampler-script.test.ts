@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shellCommand } from '../../shared/util/shell';
+import { REMOTE_SH, remoteScript } from '../../shared/util/shell';
 import { DISCOVER_SCRIPT, parseDiscovery, pidfileCandidates, pidfilePath } from './discovery';
 import { encodeList, TickParser, type RawTick } from './sampler-protocol';
 import { SAMPLER_AWK, SAMPLER_SCRIPT } from './sampler-script';
@@ -15,14 +15,18 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-sampler-'));
 const canary = path.join(tmp, 'pwned');
 // libvirt refuses '/' in names; everything else a shell might act on is here.
 // Commands would run in `tmp` (the processes' cwd), creating `pwned`.
-const HOSTILE = [`it's "q" $(touch pwned) \`touch pwned\``, 'spaces  and\ttab', 'ünïcødé-虚拟机', '-rf *', '; touch pwned #', '$HOME\\n', ' lead " - " trail '];
+const HOSTILE = [`it's "q" $(touch pwned) \`touch pwned\``, 'spaces  and\ttab', 'ünïcødé-虚拟机', '-rf *', '; touch pwned #', '$HOME\\n', ' lead " - " trail ', "x\\'; touch pwned; echo \\'"];
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A PATH holding only `awk`, as the named implementation (busybox dispatches on its argv[0]). */
-function awkOnlyPath(name: string, target: string): string {
+/**
+ * A PATH holding only `dd` (REMOTE_SH reads the script with it) and `awk` as the
+ * named implementation (busybox dispatches on its argv[0]), or no awk at all.
+ */
+function toolPath(name: string, awk?: string): string {
   const dir = path.join(tmp, `bin-${name}`);
   fs.mkdirSync(dir, { recursive: true });
-  if (!fs.existsSync(path.join(dir, 'awk'))) fs.symlinkSync(target, path.join(dir, 'awk'));
+  if (!fs.existsSync(path.join(dir, 'dd'))) fs.symlinkSync('/bin/dd', path.join(dir, 'dd'));
+  if (awk && !fs.existsSync(path.join(dir, 'awk'))) fs.symlinkSync(awk, path.join(dir, 'awk'));
   return dir;
 }
 const which = (p: string) => (fs.existsSync(p) ? [p] : []);
@@ -48,13 +52,15 @@ interface Sampler {
   ready: Promise<void>;
 }
 
-/** Starts the sampler: `sh -c SCRIPT` through a login shell's parse of the quoted argv, or `sh -s` with the script on stdin. */
-function startSampler(pathEnv: string, mode: 'c' | 's' = 'c'): Sampler {
-  const env = { PATH: pathEnv };
-  const child =
-    mode === 'c'
-      ? spawn('/bin/sh', ['-c', shellCommand(['sh', '-c', SAMPLER_SCRIPT])], { stdio: ['pipe', 'pipe', 'pipe'], cwd: tmp, env: { PATH: `${pathEnv}:/usr/bin:/bin` } })
-      : spawn('/bin/sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: tmp, env });
+// As sshd runs our commands: `<login shell> -c REMOTE_SH`, the script framed on
+// stdin (HostTransport.spawnScript). fish (not POSIX) is the login shell that
+// POSIX quoting got wrong. Found on our PATH, as the sampler runs with a PATH of its own.
+const LOGIN_SHELL = (process.env.PATH ?? '').split(':').map((d) => path.join(d, 'fish')).find((p) => fs.existsSync(p)) ?? 'fish';
+
+/** Starts the sampler as the core launches it, with PATH = `bin` only (REMOTE_SH needs dd from it). */
+function startSampler(bin: string): Sampler {
+  const child = spawn(LOGIN_SHELL, ['-c', REMOTE_SH], { stdio: ['pipe', 'pipe', 'pipe'], cwd: tmp, env: { PATH: bin, HOME: tmp } });
+  child.stdin.write(remoteScript(SAMPLER_SCRIPT));
   const parser = new TickParser();
   const queue: RawTick[] = [];
   let wake: (() => void) | undefined;
@@ -66,7 +72,6 @@ function startSampler(pathEnv: string, mode: 'c' | 's' = 'c'): Sampler {
     if (parser.ready || parser.failure !== undefined) readyResolve();
     wake?.();
   });
-  if (mode === 's') child.stdin.write(SAMPLER_SCRIPT);
   const next = async (cmd: string): Promise<RawTick> => {
     child.stdin.write(cmd);
     while (!queue.length) await new Promise<void>((r) => (wake = r));
@@ -84,7 +89,7 @@ describe('sampler script', () => {
 
   it.each(AWKS)('with %s: hostile names are data; lists change without a restart; gone files read as missing', async (name, bin) => {
     const dirs = HOSTILE.map((n, i) => vmDir(`${name}-${n}`, 1000 + i));
-    const s = startSampler(awkOnlyPath(name, bin));
+    const s = startSampler(toolPath(name, bin));
     await s.ready;
     expect(s.parser.ready).toBe(true);
     expect(s.parser.pid).toBeGreaterThan(1); // announced before R
@@ -125,14 +130,14 @@ describe('sampler script', () => {
     expect(fs.existsSync(canary)).toBe(false);
   });
 
-  it.each(AWKS)('with %s: started as `sh -s` with the script on stdin, answers after R', async (name, bin) => {
+  it.each(AWKS)('with %s: the framed script becomes awk, which reads the commands that follow it on stdin', async (name, bin) => {
     const d = vmDir(`${name}-stdin`, 7);
-    const s = startSampler(awkOnlyPath(name, bin), 's');
+    const s = startSampler(toolPath(name, bin));
     await s.ready;
     s.child.stdin.write(encodeList('F', [{ tag: 'c', kind: 1, path: path.join(d, 'cpuacct.usage') }]));
     const t = await s.next('T\n');
     expect(t.items.get('c')).toEqual(['7']);
-    // The shell became awk: the pid it announced is the process we started.
+    // fish exec'd /bin/sh, which exec'd awk: the pid it announced is the process we started.
     expect(s.parser.pid).toBe(s.child.pid);
     s.child.stdin.end('q\n');
     expect(await exited(s.child)).toBe(0);
@@ -141,7 +146,7 @@ describe('sampler script', () => {
   it('a big tick (300 VMs) comes back whole, in order', async () => {
     const [name, bin] = AWKS[0]!;
     const d = vmDir(`${name}-big`, 123456789);
-    const s = startSampler(awkOnlyPath(name, bin));
+    const s = startSampler(toolPath(name, bin));
     await s.ready;
     const items = Array.from({ length: 300 }, (_, i) => [
       { tag: `${i}c`, kind: 1 as const, path: path.join(d, 'cpuacct.usage') },
@@ -156,9 +161,7 @@ describe('sampler script', () => {
   });
 
   it('without awk it says so and exits (the core then uses libvirt)', async () => {
-    const empty = path.join(tmp, 'empty-bin');
-    fs.mkdirSync(empty, { recursive: true });
-    const s = startSampler(empty, 's');
+    const s = startSampler(toolPath('no-awk'));
     await s.ready;
     expect(s.parser.failure).toMatch(/no awk/);
     expect(await exited(s.child)).toBe(0);
@@ -180,16 +183,17 @@ describe('discovery script', () => {
       // libvirt 9.0 names it with the XML-escaped name: `it's "q"` -> `it&apos;s &quot;q&quot;`.
       fs.writeFileSync(pidfileCandidates(HOSTILE[0]!, run)[1], `${fake.pid}\n`);
       fs.writeFileSync(pidfilePath(HOSTILE[1]!, run), '1; touch /tmp/x\n');
-      const argv = ['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...HOSTILE.slice(0, 3).flatMap((n) => pidfileCandidates(n, run))];
-      const r = spawnSync('/bin/sh', ['-c', shellCommand(argv)], { encoding: 'utf8', cwd: tmp });
+      const args = [...HOSTILE.slice(0, 3), HOSTILE.at(-1)!].flatMap((n) => pidfileCandidates(n, run));
+      const r = spawnSync(LOGIN_SHELL, ['-c', REMOTE_SH], { input: remoteScript(DISCOVER_SCRIPT, args), encoding: 'utf8', cwd: tmp, env: { PATH: process.env.PATH, HOME: tmp } });
       expect(r.status).toBe(0);
-      const found = parseDiscovery(r.stdout, 3);
+      const found = parseDiscovery(r.stdout, 4);
       expect(found[0]?.pid).toBe(fake.pid);
       expect(found[0]?.vcpuThreads).toEqual([{ vcpu: 0, tid: fake.pid }]);
       expect(found[0]?.ioReadable).toBe(true); // our own process
       expect(found[1]?.pid).toBeUndefined();
       expect(found[2]?.pid).toBeUndefined();
       expect(found[2]?.ioReadable).toBe(false);
+      expect(found[3]?.pid).toBeUndefined();
       expect(r.stdout).toMatch(/^M .* - cgroup2? /m);
       expect(fs.existsSync(canary)).toBe(false);
     } finally {

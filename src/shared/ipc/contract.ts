@@ -1,9 +1,14 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
+import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
+import { taskCalls, taskEvents } from './calls/tasks';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -15,6 +20,11 @@ export const calls = {
   ...domainCalls,
   ...consoleCalls,
   ...metricsCalls,
+  ...taskCalls,
+  ...auditCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -22,6 +32,8 @@ export const events = {
   ...hostEvents,
   ...domainEvents,
   ...metricsEvents,
+  ...taskEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

@@ -35,6 +35,12 @@ export interface RpcClientOptions {
   closeTimeoutMs?: number;
   /** Where exceptions thrown by event listeners go (default console.error). */
   onListenerError?: (err: unknown) => void;
+  /**
+   * Flow control for streams that don't choose (RpcStreamOptions.flow). The
+   * default 'bounded' never stops reading the connection; a bulk-transfer
+   * session that carries nothing else uses 'pause'.
+   */
+  streamFlow?: 'bounded' | 'pause';
 }
 
 type ArgsParam<A> = [A] extends [void] ? [args?: undefined, opts?: CallOptions] : [args: A, opts?: CallOptions];
@@ -133,7 +139,9 @@ export class RpcClient {
         if (timer) clearTimeout(timer);
         opts?.signal?.removeEventListener('abort', onAbort);
       };
-      const stream = wantStream ? new RpcStream(this.streamHost, p.proc, serial, p.name, opts as RpcStreamOptions) : null;
+      const stream = wantStream
+        ? new RpcStream(this.streamHost, p.proc, serial, p.name, { flow: this.opts.streamFlow, ...(opts as RpcStreamOptions) })
+        : null;
       const done = (err: Error | null, value?: unknown) => {
         cleanup();
         if (err) {
@@ -285,6 +293,8 @@ export class RpcClient {
   private readonly streamHost: StreamHost = {
     sendStream: (proc, serial, status, payload) =>
       this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, MessageType.STREAM, serial, status, payload),
+    sendHole: (proc, serial, payload) =>
+      this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, MessageType.STREAM_HOLE, serial, MessageStatus.CONTINUE, payload),
     waitDrain: () =>
       this.state === 'closed'
         ? Promise.reject(this.closedError)
@@ -292,9 +302,15 @@ export class RpcClient {
     pauseFor: (s) => {
       this.pausedBy.add(s);
       this.transport.pause();
+      // Our own choice, not a dead peer: keep pinging (so the server's keepalive
+      // sees us) but don't count the silence we caused against the server.
+      this.keepalive.hold(true);
     },
     resumeFor: (s) => {
-      if (this.pausedBy.delete(s) && this.pausedBy.size === 0 && this.state !== 'closed') this.transport.resume();
+      if (this.pausedBy.delete(s) && this.pausedBy.size === 0 && this.state !== 'closed') {
+        this.transport.resume();
+        this.keepalive.hold(false);
+      }
     },
     release: (s) => {
       if (this.streams.get(s.serial) === s) this.streams.delete(s.serial);

@@ -22,6 +22,9 @@ export class RpcProtocolError extends RpcError {}
 /** A call got no reply within its timeout. */
 export class RpcTimeoutError extends RpcError {}
 
+/** A stream's reader fell too far behind on a shared connection: that stream alone was closed. */
+export class RpcStreamOverflowError extends RpcError {}
+
 /** The caller's AbortSignal fired. */
 export class RpcAbortError extends RpcError {
   constructor(message = 'call aborted', options?: { cause?: unknown }) {

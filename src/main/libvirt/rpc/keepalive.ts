@@ -12,6 +12,7 @@ export class Keepalive {
   private timer: NodeJS.Timeout | null = null;
   private lastRx = Date.now();
   private missed = 0;
+  private held = false;
 
   constructor(private readonly io: { sendPing: () => void; dead: (why: string) => void }) {}
 
@@ -27,6 +28,11 @@ export class Keepalive {
     this.missed = 0;
     this.timer = setInterval(() => {
       if (Date.now() - this.lastRx < interval) return;
+      if (this.held) {
+        // We stopped reading on purpose: the silence is ours, not the peer's.
+        this.io.sendPing();
+        return;
+      }
       if (this.missed >= maxMissed) {
         this.stop();
         this.io.dead(`keepalive: no data from the server for ${this.missed} intervals of ${interval} ms`);
@@ -37,6 +43,12 @@ export class Keepalive {
     }, interval);
     // Never keep the process alive just to ping.
     this.timer.unref();
+  }
+
+  /** While held (we paused reading), silence does not count toward death; pings still go out. */
+  hold(on: boolean): void {
+    this.held = on;
+    if (!on) this.received();
   }
 
   /** Anything from the server proves it is alive. */

@@ -4,14 +4,16 @@
 // and no payload and the peer confirms alike; status ERROR aborts (from the
 // server it carries a remote_error).
 import { Duplex } from 'node:stream';
-import { RpcError, RpcTimeoutError, decodeLibvirtError } from './errors';
+import { RpcError, RpcStreamOverflowError, RpcTimeoutError, decodeLibvirtError } from './errors';
 import { type Header, MessageStatus, MessageType, STREAM_CHUNK_MAX } from './packet';
-import { XdrReader } from './xdr';
+import { XdrReader, XdrWriter } from './xdr';
 
 /** What a stream needs from its client; kept narrow so the stream can be tested alone. */
 export interface StreamHost {
   /** Sends one STREAM packet; false = the transport buffer is full (wait for drain). */
   sendStream(proc: number, serial: number, status: number, payload?: Uint8Array): boolean;
+  /** Sends one STREAM_HOLE packet (sparse streams only). */
+  sendHole(proc: number, serial: number, payload: Uint8Array): boolean;
   waitDrain(): Promise<void>;
   /** Stop/restart reading the transport while a consumer is not reading. */
   pauseFor(s: RpcStream): void;
@@ -23,6 +25,34 @@ export interface StreamHost {
 export interface RpcStreamOptions {
   /** How long end() waits for the server to confirm the finish (default 30 s: it may be flushing). */
   finishTimeoutMs?: number;
+  /**
+   * What happens when the reader falls behind:
+   * - 'bounded' (default): never stop reading the connection (it also carries
+   *   replies, events and keepalive for everything else); buffer up to
+   *   `maxBufferedBytes`, then close this stream alone with RpcStreamOverflowError.
+   * - 'pause': stop reading the connection until the reader catches up. Only
+   *   for a connection that carries nothing else (a bulk-transfer session).
+   */
+  flow?: 'bounded' | 'pause';
+  /** Limit for 'bounded' (default 8 MiB). */
+  maxBufferedBytes?: number;
+  /**
+   * Read side delivers data AND holes, in order, through `items()` instead of
+   * the Readable (a sparse download). Holes only arrive on streams opened with
+   * a *_SPARSE_STREAM flag.
+   */
+  sparse?: boolean;
+}
+
+/** What `items()` yields: bytes, or a run of zeros the server did not send. */
+export type StreamItem = Buffer | { hole: number };
+
+interface SparseQueue {
+  items: StreamItem[];
+  bytes: number;
+  ended: boolean;
+  error: Error | null;
+  wake: (() => void) | null;
 }
 
 export class RpcStream extends Duplex {
@@ -33,6 +63,9 @@ export class RpcStream extends Duplex {
   private remoteFinished = false;
   private released = false;
   private readonly finishTimeoutMs: number;
+  private readonly flow: 'bounded' | 'pause';
+  private readonly maxBuffered: number;
+  private readonly sparseQ: SparseQueue | null;
 
   constructor(
     private readonly host: StreamHost,
@@ -43,6 +76,55 @@ export class RpcStream extends Duplex {
   ) {
     super({ allowHalfOpen: true });
     this.finishTimeoutMs = opts.finishTimeoutMs ?? 30_000;
+    this.flow = opts.flow ?? 'bounded';
+    this.maxBuffered = opts.maxBufferedBytes ?? 8 << 20;
+    this.sparseQ = opts.sparse ? { items: [], bytes: 0, ended: false, error: null, wake: null } : null;
+  }
+
+  /**
+   * Data and holes in arrival order (streams opened with `sparse: true`).
+   * Backpressure as for the Readable: past `maxBufferedBytes` queued, 'pause'
+   * streams stop reading the connection and 'bounded' ones overflow.
+   */
+  async *items(): AsyncGenerator<StreamItem> {
+    const q = this.sparseQ;
+    if (!q) throw new RpcError(`${this.procName}: items() needs a stream opened with sparse: true`);
+    for (;;) {
+      const item = q.items.shift();
+      if (item) {
+        if (Buffer.isBuffer(item)) {
+          q.bytes -= item.length;
+          if (q.bytes <= this.maxBuffered / 2) this.host.resumeFor(this);
+        }
+        yield item;
+        continue;
+      }
+      if (q.error) throw q.error;
+      if (q.ended) return;
+      await new Promise<void>((r) => (q.wake = r));
+    }
+  }
+
+  private enqueue(item: StreamItem): void {
+    const q = this.sparseQ as SparseQueue;
+    q.items.push(item);
+    if (Buffer.isBuffer(item)) {
+      q.bytes += item.length;
+      if (q.bytes > this.maxBuffered) {
+        if (this.flow === 'pause') this.host.pauseFor(this);
+        else this.destroy(new RpcStreamOverflowError(`${this.procName}: the reader fell ${(q.bytes / 1048576).toFixed(1)} MiB behind; this stream was closed`));
+      }
+    }
+    this.wakeReader();
+  }
+
+  private wakeReader(): void {
+    const q = this.sparseQ;
+    const w = q?.wake;
+    if (q && w) {
+      q.wake = null;
+      w();
+    }
   }
 
   /** Called by the client for every STREAM / STREAM_HOLE packet with our serial. */
@@ -52,7 +134,9 @@ export class RpcStream extends Duplex {
       // Sparse streams: `hyper length; unsigned flags`. Only sent when asked for.
       try {
         const r = new XdrReader(payload);
-        this.emit('hole', r.hyper());
+        const length = r.hyper();
+        if (this.sparseQ) this.enqueue({ hole: Number(length) });
+        else this.emit('hole', length);
       } catch {
         /* malformed hole: ignore, holes are advisory */
       }
@@ -60,8 +144,21 @@ export class RpcStream extends Duplex {
     }
     switch (h.status) {
       case MessageStatus.CONTINUE:
+        if (payload.length > 0 && this.sparseQ) {
+          this.enqueue(payload);
+          return;
+        }
         if (payload.length > 0) {
-          if (!this.push(payload)) this.host.pauseFor(this);
+          const more = this.push(payload);
+          if (this.flow === 'pause') {
+            if (!more) this.host.pauseFor(this);
+          } else if (this.readableLength > this.maxBuffered) {
+            this.destroy(
+              new RpcStreamOverflowError(
+                `${this.procName}: the reader fell ${(this.readableLength / 1048576).toFixed(1)} MiB behind; this stream was closed so the connection keeps serving everything else`,
+              ),
+            );
+          }
           return;
         }
         // libvirtd marks end-of-data with an EMPTY CONTINUE packet (its read
@@ -90,6 +187,10 @@ export class RpcStream extends Duplex {
   }
 
   private remoteEof(): void {
+    if (this.sparseQ && !this.sparseQ.ended) {
+      this.sparseQ.ended = true;
+      this.wakeReader();
+    }
     if (!this.remoteFinished) {
       this.remoteFinished = true;
       this.push(null);
@@ -100,6 +201,22 @@ export class RpcStream extends Duplex {
     // The server finished first (download EOF, console closed): libvirt expects
     // the reader to answer with its own finish, which the server confirms.
     if (!this.localFinished && !this.writableEnded && !this.finishCb) this.end();
+  }
+
+  /**
+   * Sends a hole of `length` bytes (a run of zeros the server need not store).
+   * Only for streams opened with a *_SPARSE_STREAM flag; waits for queued data
+   * first so the hole lands after it.
+   */
+  async writeHole(length: number): Promise<void> {
+    if (length <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      // Ordered behind pending writes: cork-free, ride the write queue itself.
+      this.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
+    });
+    if (this.remoteFinished || !this.host.isAlive()) throw new RpcError(`${this.procName} stream is closed`);
+    const payload = new XdrWriter(12).hyper(length).uint(0).view();
+    if (!this.host.sendHole(this.proc, this.serial, payload)) await this.host.waitDrain();
   }
 
   /** Aborts the stream (status ERROR to the server). */
@@ -136,6 +253,10 @@ export class RpcStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.sparseQ && !this.sparseQ.ended) {
+      this.sparseQ.error = err ?? new RpcError(`${this.procName} stream closed before its end`);
+      this.wakeReader();
+    }
     const clean = this.localFinished && this.remoteFinished && !err;
     if (!clean && !this.remoteFinished && this.host.isAlive() && !this.released) {
       this.host.sendStream(this.proc, this.serial, MessageStatus.ERROR);

@@ -50,6 +50,8 @@ export function SerialConsole({ hostId, uuid }: { hostId: string; uuid: string }
       else setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e.error), actions: [{ label: 'Try again', onClick: rc.now }] });
     } else if (e.code === CONSOLE_CLOSE.TAKEN_OVER) {
       setStatus({ phase: 'taken-over', tone: 'warn', text: e.reason || 'Another client took over this console.', actions: [{ label: 'Take back', onClick: takeOver, testId: 'console-takeover' }] });
+    } else if (e.code === CONSOLE_CLOSE.TOO_SLOW) {
+      setStatus({ phase: 'failed', tone: 'warn', text: e.reason || 'This console fell too far behind and was closed.', actions: [{ label: 'Reconnect', onClick: rc.now }] });
     } else if (guest.running === false) waitForGuest();
     else {
       // The stream ended while the guest runs (QEMU restarted, libvirt reconnected): try again, paced.
