@@ -26,7 +26,7 @@ const NAME = `vd-prom "lab" ${process.pid}`;
 const DISK = `/var/lib/libvirt/images/vd-prom-${process.pid}.qcow2`;
 
 async function scrape(): Promise<{ text: string; families: ParsedFamily[]; type: string | null }> {
-  const r = await fetch(`http://127.0.0.1:${served.port}/metrics`, { headers: { authorization: `Bearer ${served.token}` } });
+  const r = await fetch(`http://127.0.0.1:${served.port}/metrics`, { headers: { authorization: `Bearer ${served.scrapeToken}` } });
   expect(r.status).toBe(200);
   const text = await r.text();
   return { text, families: parsePrometheusTextFormat(text), type: r.headers.get('content-type') };
