@@ -8,6 +8,8 @@ import { metricsCalls, metricsEvents } from './calls/metrics';
 import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { storageCalls, storageEvents } from './calls/storage';
+import { sourceCalls, sourceEvents } from './calls/sources';
+import { p2vCalls } from './calls/p2v';
 import { vmSettingsCalls } from './calls/vm-settings';
 import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
@@ -24,6 +26,8 @@ export const calls = {
   ...taskCalls,
   ...storageCalls,
   ...auditCalls,
+  ...sourceCalls,
+  ...p2vCalls,
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
@@ -36,6 +40,7 @@ export const events = {
   ...metricsEvents,
   ...taskEvents,
   ...storageEvents,
+  ...sourceEvents,
   ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
