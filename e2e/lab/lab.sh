@@ -8,13 +8,15 @@
 #   lab.sh in HOST CMD...         run CMD inside a host's namespaces (no ssh; cwd /)
 #   lab.sh wait-guest HOST GUEST [TIMEOUT_S]
 #                                 wait until the guest's serial log shows the banner
+#   lab.sh block HOST HOST        firewall two hosts from each other (both directions)
+#   lab.sh unblock HOST HOST      remove that rule again (idempotent)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=hosts.sh
 . "$LAB_HERE/hosts.sh"
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 need_root() { [ "$(id -u)" = 0 ] || lab_die "must run as root (namespaces, cgroups, mounts)"; }
 
@@ -192,6 +194,42 @@ cmd_wait_guest() {
   wait_guests "${3:-60}" "$n/$2"
 }
 
+# A firewall between two hosts, as a real site might have: each host's netns
+# drops everything from the other (the workstation still reaches both).
+# Rules carry a comment so unblock removes exactly ours, however often added.
+LAB_BLOCK_TAG=virtdeck-lab-block
+
+block_rule() { # <-I|-D|-C> <n> <other-ip>
+  ip netns exec "$(lab_host_ns "$2")" iptables -w 5 "$1" INPUT -s "$3" -m comment --comment "$LAB_BLOCK_TAG" -j DROP
+}
+
+cmd_block() {
+  [ $# -eq 2 ] || usage
+  need_root
+  local a b
+  a=$(lab_host_num "$1") b=$(lab_host_num "$2")
+  [ "$a" != "$b" ] || lab_die "block needs two different hosts"
+  for pair in "$a $b" "$b $a"; do
+    set -- $pair
+    lab_ns_exists "$(lab_host_ns "$1")" || lab_die "lab-$1 is not running"
+    block_rule -C "$1" "$(lab_host_ip "$2")" 2>/dev/null || block_rule -I "$1" "$(lab_host_ip "$2")"
+  done
+  lab_log "lab-$a and lab-$b are firewalled from each other"
+}
+
+cmd_unblock() {
+  [ $# -eq 2 ] || usage
+  need_root
+  local a b
+  a=$(lab_host_num "$1") b=$(lab_host_num "$2")
+  for pair in "$a $b" "$b $a"; do
+    set -- $pair
+    lab_ns_exists "$(lab_host_ns "$1")" || continue
+    while block_rule -C "$1" "$(lab_host_ip "$2")" 2>/dev/null; do block_rule -D "$1" "$(lab_host_ip "$2")"; done
+  done
+  lab_log "lab-$a and lab-$b reach each other again"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
@@ -203,6 +241,8 @@ main() {
   ssh) cmd_ssh "$@" ;;
   in) cmd_in "$@" ;;
   wait-guest) cmd_wait_guest "$@" ;;
+  block) cmd_block "$@" ;;
+  unblock) cmd_unblock "$@" ;;
   *) usage ;;
   esac
 }

@@ -2,6 +2,7 @@
 import { ConnectProcedures } from './connect';
 import { DomainProcedures } from './domain';
 import { EventProcedures } from './events';
+import { MigrationProcedures } from './migration';
 import { NetworkProcedures } from './network';
 import { StorageProcedures } from './storage';
 
@@ -11,6 +12,7 @@ export const P = {
   ...StorageProcedures,
   ...NetworkProcedures,
   ...EventProcedures,
+  ...MigrationProcedures,
 } as const;
 
 export type ProcedureName = keyof typeof P;
@@ -21,3 +23,4 @@ export * from './domain';
 export * from './storage';
 export * from './network';
 export * from './events';
+export * from './migration';
