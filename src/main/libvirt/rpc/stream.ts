@@ -36,6 +36,23 @@ export interface RpcStreamOptions {
   flow?: 'bounded' | 'pause';
   /** Limit for 'bounded' (default 8 MiB). */
   maxBufferedBytes?: number;
+  /**
+   * Read side delivers data AND holes, in order, through `items()` instead of
+   * the Readable (a sparse download). Holes only arrive on streams opened with
+   * a *_SPARSE_STREAM flag.
+   */
+  sparse?: boolean;
+}
+
+/** What `items()` yields: bytes, or a run of zeros the server did not send. */
+export type StreamItem = Buffer | { hole: number };
+
+interface SparseQueue {
+  items: StreamItem[];
+  bytes: number;
+  ended: boolean;
+  error: Error | null;
+  wake: (() => void) | null;
 }
 
 export class RpcStream extends Duplex {
@@ -48,6 +65,7 @@ export class RpcStream extends Duplex {
   private readonly finishTimeoutMs: number;
   private readonly flow: 'bounded' | 'pause';
   private readonly maxBuffered: number;
+  private readonly sparseQ: SparseQueue | null;
 
   constructor(
     private readonly host: StreamHost,
@@ -60,6 +78,53 @@ export class RpcStream extends Duplex {
     this.finishTimeoutMs = opts.finishTimeoutMs ?? 30_000;
     this.flow = opts.flow ?? 'bounded';
     this.maxBuffered = opts.maxBufferedBytes ?? 8 << 20;
+    this.sparseQ = opts.sparse ? { items: [], bytes: 0, ended: false, error: null, wake: null } : null;
+  }
+
+  /**
+   * Data and holes in arrival order (streams opened with `sparse: true`).
+   * Backpressure as for the Readable: past `maxBufferedBytes` queued, 'pause'
+   * streams stop reading the connection and 'bounded' ones overflow.
+   */
+  async *items(): AsyncGenerator<StreamItem> {
+    const q = this.sparseQ;
+    if (!q) throw new RpcError(`${this.procName}: items() needs a stream opened with sparse: true`);
+    for (;;) {
+      const item = q.items.shift();
+      if (item) {
+        if (Buffer.isBuffer(item)) {
+          q.bytes -= item.length;
+          if (q.bytes <= this.maxBuffered / 2) this.host.resumeFor(this);
+        }
+        yield item;
+        continue;
+      }
+      if (q.error) throw q.error;
+      if (q.ended) return;
+      await new Promise<void>((r) => (q.wake = r));
+    }
+  }
+
+  private enqueue(item: StreamItem): void {
+    const q = this.sparseQ as SparseQueue;
+    q.items.push(item);
+    if (Buffer.isBuffer(item)) {
+      q.bytes += item.length;
+      if (q.bytes > this.maxBuffered) {
+        if (this.flow === 'pause') this.host.pauseFor(this);
+        else this.destroy(new RpcStreamOverflowError(`${this.procName}: the reader fell ${(q.bytes / 1048576).toFixed(1)} MiB behind; this stream was closed`));
+      }
+    }
+    this.wakeReader();
+  }
+
+  private wakeReader(): void {
+    const q = this.sparseQ;
+    const w = q?.wake;
+    if (q && w) {
+      q.wake = null;
+      w();
+    }
   }
 
   /** Called by the client for every STREAM / STREAM_HOLE packet with our serial. */
@@ -69,7 +134,9 @@ export class RpcStream extends Duplex {
       // Sparse streams: `hyper length; unsigned flags`. Only sent when asked for.
       try {
         const r = new XdrReader(payload);
-        this.emit('hole', r.hyper());
+        const length = r.hyper();
+        if (this.sparseQ) this.enqueue({ hole: Number(length) });
+        else this.emit('hole', length);
       } catch {
         /* malformed hole: ignore, holes are advisory */
       }
@@ -77,6 +144,10 @@ export class RpcStream extends Duplex {
     }
     switch (h.status) {
       case MessageStatus.CONTINUE:
+        if (payload.length > 0 && this.sparseQ) {
+          this.enqueue(payload);
+          return;
+        }
         if (payload.length > 0) {
           const more = this.push(payload);
           if (this.flow === 'pause') {
@@ -116,6 +187,10 @@ export class RpcStream extends Duplex {
   }
 
   private remoteEof(): void {
+    if (this.sparseQ && !this.sparseQ.ended) {
+      this.sparseQ.ended = true;
+      this.wakeReader();
+    }
     if (!this.remoteFinished) {
       this.remoteFinished = true;
       this.push(null);
@@ -178,6 +253,10 @@ export class RpcStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.sparseQ && !this.sparseQ.ended) {
+      this.sparseQ.error = err ?? new RpcError(`${this.procName} stream closed before its end`);
+      this.wakeReader();
+    }
     const clean = this.localFinished && this.remoteFinished && !err;
     if (!clean && !this.remoteFinished && this.host.isAlive() && !this.released) {
       this.host.sendStream(this.proc, this.serial, MessageStatus.ERROR);

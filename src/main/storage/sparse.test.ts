@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { StreamItem } from '../libvirt/rpc/stream';
+import { hashZeros, sparseRuns } from './sparse';
+
+async function collect(chunks: (Buffer | { hole: number })[], block = 8): Promise<(string | number)[]> {
+  async function* src() {
+    yield* chunks;
+  }
+  const out: (string | number)[] = [];
+  for await (const it of sparseRuns(src(), block)) out.push(Buffer.isBuffer(it) ? it.toString('latin1') : -(it as { hole: number }).hole);
+  return out;
+}
+const z = (n: number) => Buffer.alloc(n);
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+describe('sparseRuns', () => {
+  it('sends zero blocks as holes and data blocks as data, aligned to the block size', async () => {
+    // 8-byte blocks: [data][zero][zero][data+zero tail]
+    expect(await collect([Buffer.concat([b('abcdefgh'), z(16), b('ij'), z(6)])])).toEqual(['abcdefgh', -16, 'ij\0\0\0\0\0\0']);
+  });
+
+  it('gives the same runs however the input is chunked', async () => {
+    const whole = Buffer.concat([z(20), b('hello world'), z(40), b('x')]);
+    const expected = await collect([whole]);
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < whole.length; i += 3) pieces.push(whole.subarray(i, i + 3));
+    expect(await collect(pieces)).toEqual(expected);
+    expect(expected.reduce<number>((n, r) => n + (typeof r === 'number' ? -r : r.length), 0)).toBe(whole.length);
+  });
+
+  it('merges adjacent data blocks and adjacent holes, including holes from upstream', async () => {
+    expect(await collect([b('aaaaaaaabbbbbbbb'), z(8), { hole: 100 }, z(3), b('ccccc')])).toEqual(['aaaaaaaabbbbbbbb', -108, '\0\0\0ccccc']);
+    expect(await collect([b('abc'), { hole: 5 }, b('d')])).toEqual(['abc', -5, 'd']);
+  });
+
+  it('a zero-only short tail becomes a hole; an empty source yields nothing', async () => {
+    expect(await collect([b('abcdefgh'), z(3)])).toEqual(['abcdefgh', -3]);
+    expect(await collect([])).toEqual([]);
+  });
+
+  it('copies the partial block it carries over (a producer may recycle that buffer)', async () => {
+    const reused = Buffer.from('abc');
+    async function* src(): AsyncGenerator<StreamItem> {
+      yield reused;
+      reused.fill(0x7a); // the producer recycles its buffer
+      yield b('defgh');
+    }
+    const out: string[] = [];
+    for await (const it of sparseRuns(src(), 8)) out.push((it as Buffer).toString('latin1'));
+    expect(out).toEqual(['abcdefgh']);
+  });
+});
+
+describe('hashZeros', () => {
+  it('hashes like the same zeros fed as bytes', () => {
+    const n = 3 * 1024 * 1024 + 17;
+    const a = createHash('sha256');
+    hashZeros(a, n);
+    expect(a.digest('hex')).toBe(createHash('sha256').update(Buffer.alloc(n)).digest('hex'));
+  });
+});
