@@ -8,6 +8,8 @@ import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { migrationHandlers } from './ipc/handlers/migration';
+import { createMigration } from './migration/index';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -93,11 +95,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
   const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
   disposers.push(() => consoles.dispose());
+  const migration = createMigration({ configDir: opts.configDir, bus, hosts, sessions, inventory, actions, metrics, tasks, log: log.child('migration') });
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
+    ...migrationHandlers({ ...migration, hosts }),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

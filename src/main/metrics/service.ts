@@ -11,6 +11,7 @@ import { AlertEngine, loadRules, saveRules, type AlertChange } from './alerts';
 import { historyCsv, prometheusText, type HostLatest } from './export';
 import { BACKGROUND_EVERY_S, HostSampler, type HostTickSample } from './host-sampler';
 import { HistoryStore, type AppendRow } from './store/history-store';
+import { mergeHistories, VmMoves } from './moves';
 
 interface Subscription {
   id: string;
@@ -40,6 +41,7 @@ export class MetricsService {
   private readonly latestVms = new Map<string, TopRow>();
   private readonly latestHosts = new Map<string, HostLatest>();
   private readonly alerts: AlertEngine;
+  private readonly moves: VmMoves;
   /** Seconds between background samples; the bench changes it between phases. */
   backgroundEveryS: number;
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +50,7 @@ export class MetricsService {
   constructor(private readonly opts: MetricsServiceOptions) {
     this.store = new HistoryStore(path.join(opts.configDir, 'metrics'));
     this.alerts = new AlertEngine(loadRules(opts.configDir));
+    this.moves = new VmMoves(path.join(opts.configDir, 'metrics', 'moves.json'));
     this.backgroundEveryS = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
   }
 
@@ -217,7 +220,24 @@ export class MetricsService {
   }
 
   history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): History {
-    return this.store.query(hostId, uuid ?? 'host', from, to, maxPoints);
+    if (!uuid) return this.store.query(hostId, 'host', from, to, maxPoints);
+    // A migrated VM: its series on every host it ran on, as one.
+    return mergeHistories(this.moves.hostsOf(uuid, hostId).map((h) => this.store.query(h, uuid, from, to, maxPoints)));
+  }
+
+  /** A VM moved hosts: its history (and the latest row) follow it. */
+  recordMove(uuid: string, fromHostId: string, toHostId: string, at = Date.now()): void {
+    this.moves.record({ uuid, from: fromHostId, to: toHostId, at });
+    const row = this.latestVms.get(`${fromHostId}/${uuid}`);
+    this.latestVms.delete(`${fromHostId}/${uuid}`);
+    if (row) this.latestVms.set(`${toHostId}/${uuid}`, { ...row, hostId: toHostId });
+    const cleared = this.alerts.forget(fromHostId, uuid);
+    if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
+  }
+
+  /** The host's newest totals (placement advice), when sampled. */
+  latestHost(hostId: string): HostLatest | undefined {
+    return this.latestHosts.get(hostId);
   }
 
   latest(): TopRow[] {
@@ -225,8 +245,8 @@ export class MetricsService {
   }
 
   exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): { filename: string; csv: string } {
-    const h = this.store.query(hostId, uuid ?? 'host', from, to, 5000);
-    const who = (uuid ? (this.store.nameOf(hostId, uuid) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+    const h = this.history(hostId, uuid, from, to, 5000);
+    const who = (uuid ? (this.moves.hostsOf(uuid, hostId).map((x) => this.store.nameOf(x, uuid)).find(Boolean) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
     return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
   }

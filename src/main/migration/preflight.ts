@@ -14,6 +14,7 @@ import type { LibvirtSessions } from '../libvirt/sessions';
 import type { Logger } from '../util/log';
 import { dirOf, evaluate, recommendedMode, type DiskFact, type PreflightFacts } from './checks';
 import { migratableParts } from './xml';
+import { availableKiB } from '../placement/service';
 
 // Gathers what preflight needs from both hosts, over their libvirt sessions
 // and (for files, bridges and the route) small fixed scripts run with data as
@@ -142,14 +143,6 @@ async function networkFacts(dst: RpcClient): Promise<PreflightFacts['targetNetwo
   ]);
   const on = new Set(active.nets.map((n) => n.name));
   return all.nets.map((n) => ({ name: n.name, active: on.has(n.name) }));
-}
-
-/** Free + buffers + cached (KiB): MemFree alone would count the page cache as used. */
-export async function availableKiB(c: RpcClient): Promise<number> {
-  const count = await c.call(P.NODE_GET_MEMORY_STATS, { nparams: 0, cellNum: -1, flags: 0 });
-  const stats = await c.call(P.NODE_GET_MEMORY_STATS, { nparams: count.nparams, cellNum: -1, flags: 0 });
-  const v = (k: string) => Number(stats.params.find((p) => p.field === k)?.value ?? 0n);
-  return v('free') + v('buffers') + v('cached');
 }
 
 async function cpuFacts(dst: RpcClient, parts: ReturnType<typeof migratableParts>): Promise<PreflightFacts['cpu']> {

@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const side = (i: number) => ({ hostId: ids[i]!, client: sessions.client(ids[i]!) });
 
-describe('client-driven v3 between two lab hosts', () => {
+describe('client-driven v3 between two lab hosts', { timeout: 300_000 }, () => {
   it('moves a running guest on shared storage; its counter never restarts', async () => {
     const name = `vd-v3-shared-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
@@ -116,7 +116,7 @@ describe('client-driven v3 between two lab hosts', () => {
   });
 });
 
-describe('storage copy and the relay through the workstation', () => {
+describe('storage copy and the relay through the workstation', { timeout: 300_000 }, () => {
   it('copies a local disk along with memory (copy-storage-all); the target pre-creates the volume', async () => {
     const name = `vd-v3-copy-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];

@@ -4,6 +4,8 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { migrationCalls, migrationEvents } from './calls/migration';
+import { placementCalls } from './calls/placement';
 import { taskCalls, taskEvents } from './calls/tasks';
 import type { CallSpec, EventSpec } from './define';
 
@@ -17,6 +19,8 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...migrationCalls,
+  ...placementCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -25,6 +29,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...migrationEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

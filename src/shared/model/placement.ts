@@ -89,5 +89,9 @@ export const PlannedMoveSchema = z.object({
   skipped: z.boolean(),
   reason: z.string(),
   scores: z.array(HostScoreSchema),
+  /** Preflight for the planned target (mode it would use, what fails). */
+  preflight: z
+    .object({ ok: z.boolean(), mode: z.string(), route: z.string(), failed: z.array(z.string()), warnings: z.array(z.string()) })
+    .optional(),
 });
 export type PlannedMove = z.infer<typeof PlannedMoveSchema>;
