@@ -58,7 +58,6 @@ const sessions = () => core.sessions;
 
 beforeAll(async () => {
   lab = await readMigLab();
-  if (lab.hosts.length < 3) throw new Error('these tests need 3 lab hosts: bash e2e/lab/lab.sh up 3');
   dir = mkdtempSync(path.join(os.tmpdir(), 'vd-mig-'));
   copyFileSync(lab.ssh.knownHosts, path.join(dir, 'known_hosts'));
   core = await createCore({
@@ -86,9 +85,9 @@ afterAll(async () => {
   for (const m of made) for (const h of lab.hosts) await cleanupGuest(h, m.name, m.disk);
   await core?.dispose();
   if (evacuated.length) {
-    // The lab's baseline guests of lab-3 now live elsewhere: drop those copies
-    // (the originals' disks are still on lab-3) and let the lab define them again.
-    for (const name of evacuated) for (const h of lab.hosts.slice(0, 2)) await cleanupGuest(h, name, `/var/lib/libvirt/images/${name}.qcow2`);
+    // The lab's baseline guests of the evacuated host now live elsewhere: drop those copies
+    // (the originals' disks are still on their host) and let the lab define them again.
+    for (const name of evacuated) for (const h of lab.hosts.slice(0, -1)) await cleanupGuest(h, name, `/var/lib/libvirt/images/${name}.qcow2`);
     await promisify(execFile)('bash', [LAB_SH, 'up', String(lab.hosts.length)], { timeout: 300_000 });
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -244,44 +243,48 @@ describe('offline and evacuation', { timeout: 300_000 }, () => {
   });
 
   it('evacuates a host with three running VMs (and a shut-off one): plan first, all run elsewhere, the host is in maintenance', async () => {
-    const src = lab.hosts[2]!;
-    // lab-3 runs the lab's two guests; a third joins them. Its shut-off guest moves as a definition (and disk).
+    // The last lab host (lab-2 or lab-3) runs the lab's two guests; a third joins them.
+    // Its shut-off guest moves as a definition (and disk).
+    const src = lab.hosts.at(-1)!;
+    const srcId = ids.at(-1)!;
+    // Earlier tests moved their guests onto lab-2: clear them so the host holds just what this test says.
+    for (const m of made.splice(0)) for (const h of lab.hosts) await cleanupGuest(h, m.name, m.disk);
     const name = `vd-evac-${stamp}`;
-    const { dom, disk } = await defineGuest(sessions(), ids[2]!, src, lab, { name, disk: 'local' });
+    const { dom, disk } = await defineGuest(sessions(), srcId, src, lab, { name, disk: 'local' });
     made.push({ name, disk });
-    await sessions().client(ids[2]!).call(P.DOMAIN_CREATE, { dom });
-    const before = await call<{ uuid: string; name: string; state: string }[]>('domains.list', { hostId: ids[2]! });
+    await sessions().client(srcId).call(P.DOMAIN_CREATE, { dom });
+    const before = await call<{ uuid: string; name: string; state: string }[]>('domains.list', { hostId: srcId });
     expect(before.filter((d) => d.state === 'running')).toHaveLength(3);
     evacuated.push(...before.map((d) => d.name).filter((n) => n !== name));
 
     const plan = await call<{ moves: { uuid: string; name: string; state: string; targetHostId: string | null; reason: string; preflight?: { ok: boolean; mode: string; failed: string[] } }[] }>(
       'migration.planEvacuation',
-      { hostId: ids[2]! },
+      { hostId: srcId },
     );
     expect(plan.moves.map((m) => m.name).sort()).toEqual(before.map((d) => d.name).sort());
     for (const m of plan.moves) {
       expect(m.targetHostId, `${m.name}: ${m.reason}`).not.toBeNull();
-      expect(m.targetHostId).not.toBe(ids[2]);
+      expect(m.targetHostId).not.toBe(srcId);
       expect(m.preflight?.ok, `${m.name}: ${m.preflight?.failed.join('; ')}`).toBe(true);
     }
     expect(plan.moves.find((m) => m.state === 'shutoff')?.preflight?.mode).toBe('offline');
     const { taskId } = await call<{ taskId: string }>('migration.evacuate', {
-      hostId: ids[2]!,
+      hostId: srcId,
       moves: plan.moves.map((m) => ({ uuid: m.uuid, targetHostId: m.targetHostId })),
       parallel: 2,
     });
     const hosts = await call<{ config: { id: string; maintenance?: boolean } }[]>('hosts.list', {});
-    expect(hosts.find((h) => h.config.id === ids[2])!.config.maintenance).toBe(true);
+    expect(hosts.find((h) => h.config.id === srcId)!.config.maintenance).toBe(true);
     const t = await settle(taskId, 900_000);
     expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
     expect(t.childIds).toHaveLength(plan.moves.length);
-    expect(await call('domains.list', { hostId: ids[2]! })).toEqual([]);
+    expect(await call('domains.list', { hostId: srcId })).toEqual([]);
     for (const m of plan.moves) {
       const list = await call<{ uuid: string; state: string }[]>('domains.list', { hostId: m.targetHostId! });
       expect(list.find((d) => d.uuid === m.uuid)?.state, m.name).toBe(m.state === 'shutoff' ? 'shutoff' : 'running');
     }
     // Placement now never picks the evacuated host.
     const ranked = await call<{ hostId: string; eligible: boolean; reasons: string[] }[]>('placement.rank', { vcpus: 1, memoryKiB: 1024 });
-    expect(ranked.find((s) => s.hostId === ids[2])).toMatchObject({ eligible: false, reasons: [expect.stringMatching(/maintenance/)] });
+    expect(ranked.find((s) => s.hostId === ids.at(-1))).toMatchObject({ eligible: false, reasons: [expect.stringMatching(/maintenance/)] });
   });
 });

@@ -6,10 +6,13 @@ import { Toasts } from '../features/notifications/Toasts';
 import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consoles';
 import { AddHostDialog } from '../features/hosts/AddHostDialog';
 import { PromptDialog } from '../features/hosts/PromptDialog';
+import { useMigrationEvents } from '../features/migration';
 
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
   const consoleRoute = useConsoleRoute();
+  // A VM that moves hosts is followed by its page and its console.
+  useMigrationEvents();
   if (consoleRoute) return (
     <>
       <ConsoleWindow route={consoleRoute} />

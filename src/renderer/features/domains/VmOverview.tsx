@@ -6,6 +6,7 @@ import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
 import { ConsoleButtons } from '../consoles';
+import { MigrateButton } from '../migration';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
@@ -59,6 +60,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         </div>
         <VmToolbar vm={vm} details={details.data} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
+        <MigrateButton hostId={hostId} uuid={uuid} />
       </header>
       {details.isPending && <LoadingState label="Reading configuration…" />}
       {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}
