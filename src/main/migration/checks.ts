@@ -58,7 +58,7 @@ export function availableModes(f: PreflightFacts): { mode: MigrationMode; availa
   const writable = f.disks.filter(copyable);
   const local = writable.filter((d) => !d.shared);
   const shared = writable.filter((d) => d.shared);
-  const notLive = `the VM is ${f.state}: only an offline move applies`;
+  const notLive = `the VM is ${f.state === 'shutoff' ? 'shut off' : f.state}: only an offline move applies`;
   return [
     {
       mode: 'live-shared',

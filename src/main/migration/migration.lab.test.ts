@@ -155,6 +155,7 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
     const t = await settle(taskId);
     expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
     expect(t.log.map((l) => l.message).join('\n')).toMatch(/Moved in .* downtime \d+ ms/);
+    expect(t.result).toMatchObject({ targetHostId: ids[1], mode: 'live-shared', downtimeMs: expect.any(Number) });
     expect(events.some((m) => m.name === 'migration.progressed' && (m.payload as { taskId: string }).taskId === taskId)).toBe(true);
     expect(events.find((m) => m.name === 'domain.migrated')?.payload).toMatchObject({ uuid: dom.uuid, fromHostId: ids[0], toHostId: ids[1], mode: 'live-shared' });
     // The tree: gone from the source's list, running in the target's.

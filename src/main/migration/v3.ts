@@ -318,15 +318,20 @@ async function watchJob(input: V3Input, dom: DomainRef): Promise<Watch> {
       for (const id of callbackIds) void c.call(P.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, { callbackID: id }).catch(() => undefined);
     },
     async finalStats() {
-      if (completed) return completed;
-      // The source keeps the finished job's figures until Confirm.
+      // The source keeps the finished job's figures until Confirm; the
+      // job-completed event may carry fewer fields (or come later): merge both.
+      let fromJob: MigrationStats | undefined;
       try {
         const js = await c.call(P.DOMAIN_GET_JOB_STATS, { dom, flags: 1 /* COMPLETED */ }, { timeoutMs: 10_000 });
-        if (js.type === JobType.COMPLETED) return statsFrom(js.params, postCopy);
+        if (js.type === JobType.COMPLETED) fromJob = statsFrom(js.params, postCopy);
       } catch (e) {
         log.debug(`completed job stats: ${errText(e)}`);
       }
-      return last;
+      if (!fromJob && !completed) return last;
+      // The polled figures' downtime is the expected one, not what happened.
+      const polled: Partial<MigrationStats> = { ...(last ?? {}) };
+      delete polled.downtimeMs;
+      return { ...polled, ...(completed ?? {}), ...(fromJob ?? {}) } as MigrationStats;
     },
   };
 }

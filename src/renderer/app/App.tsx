@@ -6,16 +6,15 @@ import { Toasts } from '../features/notifications/Toasts';
 import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consoles';
 import { AddHostDialog } from '../features/hosts/AddHostDialog';
 import { PromptDialog } from '../features/hosts/PromptDialog';
-import { useMigrationEvents } from '../features/migration';
+import { MigrationLayer } from '../features/migration';
 
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
   const consoleRoute = useConsoleRoute();
-  // A VM that moves hosts is followed by its page and its console.
-  useMigrationEvents();
   if (consoleRoute) return (
     <>
       <ConsoleWindow route={consoleRoute} />
+      <MigrationLayer />
       <QuickConsole />
       <Toasts />
     </>
@@ -33,6 +32,8 @@ export function App() {
       <Toasts />
       <QuickConsole />
       <AddHostDialog />
+      {/* Follows VMs that move hosts (page, console) and shows the migrate dialog above the pages. */}
+      <MigrationLayer />
       {/* Modals stack in the browser top layer in opening order, so a prompt raised while adding a host shows above the form. */}
       <PromptDialog />
     </div>

@@ -1,40 +1,33 @@
-import { useState } from 'react';
-import { useDomain, useDomainSummary } from '../domains/queries';
+import { useDomainSummary } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
 import { useTasks } from '../tasks/queries';
-import { MigrateDialog } from './MigrateDialog';
+import { useMigrateDialog } from './queries';
 
 /** "Move…" on the VM page; while a move of this VM runs, its phase and a way back to the figures. */
 export function MigrateButton({ hostId, uuid }: { hostId: string; uuid: string }) {
   const { summary } = useDomainSummary(hostId, uuid, true);
-  const details = useDomain(hostId, uuid, !!summary);
   const hosts = useHosts();
   const tasks = useTasks();
-  const [open, setOpen] = useState<{ taskId?: string } | null>(null);
+  const show = useMigrateDialog((s) => s.show);
   const runningMove = tasks.data?.find((t) => t.kind === 'domain.migrate' && t.state === 'running' && t.target?.id === uuid);
   const others = (hosts.data ?? []).filter((h) => h.config.id !== hostId && h.state.status === 'connected').length;
   if (!summary) return null;
   const pct = runningMove?.progress?.total ? Math.round((runningMove.progress.done / runningMove.progress.total) * 100) : undefined;
-  return (
-    <>
-      {runningMove ? (
-        <button type="button" className="small ghost mig-running" onClick={() => setOpen({ taskId: runningMove.id })} data-testid="vm-migration-running">
-          {runningMove.phase}
-          {pct !== undefined ? ` ${pct}%` : '…'}
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="small ghost"
-          onClick={() => setOpen({})}
-          disabled={others === 0}
-          title={others === 0 ? 'Connect another host to move VMs to' : 'Move this VM to another host (live or offline)'}
-          data-testid="vm-action-migrate"
-        >
-          Move…
-        </button>
-      )}
-      {open && <MigrateDialog vm={summary} details={details.data} onClose={() => setOpen(null)} {...(open.taskId ? { taskId: open.taskId } : {})} />}
-    </>
+  return runningMove ? (
+    <button type="button" className="small ghost mig-running" onClick={() => show({ hostId, uuid, name: summary.name, taskId: runningMove.id })} data-testid="vm-migration-running">
+      {runningMove.phase}
+      {pct !== undefined ? ` ${pct}%` : '…'}
+    </button>
+  ) : (
+    <button
+      type="button"
+      className="small ghost"
+      onClick={() => show({ hostId, uuid, name: summary.name })}
+      disabled={others === 0}
+      title={others === 0 ? 'Connect another host to move VMs to' : 'Move this VM to another host (live or offline)'}
+      data-testid="vm-action-migrate"
+    >
+      Move…
+    </button>
   );
 }

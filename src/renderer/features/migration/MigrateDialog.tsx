@@ -7,11 +7,12 @@ import { Spinner } from '../../ui/Spinner';
 import { ErrorState } from '../../ui/States';
 import { useHosts } from '../hosts/queries';
 import { Checklist } from './Checklist';
-import { MigrationProgressView } from './MigrationProgressView';
 import { OptionsFields } from './OptionsFields';
 import { TargetPicker } from './TargetPicker';
 import { MODE_HELP, MODE_LABEL } from './format';
-import { usePreflight, useRank, useStartMigration } from './queries';
+import { useMigrateDialog, usePreflight, useRank, useStartMigration } from './queries';
+import { MigrationProgressView } from './MigrationProgressView';
+import { useDomain, useDomainSummary } from '../domains/queries';
 import './migration.css';
 
 /**
@@ -20,14 +21,13 @@ import './migration.css';
  * verdict per line. Start stays disabled while anything fails; once started
  * the dialog follows the task (figures, cancel, how it ended).
  */
-export function MigrateDialog({ vm, details, onClose, taskId: initialTask }: { vm: DomainSummary; details: DomainDetails | undefined; onClose(): void; taskId?: string }) {
+export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainSummary; details: DomainDetails | undefined; onClose(): void; onStarted(taskId: string): void }) {
   const hosts = useHosts();
   const [target, setTarget] = useState<string | undefined>();
   const [mode, setMode] = useState<MigrationMode | undefined>();
   const [route, setRoute] = useState<MigrationRoute | undefined>();
   const [networkMap, setNetworkMap] = useState<Record<string, string>>({});
   const [options, setOptions] = useState<MigrationOptions>(() => MigrationOptionsSchema.parse({}));
-  const [taskId, setTaskId] = useState<string | undefined>(initialTask);
   const start = useStartMigration();
 
   const running = vm.state === 'running' || vm.state === 'paused';
@@ -41,7 +41,7 @@ export function MigrateDialog({ vm, details, onClose, taskId: initialTask }: { v
   const advised = rank.data?.find((s) => s.eligible)?.hostId;
   const chosen = target ?? advised;
   const cleanMap = Object.fromEntries(Object.entries(networkMap).filter(([, v]) => v));
-  const pre = usePreflight(chosen && !taskId ? { hostId: vm.hostId, uuid: vm.uuid, targetHostId: chosen, ...(mode ? { mode } : {}), ...(route ? { route } : {}), networkMap: cleanMap } : null);
+  const pre = usePreflight(chosen ? { hostId: vm.hostId, uuid: vm.uuid, targetHostId: chosen, ...(mode ? { mode } : {}), ...(route ? { route } : {}), networkMap: cleanMap } : null);
   const report = pre.data?.targetHostId === chosen ? pre.data : undefined;
   const busy = start.isPending;
 
@@ -49,18 +49,9 @@ export function MigrateDialog({ vm, details, onClose, taskId: initialTask }: { v
     if (!report) return;
     start.mutate(
       { hostId: vm.hostId, uuid: vm.uuid, targetHostId: report.targetHostId, mode: report.mode, route: report.route, networkMap: cleanMap, options },
-      { onSuccess: (r) => setTaskId(r.taskId) },
+      { onSuccess: (r) => onStarted(r.taskId) },
     );
   };
-
-  if (taskId) {
-    return (
-      <Modal title={`Moving ${vm.name}`} onClose={onClose} testId="migrate-dialog" size="medium" footer={<button type="button" className="ghost" onClick={onClose} data-testid="migrate-close">Close</button>}>
-        <MigrationProgressView taskId={taskId} />
-        <p className="small muted">Closing this window does not stop the move; the VM page shows it until it ends.</p>
-      </Modal>
-    );
-  }
 
   return (
     <Modal
@@ -163,4 +154,37 @@ export function MigrateDialog({ vm, details, onClose, taskId: initialTask }: { v
       )}
     </Modal>
   );
+}
+
+/**
+ * Where the migrate dialog is rendered (once, above the pages): the wizard
+ * for the chosen VM, then the move's progress, which outlives the VM page.
+ */
+export function MigrateDialogHost() {
+  const open = useMigrateDialog((s) => s.open);
+  const show = useMigrateDialog((s) => s.show);
+  const close = useMigrateDialog((s) => s.close);
+  const { summary } = useDomainSummary(open?.hostId ?? '', open?.uuid ?? '', !!open && !open.taskId);
+  const details = useDomain(open?.hostId ?? '', open?.uuid ?? '', !!open && !open.taskId && !!summary);
+  if (!open) return null;
+  if (open.taskId) {
+    return (
+      <Modal
+        title={`Moving ${open.name}`}
+        onClose={close}
+        testId="migrate-dialog"
+        size="medium"
+        footer={
+          <button type="button" className="ghost" onClick={close} data-testid="migrate-close">
+            Close
+          </button>
+        }
+      >
+        <MigrationProgressView taskId={open.taskId} />
+        <p className="small muted">Closing this window does not stop the move; the VM page shows it until it ends.</p>
+      </Modal>
+    );
+  }
+  if (!summary) return null;
+  return <MigrateDialog vm={summary} details={details.data} onClose={close} onStarted={(taskId) => show({ ...open, taskId })} />;
 }

@@ -1,4 +1,5 @@
 import { useCancelTask, useTask, useTaskSummary } from '../tasks/queries';
+import { useHosts } from '../hosts/queries';
 import { Spinner } from '../../ui/Spinner';
 import { bytes, ms, rate } from './format';
 import { useMigrationProgress } from './queries';
@@ -16,6 +17,8 @@ export function MigrationProgressView({ taskId, compact = false }: { taskId: str
   const detail = useTask(taskId, !!t && t.state !== 'running');
   const live = useMigrationProgress((s) => s.byTask[taskId]);
   const cancel = useCancelTask();
+  const hosts = useHosts();
+  const hostName = (id: string | undefined) => hosts.data?.find((h) => h.config.id === id)?.config.name ?? id;
   if (!t) return <p className="muted">Starting…</p>;
   const s = live?.stats;
   const pct = t.progress?.total ? Math.min(100, (t.progress.done / t.progress.total) * 100) : undefined;
@@ -72,7 +75,7 @@ export function MigrationProgressView({ taskId, compact = false }: { taskId: str
       )}
       {t.state === 'succeeded' && outcome && (
         <p className="ok-text" data-testid="migration-done">
-          Now on {outcome.targetHostId} ({ms(outcome.totalMs)}
+          Now on {hostName(outcome.targetHostId)} ({ms(outcome.totalMs)}
           {outcome.downtimeMs !== undefined ? `, paused ${ms(outcome.downtimeMs)} at the switchover` : ''}).
         </p>
       )}

@@ -1,3 +1,3 @@
 export { MigrateButton } from './MigrateButton';
 export { HostMigrationActions } from './HostMigrationActions';
-export { useMigrationEvents } from './queries';
+export { MigrationLayer } from './MigrationLayer';

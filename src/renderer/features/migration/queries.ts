@@ -56,6 +56,22 @@ export function useSetMaintenance() {
   });
 }
 
+/**
+ * The migrate dialog lives above the pages: the VM page remounts when the VM
+ * moves to its new host, and the dialog showing that move must stay.
+ */
+export interface MigrateDialogState {
+  hostId: string;
+  uuid: string;
+  name: string;
+  taskId?: string;
+}
+export const useMigrateDialog = create<{ open: MigrateDialogState | null; show(o: MigrateDialogState): void; close(): void }>()((set) => ({
+  open: null,
+  show: (open) => set({ open }),
+  close: () => set({ open: null }),
+}));
+
 /** Newest job figures per migration task, fed by `migration.progressed` (see useMigrationEvents). */
 export const useMigrationProgress = create<{ byTask: Record<string, MigrationProgress>; put(p: MigrationProgress): void }>()((set) => ({
   byTask: {},
