@@ -74,7 +74,7 @@ test.afterAll(async () => {
   for (const name of made) {
     for (const h of lab.hosts) {
       await virsh(h, 'destroy', name).catch(() => {});
-      await virsh(h, 'undefine', name).catch(() => {});
+      await virsh(h, 'undefine', '--snapshots-metadata', name).catch(() => {});
       await inHost(h, ['sh', '-c', 'rm -f -- "$1" "$2"', 'sh', `/var/lib/libvirt/images/${name}.qcow2`, `${lab.imagesDir}/${name}.qcow2`]).catch(() => {});
     }
   }
@@ -151,6 +151,7 @@ test.describe('migration', () => {
   });
 
   test('firewalled hosts: the wizard explains it and relays; a bandwidth-limited move is cancelled (source keeps counting), then moved', async ({ app, core }) => {
+    test.setTimeout(900_000);
     const name = `vd-e2e-relay-${stamp}`;
     const uuid = await guest(h1, name, 'local');
     const [id1, id2] = await connect(core, [h1, h2]);
@@ -164,15 +165,18 @@ test.describe('migration', () => {
       await expect(app.getByTestId('route-relay').locator('input')).toBeChecked();
       await expect(app.getByTestId('route-direct')).toContainText("cannot reach the target's migration port");
       await expect(app.getByTestId('check-route')).toContainText('relayed through this workstation');
+      // 1 MiB/s: slower than the counting guest dirties memory, so the move cannot finish before the cancel lands.
       await app.getByTestId('opt-bandwidth').fill('1');
       await app.screenshot({ path: test.info().outputPath('relay-wizard.png') });
       await app.getByTestId('migrate-start').click();
-      await expect(app.getByTestId('migration-stats')).toBeVisible({ timeout: 60_000 });
-      await app.screenshot({ path: test.info().outputPath('relay-progress.png') });
+      // Figures show while it copies; then cancel.
+      await expect(app.getByTestId('migration-stats')).toBeVisible({ timeout: 120_000 });
+      await expect(app.getByTestId('migration-stats')).toContainText('Dirty rate');
       await app.getByTestId('migration-cancel').click();
       await expect(app.getByTestId('migration-progress')).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
       await expect(app.getByTestId('migration-sides')).toContainText(`${id1}: the VM is running`);
       await expect(app.getByTestId('migration-sides')).toContainText(`${id2}: no copy of the VM`);
+      await expect(app.getByTestId('migration-cleanup')).toContainText('Undone: delete the partial copy of vda');
       await app.screenshot({ path: test.info().outputPath('cancelled.png') });
       const n = await lastCount(h1, name);
       await expect.poll(() => lastCount(h1, name), { timeout: 30_000 }).toBeGreaterThan(n + 5);
@@ -208,6 +212,7 @@ test.describe('migration', () => {
   });
 
   test('evacuate a host with three running VMs: the plan first, then all run elsewhere and the host is in maintenance', async ({ app, core }) => {
+    test.setTimeout(900_000);
     const name = `vd-e2e-evac-${stamp}`;
     const ids = await connect(core, lab.hosts);
     const srcId = ids.at(-1)!;
