@@ -173,7 +173,7 @@ test.describe('migration', () => {
       await expect(app.getByTestId('migration-stats')).toBeVisible({ timeout: 120_000 });
       await expect(app.getByTestId('migration-stats')).toContainText('Dirty rate');
       await app.getByTestId('migration-cancel').click();
-      await expect(app.getByTestId('migration-progress')).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
+      await expect(app.getByTestId('migration-progress')).toHaveAttribute('data-state', 'cancelled', { timeout: 180_000 });
       await expect(app.getByTestId('migration-sides')).toContainText(`${id1}: the VM is running`);
       await expect(app.getByTestId('migration-sides')).toContainText(`${id2}: no copy of the VM`);
       await expect(app.getByTestId('migration-cleanup')).toContainText('Undone: delete the partial copy of vda');
@@ -195,7 +195,8 @@ test.describe('migration', () => {
   });
 
   test('offline: a shut-off VM moves with its disk (same SHA-256 on both hosts)', async ({ app, core }) => {
-    const name = `vd-e2e-off-${stamp}`;
+    // A hostile name (quotes, command substitution, semicolon, non-ASCII): data all the way through.
+    const name = `vd-e2e-off "q" $(touch x); ü-${stamp}`;
     await guest(h1, name, 'local', { start: false });
     const disk = `/var/lib/libvirt/images/${name}.qcow2`;
     await inHost(h1, ['sh', '-c', 'printf "offline-%s" "$2" | dd of="$1" bs=1 seek=$((40*1024*1024)) conv=notrunc status=none', 'sh', disk, stamp]);

@@ -217,9 +217,36 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
   });
 });
 
+describe('a dropped connection', { timeout: 300_000 }, () => {
+  it('the connection to the target drops mid-way: reported with the state each side is in; the source keeps running', async () => {
+    const name = `vd-mig-drop-${stamp}`;
+    const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
+    const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
+    made.push({ name, disk });
+    await startCounter(sessions(), ids[0]!, src, dom, lab);
+    const { taskId } = await call<{ taskId: string }>('migration.start', req({ uuid: dom.uuid, options: { bandwidthMiBs: 1 } }));
+    await waitFor('bytes to flow', () => (core.tasks.get(taskId).progress?.done ?? 0) > 1 << 20, 120_000, 100);
+    // Every root SSH session on the target dies at once (the listener stays): our one connection is gone.
+    await inHost(dst, ['pkill', '-KILL', '-f', '^sshd: root']);
+    const t = await settle(taskId);
+    expect(t.state).toBe('failed');
+    expect(t.error).toMatchObject({ code: 'NOT_CONNECTED', message: expect.stringMatching(new RegExp(`^Lost the connection to ${ids[1]} during perform`)) });
+    const log = t.log.map((l) => l.message).join('\n');
+    expect(log).toMatch(new RegExp(`Source ${ids[0]}: the VM is running`));
+    expect(log).toMatch(new RegExp(`Target ${ids[1]}: (no copy of the VM|no connection, state unknown)`));
+    expect((await sessions().client(ids[0]!).call(P.DOMAIN_GET_STATE, { dom, flags: 0 })).state).toBe(1);
+    const n = counters(src, name).at(-1)!;
+    await waitFor('the source to keep counting', () => counters(src, name).at(-1)! > n + 5);
+    // The registry brings the target back by itself.
+    await waitFor('the target to reconnect', () => sessions().has(ids[1]!), 60_000, 250);
+    await waitFor('no copy left on the target', async () => !(await sessions().client(ids[1]!).call(P.DOMAIN_LOOKUP_BY_UUID, { uuid: dom.uuid }).catch(() => null)), 30_000, 500);
+  });
+});
+
 describe('offline and evacuation', { timeout: 300_000 }, () => {
   it('offline: a shut-off VM moves with its disk, SHA-256 equal on both hosts', async () => {
-    const name = `vd-mig-off-${stamp}`;
+    // A hostile name: quotes, a command substitution, a semicolon, non-ASCII (libvirt only refuses '/').
+    const name = `vd-mig-off "q" $(touch x); ü-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
     const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ name, disk });

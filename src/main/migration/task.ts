@@ -113,6 +113,10 @@ export class MigrationService {
     });
 
     const relays: Relay[] = [];
+    // A connection that drops mid-way is reported as such, whatever error it surfaced as.
+    let phase: V3Phase | 'relay' = 'begin';
+    const lost = new Map<string, V3Phase | 'relay'>();
+    const offClose = [req.hostId, req.targetHostId].map((id) => sessions.client(id).onClose(() => lost.set(id, phase)));
     const src = { hostId: req.hostId, client: sessions.client(req.hostId), openBulk: () => sessions.openBulk(req.hostId) };
     const dst = { hostId: req.targetHostId, client: sessions.client(req.targetHostId) };
     try {
@@ -149,7 +153,10 @@ export class MigrationService {
         signal: ctx.signal,
         log,
         postCopyAfterPrecopy: opt.postCopy,
-        onPhase: (p) => ctx.phase(PHASE_TEXT[p]),
+        onPhase: (p) => {
+          phase = p;
+          ctx.phase(PHASE_TEXT[p]);
+        },
         onStats: (s) => {
           last = s;
           this.progress(ctx, req, s);
@@ -177,8 +184,10 @@ export class MigrationService {
         ...(final?.dataProcessed !== undefined ? { bytes: final.dataProcessed } : {}),
       };
     } catch (e) {
-      throw await this.failure(ctx, req, g, e);
+      throw await this.failure(ctx, req, g, e, lost);
     } finally {
+      this.lastEmit.delete(ctx.id);
+      offClose.forEach((off) => off());
       for (const r of relays) await r.close().catch(() => undefined);
     }
   }
@@ -203,7 +212,13 @@ export class MigrationService {
     return () => keeps.forEach((k) => k());
   }
 
+  /** Last figures sent per task: the UI needs them once a second, not at the 500 ms poll rate. */
+  private readonly lastEmit = new Map<string, number>();
+
   private progress(ctx: TaskContext, req: MigrationRequest, s: MigrationStats): void {
+    const now = Date.now();
+    if (now - (this.lastEmit.get(ctx.id) ?? 0) < 1000) return;
+    this.lastEmit.set(ctx.id, now);
     const copyingDisks = (s.diskRemaining ?? 0) > 0;
     ctx.phase(s.postCopy ? 'Post-copy: the VM runs on the target' : copyingDisks ? 'Copying disks' : `Copying memory${s.iteration ? ` (pass ${s.iteration})` : ''}`);
     if (s.dataTotal) ctx.progress({ unit: 'bytes', done: s.dataProcessed ?? 0, total: Math.max(s.dataTotal, s.dataProcessed ?? 0), secondary: { label: 'remaining', done: s.dataRemaining ?? 0 } });
@@ -211,19 +226,24 @@ export class MigrationService {
   }
 
   /** What went wrong, and where each side was left. */
-  private async failure(ctx: TaskContext, req: MigrationRequest, g: Gathered, e: unknown): Promise<AppFailure> {
+  private async failure(ctx: TaskContext, req: MigrationRequest, g: Gathered, e: unknown, lost: ReadonlyMap<string, string>): Promise<AppFailure> {
     const stopped = e instanceof MigrationStopped ? e : undefined;
     const cause = stopped?.cause ?? e;
+    // A dropped host usually comes back within seconds (the registry reconnects): ask it then.
+    const deadline = Date.now() + 15_000;
+    while ([...lost.keys()].some((h) => !this.deps.sessions.has(h)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     const sides = await describeSides(this.deps, req.hostId, req.targetHostId, g.dom.uuid);
     for (const line of sides.lines) ctx.log(line, sides.sourceRunning ? 'info' : 'warn');
     if (stopped?.cancelled || ctx.signal.aborted) {
       return new AppFailure('CANCELLED', `Cancelled: ${sides.summary}`, { hostId: req.hostId, detail: { phase: stopped?.phase, sides: sides.lines } });
     }
-    if (isDrop(cause)) {
-      const lost = [req.hostId, req.targetHostId].filter((h) => !this.deps.sessions.has(h));
-      return new AppFailure('NOT_CONNECTED', `Lost the connection to ${lost.join(' and ') || 'a host'} during ${stopped?.phase ?? 'the move'}. ${sides.summary}`, {
-        hostId: lost[0] ?? req.hostId,
-        detail: { phase: stopped?.phase, sides: sides.lines },
+    if (lost.size || isDrop(cause)) {
+      const who = lost.size ? [...lost.keys()] : [req.hostId, req.targetHostId].filter((h) => !this.deps.sessions.has(h));
+      const when = [...lost.values()][0] ?? stopped?.phase ?? 'the move';
+      ctx.log(`Lost the connection to ${who.join(' and ') || 'a host'} during ${when}`, 'error');
+      return new AppFailure('NOT_CONNECTED', `Lost the connection to ${who.join(' and ') || 'a host'} during ${when}. ${sides.summary}`, {
+        hostId: who[0] ?? req.hostId,
+        detail: { phase: when, sides: sides.lines },
       });
     }
     const msg = e instanceof AppFailure ? e.message : errText(e);
