@@ -139,3 +139,10 @@ export async function cleanupGuest(host: LabHost, name: string, disk?: string): 
 }
 
 export { inHost, type Harness, type LabHost };
+
+/** A counting guest, defined and started on `host`; `before` is what it has counted there so far. */
+export async function countingGuest(sessions: LibvirtSessions, hostId: string, host: MigLabHost, lab: MigLab, g: GuestSpec): Promise<{ dom: DomainRef; disk?: string; before: number[] }> {
+  const { dom, disk } = await defineGuest(sessions, hostId, host, lab, g);
+  await startCounter(sessions, hostId, host, dom, lab);
+  return { dom, ...(disk ? { disk } : {}), before: counters(host, g.name) };
+}

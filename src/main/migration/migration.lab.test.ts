@@ -21,7 +21,7 @@ import {
   inHost,
   neverRestarts,
   readMigLab,
-  startCounter,
+  countingGuest,
   unblockHosts,
   waitFor,
   type MigLab,
@@ -137,9 +137,8 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
   it('shared storage: refused while the target keeps too much memory back, then moved; counter, tree, metrics follow', async () => {
     const name = `vd-mig-live-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'shared' });
+    const { dom, disk } = await countingGuest(sessions(), ids[0]!, src, lab, { name, disk: 'shared' });
     made.push({ name, disk });
-    await startCounter(sessions(), ids[0]!, src, dom, lab);
 
     const settings = await call<{ reserveMiB: Record<string, number> }>('placement.settings', {});
     await call('placement.setSettings', { ...settings, reserveMiB: { [ids[1]!]: 4 * 1024 * 1024 } });
@@ -172,9 +171,8 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
   it('hosts firewalled from each other: preflight explains it and the relay still moves the VM (with its local disk)', async () => {
     const name = `vd-mig-relay-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
+    const { dom, disk } = await countingGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ name, disk });
-    await startCounter(sessions(), ids[0]!, src, dom, lab);
     await blockHosts(src, dst);
     try {
       const direct = await call<PreflightReport>('migration.preflight', req({ uuid: dom.uuid, route: 'direct' }));
@@ -197,9 +195,8 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
   it('cancel midway (1 MiB/s): the source keeps running and counting; nothing remains on the target', async () => {
     const name = `vd-mig-cancel-${stamp}`;
     const [src] = [lab.hosts[0]!];
-    const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
+    const { dom, disk } = await countingGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ name, disk });
-    await startCounter(sessions(), ids[0]!, src, dom, lab);
     const { taskId } = await call<{ taskId: string }>('migration.start', req({ uuid: dom.uuid, options: { bandwidthMiBs: 1 } }));
     await waitFor('bytes to flow', () => (core.tasks.get(taskId).progress?.done ?? 0) > 1 << 20, 120_000, 100);
     await call('tasks.cancel', { taskId });
@@ -221,9 +218,8 @@ describe('a dropped connection', { timeout: 300_000 }, () => {
   it('the connection to the target drops mid-way: reported with the state each side is in; the source keeps running', async () => {
     const name = `vd-mig-drop-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
+    const { dom, disk } = await countingGuest(sessions(), ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ name, disk });
-    await startCounter(sessions(), ids[0]!, src, dom, lab);
     const { taskId } = await call<{ taskId: string }>('migration.start', req({ uuid: dom.uuid, options: { bandwidthMiBs: 1 } }));
     await waitFor('bytes to flow', () => (core.tasks.get(taskId).progress?.done ?? 0) > 1 << 20, 120_000, 100);
     // Every root SSH session on the target dies at once (the listener stays): our one connection is gone.

@@ -88,20 +88,21 @@ export function migrationFlags(f: FlagSpec): number {
 export const destinationFlags = (flags: number): number => flags & ~(MigrateFlags.ABORT_ON_ERROR | MigrateFlags.AUTO_CONVERGE);
 
 /** The same flags as `virsh migrate` options, for logs and the bench. */
+const VIRSH_OPTIONS: readonly [number, string][] = [
+  [MigrateFlags.LIVE, '--live'],
+  [MigrateFlags.OFFLINE, '--offline'],
+  [MigrateFlags.PERSIST_DEST, '--persistent'],
+  [MigrateFlags.UNDEFINE_SOURCE, '--undefinesource'],
+  [MigrateFlags.NON_SHARED_DISK, '--copy-storage-all'],
+  [MigrateFlags.NON_SHARED_INC, '--copy-storage-inc'],
+  [MigrateFlags.AUTO_CONVERGE, '--auto-converge'],
+  [MigrateFlags.POSTCOPY, '--postcopy'],
+  [MigrateFlags.COMPRESSED, '--compressed'],
+  [MigrateFlags.UNSAFE, '--unsafe'],
+  [MigrateFlags.ABORT_ON_ERROR, '--abort-on-error'],
+  [MigrateFlags.PAUSED, '--suspend'],
+];
+
 export function virshOptions(flags: number): string[] {
-  const out: string[] = [];
-  const has = (f: number) => (flags & f) !== 0;
-  if (has(MigrateFlags.LIVE)) out.push('--live');
-  if (has(MigrateFlags.OFFLINE)) out.push('--offline');
-  if (has(MigrateFlags.PERSIST_DEST)) out.push('--persistent');
-  if (has(MigrateFlags.UNDEFINE_SOURCE)) out.push('--undefinesource');
-  if (has(MigrateFlags.NON_SHARED_DISK)) out.push('--copy-storage-all');
-  if (has(MigrateFlags.NON_SHARED_INC)) out.push('--copy-storage-inc');
-  if (has(MigrateFlags.AUTO_CONVERGE)) out.push('--auto-converge');
-  if (has(MigrateFlags.POSTCOPY)) out.push('--postcopy');
-  if (has(MigrateFlags.COMPRESSED)) out.push('--compressed');
-  if (has(MigrateFlags.UNSAFE)) out.push('--unsafe');
-  if (has(MigrateFlags.ABORT_ON_ERROR)) out.push('--abort-on-error');
-  if (has(MigrateFlags.PAUSED)) out.push('--suspend');
-  return out;
+  return VIRSH_OPTIONS.filter(([f]) => (flags & f) !== 0).map(([, o]) => o);
 }

@@ -101,11 +101,14 @@ export class MigrationService {
     const uncopiedShared = g.facts.disks.filter((d) => d.shared && !copies.includes(d) && d.type !== 'network' && d.device === 'disk');
     if (uncopiedShared.length) ctx.log(`${uncopiedShared.map((d) => d.path).join(', ')}: seen by both hosts (a marker file made on the source showed up on the target), so not copied`);
     const persistent = await sessions.client(req.hostId).call(P.DOMAIN_IS_PERSISTENT, { dom: g.dom });
+    // A VM left transient on the target must keep its definition here, or it is gone once it stops.
+    const undefineSource = !opt.keepSource && persistent && opt.persist;
+    if (!opt.keepSource && persistent && !opt.persist) ctx.log('Not defined on the target, so the source keeps its definition', 'warn');
     const flags = migrationFlags({
       kind: 'live',
       storage,
       persist: opt.persist,
-      undefineSource: !opt.keepSource && persistent,
+      undefineSource,
       autoConverge: opt.autoConverge,
       postCopy: opt.postCopy,
       compressed: opt.compression !== 'none',
@@ -171,7 +174,7 @@ export class MigrationService {
           (relays.length ? `, ${formatBytes(relays.reduce((a, r) => a + r.bytes.toDest, 0))} through the relay` : ''),
       );
       if (result.cancelIgnored) ctx.log('Cancel arrived after the switchover: the VM had already moved', 'warn');
-      if (opt.keepSource && persistent) ctx.log(`The source keeps ${report.name}'s definition (inactive)`);
+      if (persistent && !undefineSource) ctx.log(`The source keeps ${report.name}'s definition (inactive)`);
       return {
         uuid: req.uuid,
         name: report.name,

@@ -6,11 +6,10 @@ import {
   cleanupGuest,
   connectLabHosts,
   counters,
-  defineGuest,
   labHarness,
   neverRestarts,
   readMigLab,
-  startCounter,
+  countingGuest,
   waitFor,
   type Harness,
   type MigLab,
@@ -50,10 +49,8 @@ describe('client-driven v3 between two lab hosts', { timeout: 300_000 }, () => {
   it('moves a running guest on shared storage; its counter never restarts', async () => {
     const name = `vd-v3-shared-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions, ids[0]!, src, lab, { name, disk: 'shared' });
+    const { dom, disk, before } = await countingGuest(sessions, ids[0]!, src, lab, { name, disk: 'shared' });
     made.push({ host: 0, name, disk });
-    await startCounter(sessions, ids[0]!, src, dom, lab);
-    const before = counters(src, name);
     const phases: V3Phase[] = [];
     const stats: MigrationStats[] = [];
     const ac = new AbortController();
@@ -86,9 +83,8 @@ describe('client-driven v3 between two lab hosts', { timeout: 300_000 }, () => {
   it('a cancel midway aborts the job: the source keeps running and counting, nothing remains on the target', async () => {
     const name = `vd-v3-cancel-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions, ids[0]!, src, lab, { name, disk: 'shared' });
+    const { dom, disk } = await countingGuest(sessions, ids[0]!, src, lab, { name, disk: 'shared' });
     made.push({ host: 0, name, disk });
-    await startCounter(sessions, ids[0]!, src, dom, lab);
     const ac = new AbortController();
     let seen = 0;
     const run = migrateV3({
@@ -120,11 +116,9 @@ describe('storage copy and the relay through the workstation', { timeout: 300_00
   it('copies a local disk along with memory (copy-storage-all); the target pre-creates the volume', async () => {
     const name = `vd-v3-copy-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions, ids[0]!, src, lab, { name, disk: 'local' });
+    const { dom, disk, before } = await countingGuest(sessions, ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ host: 0, name, disk });
     made.push({ host: 1, name, disk });
-    await startCounter(sessions, ids[0]!, src, dom, lab);
-    const before = counters(src, name);
     const stats: MigrationStats[] = [];
     await migrateV3({
       src: { ...side(0), openBulk: () => sessions.openBulk(ids[0]!) },
@@ -144,11 +138,9 @@ describe('storage copy and the relay through the workstation', { timeout: 300_00
   it('hosts firewalled from each other: memory and disks relayed through our two SSH connections', async () => {
     const name = `vd-v3-relay-${stamp}`;
     const [src, dst] = [lab.hosts[0]!, lab.hosts[1]!];
-    const { dom, disk } = await defineGuest(sessions, ids[0]!, src, lab, { name, disk: 'local' });
+    const { dom, disk, before } = await countingGuest(sessions, ids[0]!, src, lab, { name, disk: 'local' });
     made.push({ host: 0, name, disk });
     made.push({ host: 1, name, disk });
-    await startCounter(sessions, ids[0]!, src, dom, lab);
-    const before = counters(src, name);
     await blockHosts(src, dst);
     const ports = new RelayPorts();
     const relayOpts = { source: h.registry.transport(ids[0]!), dest: h.registry.transport(ids[1]!), ports, log: silentLogger };

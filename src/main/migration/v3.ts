@@ -70,30 +70,35 @@ export class MigrationStopped extends Error {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
 
+/** Our figure <- libvirt's job stat key (VIR_DOMAIN_JOB_*). */
+const STAT_KEYS: readonly [keyof MigrationStats, string][] = [
+  ['dataTotal', 'data_total'],
+  ['dataProcessed', 'data_processed'],
+  ['dataRemaining', 'data_remaining'],
+  ['memoryTotal', 'memory_total'],
+  ['memoryProcessed', 'memory_processed'],
+  ['memoryRemaining', 'memory_remaining'],
+  ['memoryBps', 'memory_bps'],
+  ['iteration', 'memory_iteration'],
+  ['diskTotal', 'disk_total'],
+  ['diskProcessed', 'disk_processed'],
+  ['diskRemaining', 'disk_remaining'],
+  ['diskBps', 'disk_bps'],
+  ['downtimeMs', 'downtime'],
+  ['autoConvergeThrottle', 'auto_converge_throttle'],
+];
+
 /** libvirt job stats (typed params) as our figures. memory_dirty_rate is pages/s. */
 export function statsFrom(params: readonly TypedParam[], postCopy = false): MigrationStats {
   const r = typedParamsToRecord(params);
   const page = num(r.memory_page_size) ?? 4096;
   const dirty = num(r.memory_dirty_rate);
   const out: MigrationStats = { elapsedMs: num(r.time_elapsed) ?? 0, postCopy };
-  const set = (k: keyof MigrationStats, v: number | undefined) => {
-    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  };
-  set('dataTotal', num(r.data_total));
-  set('dataProcessed', num(r.data_processed));
-  set('dataRemaining', num(r.data_remaining));
-  set('memoryTotal', num(r.memory_total));
-  set('memoryProcessed', num(r.memory_processed));
-  set('memoryRemaining', num(r.memory_remaining));
-  set('memoryBps', num(r.memory_bps));
-  set('dirtyRate', dirty === undefined ? undefined : dirty * page);
-  set('iteration', num(r.memory_iteration));
-  set('diskTotal', num(r.disk_total));
-  set('diskProcessed', num(r.disk_processed));
-  set('diskRemaining', num(r.disk_remaining));
-  set('diskBps', num(r.disk_bps));
-  set('downtimeMs', num(r.downtime));
-  set('autoConvergeThrottle', num(r.auto_converge_throttle));
+  for (const [ours, theirs] of STAT_KEYS) {
+    const v = num(r[theirs]);
+    if (v !== undefined) (out as Record<string, unknown>)[ours] = v;
+  }
+  if (dirty !== undefined) out.dirtyRate = dirty * page;
   return out;
 }
 
