@@ -20,6 +20,8 @@ export interface LabHost {
 }
 export interface Lab {
   netns: string;
+  /** The lab bridge's address in the lab namespace (where the core runs). */
+  gateway: string;
   ssh: { dir: string; key: string; knownHosts: string; config: string };
   users: Record<string, { password: string }>;
   imagesDir: string;
@@ -32,7 +34,10 @@ export function readLab(): Lab {
 }
 
 export interface CoreProcess {
+  /** The access link serve printed (token in the fragment). */
   url: string;
+  /** Everything serve printed on stdout (fingerprint, metrics token file). */
+  stdout: string;
   origin: string;
   token: string;
   configDir: string;
@@ -46,7 +51,7 @@ export interface CoreProcess {
  * Starts `virtdeck serve` as a user would, with its own config dir and a copy of
  * the lab's known_hosts (tests may add or break keys without touching the lab).
  */
-export async function startCore(testInfo: { outputPath(...p: string[]): string }, opts: { knownHosts?: 'lab' | 'empty' } = {}): Promise<CoreProcess> {
+export async function startCore(testInfo: { outputPath(...p: string[]): string }, opts: { knownHosts?: 'lab' | 'empty'; args?: string[] } = {}): Promise<CoreProcess> {
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'vd-e2e-'));
   const knownHosts = path.join(configDir, 'known_hosts');
   const lab = existsSync(LAB_JSON) ? readLab() : null;
@@ -54,15 +59,16 @@ export async function startCore(testInfo: { outputPath(...p: string[]): string }
   const logPath = testInfo.outputPath('core.log');
   const args = ['dist/main/cli.cjs', 'serve', '--port', '0', '--config-dir', configDir, '--known-hosts', knownHosts];
   if (lab) args.push('--ssh-config', lab.ssh.config);
+  args.push(...(opts.args ?? []));
   const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, VIRTDECK_LOG: 'debug' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logPath);
   proc.stderr!.pipe(log);
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       log.write(d);
-      const m = /serving at (http:\/\/\S+)/.exec(out);
+      const m = /serving at (https?:\/\/\S+)\n/.exec(out);
       if (m) resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code} before printing its URL; see ${logPath}`)));
@@ -70,8 +76,12 @@ export async function startCore(testInfo: { outputPath(...p: string[]): string }
   const u = new URL(url);
   return {
     url,
+    get stdout() {
+      return out;
+    },
     origin: u.origin,
-    token: u.searchParams.get('token')!,
+    // The token rides in the fragment (docs/serve-security.md).
+    token: new URLSearchParams(u.hash.slice(1)).get('token')!,
     configDir,
     knownHosts,
     logPath,

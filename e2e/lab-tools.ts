@@ -49,7 +49,7 @@ export async function startSshd(host: LabHost): Promise<void> {
 
 /** A contract call straight over the core's WebSocket (setup steps that are not under test). */
 export async function coreCall<T = unknown>(core: CoreProcess, name: string, input: unknown): Promise<T> {
-  const ws = new WebSocket(`${core.origin.replace('http', 'ws')}/ws?token=${core.token}`, { origin: core.origin });
+  const ws = new WebSocket(`${core.origin.replace('http', 'ws')}/ws`, { origin: core.origin, headers: { authorization: `Bearer ${core.token}` } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);

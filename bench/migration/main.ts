@@ -64,7 +64,7 @@ async function main() {
   try {
     const { dom, disk } = await defineGuest(sessions, ids[0]!, hosts[0]!, lab, { name, disk: 'shared' });
     await startCounter(sessions, ids[0]!, hosts[0]!, dom, lab);
-    const jobInfo = async (i: number) => parseJobInfo((await h.registry.transport(ids[i]!).exec(['sh', '-c', JOBINFO, 'jobinfo', name])).stdout.toString());
+    const jobInfo = async (i: number) => parseJobInfo((await h.registry.transport(ids[i]!).execScript(JOBINFO, [name])).stdout.toString());
 
     const viaVirtDeck = async (relay = false) => {
       const from = at;
@@ -93,7 +93,7 @@ async function main() {
       // Timed on the source host itself, so our SSH exec adds nothing to virsh's figure.
       const script = 'start=$(date +%s%N); virsh migrate "$@" >/dev/null || exit $?; end=$(date +%s%N); echo $(( (end - start) / 1000000 ))';
       const argv = [...virshOptions(flags), '--migrateuri', `tcp://${hosts[to]!.ip}`, '--', name, `qemu+ssh://root@${hosts[to]!.ip}/system`];
-      const r = await h.registry.transport(ids[from]!).exec(['sh', '-c', script, 'bench', ...argv], { timeoutMs: 300_000 });
+      const r = await h.registry.transport(ids[from]!).execScript(script, argv, { timeoutMs: 300_000 });
       if (r.code !== 0) throw new Error(`virsh migrate failed: ${r.stderr.toString()}`);
       at = to;
       moves.push({ tool: 'virsh', from: hosts[from]!.name, to: hosts[to]!.name, wallMs: Number(r.stdout.toString().trim()), ...(await jobInfo(to)) });

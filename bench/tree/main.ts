@@ -53,7 +53,9 @@ async function main() {
     await page.evaluate(
       ({ ip, key }) =>
         new Promise((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/ws`);
+          // The page keeps the access token in sessionStorage and offers it as a subprotocol (docs/serve-security.md).
+          const token = sessionStorage.getItem('virtdeck.token');
+          const ws = new WebSocket(`ws://${location.host}/ws`, ['virtdeck.v1', `virtdeck.bearer.${token}`]);
           ws.onopen = () => ws.send(JSON.stringify({ t: 'call', id: 1, name: 'hosts.add', input: { name: 'big', target: { transport: 'ssh', hostname: ip, identityFiles: [key] } } }));
           ws.onmessage = (e) => {
             if (JSON.parse(String(e.data)).t === 'result') resolve(null);

@@ -2,18 +2,29 @@
 # shellcheck shell=bash
 
 LAB_HELPDESK=helpdesk
+# A libvirt-group user whose login shell is fish (not POSIX): remote commands
+# must not depend on the login shell's parsing (DESIGN convention 10).
+LAB_FISHUSER=vdfish
 
-ensure_helpdesk_user() {
-  # The user is machine-wide, so every lab (VIRTDECK_LAB_ID) shares its password.
-  local pwfile=$LAB_USERS_DIR/helpdesk.password
+# <name> <login shell>: group libvirt, password login. Users are machine-wide,
+# so every lab (VIRTDECK_LAB_ID) shares one password file per user.
+ensure_lab_user() {
+  local user=$1 sh=$2 pwfile=$LAB_USERS_DIR/$1.password
   mkdir -p "$LAB_USERS_DIR" && chmod 700 "$LAB_USERS_DIR"
   if [ ! -s "$pwfile" ]; then
     (umask 077 && head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-20 >"$pwfile") # finite input: no SIGPIPE under pipefail
   fi
+  [ -x "$sh" ] || lab_die "$user needs the login shell $sh (apt-get install ${sh##*/})"
   getent group libvirt >/dev/null || groupadd --system libvirt
-  id "$LAB_HELPDESK" >/dev/null 2>&1 || useradd -m -s /bin/bash -G libvirt "$LAB_HELPDESK"
-  [[ " $(id -nG "$LAB_HELPDESK") " == *" libvirt "* ]] || usermod -aG libvirt "$LAB_HELPDESK"
-  echo "$LAB_HELPDESK:$(cat "$pwfile")" | chpasswd
+  id "$user" >/dev/null 2>&1 || useradd -m -s "$sh" -G libvirt "$user"
+  [ "$(getent passwd "$user" | cut -d: -f7)" = "$sh" ] || usermod -s "$sh" "$user"
+  [[ " $(id -nG "$user") " == *" libvirt "* ]] || usermod -aG libvirt "$user"
+  echo "$user:$(cat "$pwfile")" | chpasswd
+}
+
+ensure_lab_users() {
+  ensure_lab_user "$LAB_HELPDESK" /bin/bash
+  ensure_lab_user "$LAB_FISHUSER" /usr/bin/fish
 }
 
 ensure_client_key() {
@@ -209,7 +220,8 @@ write_lab_json() { # <count>
     echo "  },"
     echo "  \"users\": {"
     echo "    \"root\": { \"auth\": \"key\" },"
-    echo "    \"$LAB_HELPDESK\": { \"auth\": \"password\", \"password\": $($q "$(cat "$LAB_USERS_DIR/helpdesk.password")"), \"groups\": [\"libvirt\"] }"
+    echo "    \"$LAB_HELPDESK\": { \"auth\": \"password\", \"password\": $($q "$(cat "$LAB_USERS_DIR/$LAB_HELPDESK.password")"), \"groups\": [\"libvirt\"] },"
+    echo "    \"$LAB_FISHUSER\": { \"auth\": \"password\", \"password\": $($q "$(cat "$LAB_USERS_DIR/$LAB_FISHUSER.password")"), \"groups\": [\"libvirt\"], \"shell\": \"/usr/bin/fish\" }"
     echo "  },"
     echo "  \"imagesDir\": $($q "$LAB_IMAGES_MOUNT"),"
     echo "  \"kernel\": $($q "$LAB_IMAGES_MOUNT/vmlinuz"),"

@@ -30,7 +30,7 @@ check "lab.json has the documented schema" json '(() => {
   const s = (x) => typeof x === "string" && x.length > 0, abs = (x) => s(x) && x.startsWith("/");
   const ok = j.version === 1 && j.netns === process.env.LAB_NETNS && j.gateway === process.env.LAB_GATEWAY &&
     abs(j.ssh.dir) && abs(j.ssh.key) && abs(j.ssh.knownHosts) && abs(j.ssh.config) && s(j.ssh.publicKey) &&
-    s(j.users.helpdesk.password) && abs(j.imagesDir) && abs(j.kernel) && abs(j.initrd) && abs(j.guestXml) &&
+    s(j.users.helpdesk.password) && s(j.users.vdfish.password) && j.users.vdfish.shell === "/usr/bin/fish" && abs(j.imagesDir) && abs(j.kernel) && abs(j.initrd) && abs(j.guestXml) &&
     s(j.banner) && Array.isArray(j.hosts) && j.hosts.length >= 1 &&
     j.hosts.every((h, i) => h.name === "lab-" + (i + 1) && h.ip === process.env.LAB_GATEWAY + (i + 1) && h.port === 22 &&
       h.netns === process.env.LAB_NETNS + "-" + (i + 1) && Number.isInteger(h.pid) && h.pid > 1 && /^ssh-ed25519 /.test(h.hostKey) &&
@@ -41,6 +41,7 @@ check "lab.json has the documented schema" json '(() => {
 })()'
 count=$(json 'j.hosts.length' 2>/dev/null || echo 0)
 password=$(json 'j.users.helpdesk.password' 2>/dev/null)
+fish_password=$(json 'j.users.vdfish.password' 2>/dev/null)
 
 in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
 lssh() { in_lab ssh -F "$LAB_SSH_CONFIG" -o BatchMode=yes "$@" </dev/null; }
@@ -53,13 +54,16 @@ cleanup_cmds=()
 cleanup() {
   local c
   for c in "${cleanup_cmds[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
-  rm -rf "$askpass" "$work"
+  rm -rf "$askpass" "$askpass.fish" "$work"
 }
 trap cleanup EXIT
 printf '#!/bin/sh\nprintf "%%s\\n" %s\n' "$(q "$password")" >"$askpass"
-chmod 700 "$askpass"
+printf '#!/bin/sh\nprintf "%%s\\n" %s\n' "$(q "$fish_password")" >"$askpass.fish"
+chmod 700 "$askpass" "$askpass.fish"
 pssh() { # <user@host> <cmd>: password authentication only
-  SSH_ASKPASS="$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+  local pw=$askpass
+  [ "${1%@*}" = vdfish ] && pw=$askpass.fish
+  SSH_ASKPASS="$pw" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
     in_lab ssh -F "$LAB_SSH_CONFIG" -o PreferredAuthentications=password \
     -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1 "$1" "$2" </dev/null
 }
@@ -121,6 +125,8 @@ for i in $(seq 1 "$count"); do
     lssh -o UserKnownHostsFile="$work/empty-$i" "root@$ip" true
 
   check "$h: helpdesk logs in by password and lists guests (group libvirt)" helpdesk_lists "$ip" "$web"
+  # fish parses `set x (id -nG)`, which POSIX shells refuse: proof the login shell is fish.
+  check "$h: vdfish logs in by password, its login shell is fish, group libvirt" pssh "vdfish@$ip" 'set g (id -nG); string match -q "*libvirt*" "$g"'
   check "$h: root cannot log in by password" refused_because 'Permission denied' pssh "root@$ip" true
 done
 

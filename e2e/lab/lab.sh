@@ -32,6 +32,7 @@ cmd_up() {
   need_root
   with_lock
   t0=$(lab_now_ms)
+  ensure_lab_users # machine-wide: another lab may have changed them
 
   # Hosts 1..N that are not healthy get (re)started; hosts above N stop.
   local todo=() extra=() hp=() timings=""
@@ -40,6 +41,10 @@ cmd_up() {
   for n in $(seq $((want + 1)) "$LAB_MAX_HOSTS"); do host_has_state "$n" && extra+=("$n"); done
   if [ ${#todo[@]} -gt 0 ] || [ ${#extra[@]} -gt 0 ]; then
     start_hosts "$want" "${#extra[@]}" "${extra[@]}" "${todo[@]}"
+  else
+    # Healthy hosts: the guest image may still be older than its scripts (a
+    # pull changed guest-init.sh). Rebuilding is a no-op when the stamp matches.
+    bash "$LAB_HERE/build-images.sh" || lab_die "building guest images failed"
   fi
   echo "$want" >"$LAB_RUN/count"
 
@@ -81,7 +86,6 @@ start_hosts() { # <count> <number of extra> <extra...> <todo...>
   local t_net; t_net=$(lab_secs_since "$t")
 
   t=$(lab_now_ms)
-  ensure_helpdesk_user
   ensure_client_key
   for n in $(seq 1 "$want"); do ensure_host_key "$n"; done
   write_client_ssh "$want"

@@ -4,25 +4,23 @@ test('the UI loads and a contract call round-trips', async ({ app, core }) => {
   // app.info answered over the WebSocket: version and run mode in the status bar.
   await expect(app.getByTestId('app-version')).toHaveText(/^VirtDeck \d+\.\d+\.\d+ · serve$/);
   await expect(app.getByTestId('host-count')).toHaveText(/\d+\/\d+ hosts connected/);
-  // The token left the address bar for an HttpOnly cookie.
-  expect(app.url()).not.toContain('token=');
-  const cookies = await app.context().cookies();
-  expect(cookies.find((c) => c.name === 'vd_token')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  // The token left the address bar for this tab's sessionStorage; no cookie carries it.
+  expect(app.url()).not.toContain('token');
+  expect(await app.context().cookies()).toEqual([]);
   await app.screenshot({ path: test.info().outputPath('shell.png') });
   expect(core.proc.exitCode).toBeNull();
 });
 
-test('a request without the token is refused', async ({ core, browser }) => {
+test('without the token the page explains what to open, and its WebSocket gets nowhere', async ({ core, browser }) => {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const res = await page.goto(core.origin + '/');
-  expect(res?.status()).toBe(401);
-  await expect(page.locator('body')).toContainText('carries the access token');
-  // And a WebSocket opened from that page (same origin, no cookie) gets nowhere.
+  expect(res?.status()).toBe(200); // the UI's files hold no secret
+  await expect(page.getByTestId('access-screen')).toContainText('This tab has no access token');
   const wsOutcome = await page.evaluate(
     (url) =>
       new Promise<string>((resolve) => {
-        const ws = new WebSocket(url);
+        const ws = new WebSocket(url, ['virtdeck.v1']);
         ws.onopen = () => resolve('open');
         ws.onerror = () => resolve('refused');
       }),

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { hasExplicitPort, isWildcard, parseAllowHost, tlsPlan } from './ipc/listen';
+import { selfSignedTls, tlsFromFiles, type TlsMaterial } from './ipc/tls';
 import { defaultConfigDir } from './paths';
 import { serve } from './serve';
 import { createLogger } from './util/log';
@@ -10,18 +13,27 @@ const USAGE = `virtdeck ${VERSION}
 
 Usage:
   virtdeck serve [--listen ADDR] [--port N] [--config-dir DIR]
-                 [--ssh-config FILE] [--known-hosts FILE]... [--metrics]
-      Runs the core headless and serves the UI to a browser behind a
-      per-start token. Binds 127.0.0.1 unless --listen says otherwise.
+                 [--ssh-config FILE] [--known-hosts FILE]...
+                 [--tls-cert FILE --tls-key FILE | --tls | --insecure]
+                 [--allow-host NAME[:PORT]]...
+                 [--metrics [--metrics-token-file FILE]]
+      Runs the core headless and serves the UI to a browser. Prints an
+      access link that carries a per-start token; open it in a browser.
+      Binds 127.0.0.1 unless --listen says otherwise.
       SSH settings default to ~/.ssh/config and ~/.ssh/known_hosts.
-      --metrics also serves GET /metrics (Prometheus text) behind the
-      same token (Authorization: Bearer <token>).
+
+      Off loopback, serve speaks HTTPS: with --tls-cert/--tls-key, or with
+      a self-signed certificate kept in the config dir, whose SHA-256
+      fingerprint it prints (compare it with what the browser shows).
+      Plain HTTP off loopback needs --insecure. --tls forces HTTPS on
+      loopback too.
+      --allow-host NAME: also answer to this name (DNS name, reverse proxy);
+      by default only the listen address, localhost and 127.0.0.1 work.
+      --metrics serves GET /metrics (Prometheus text) to a read-only scrape
+      token: Authorization: Bearer <token>, read from --metrics-token-file
+      or from <config-dir>/metrics-token (made on first use).
   virtdeck --version
 `;
-
-function isLoopback(addr: string): boolean {
-  return addr === 'localhost' || addr === '::1' || addr.startsWith('127.');
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -34,7 +46,13 @@ async function main(argv: string[]): Promise<number> {
       'static-dir': { type: 'string' },
       'ssh-config': { type: 'string' },
       'known-hosts': { type: 'string', multiple: true },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      tls: { type: 'boolean', default: false },
+      insecure: { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true },
       metrics: { type: 'boolean', default: false },
+      'metrics-token-file': { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,31 +65,49 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be 0-65535, got ${values.port}\n`);
+  const usage = (msg: string) => {
+    process.stderr.write(`virtdeck serve: ${msg}\n`);
     return 2;
+  };
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be 0-65535, got ${values.port}`);
+  const allowHosts: string[] = [];
+  for (const a of values['allow-host'] ?? []) {
+    const parsed = parseAllowHost(a);
+    if (typeof parsed !== 'string') return usage(parsed.error);
+    allowHosts.push(parsed);
   }
+  const plan = tlsPlan({ listen: values.listen, tlsCert: values['tls-cert'], tlsKey: values['tls-key'], tls: values.tls, insecure: values.insecure });
+  if ('error' in plan) return usage(plan.error);
+  if (values['metrics-token-file'] && !values.metrics) return usage('--metrics-token-file needs --metrics');
+
   const log = createLogger('core');
-  if (!isLoopback(values.listen)) {
-    log.warn(`listening on ${values.listen}: anyone who can reach it and learns the token controls your hosts. Prefer an SSH tunnel to 127.0.0.1.`);
-  }
+  const configDir = values['config-dir'] ?? defaultConfigDir();
+  let tls: TlsMaterial | undefined;
+  if (plan.kind === 'files') tls = await tlsFromFiles(plan.cert, plan.key);
+  else if (plan.kind === 'self-signed') tls = await selfSignedTls(configDir, certificateNames(values.listen, allowHosts), log.child('tls'));
+  else if (plan.warning) log.warn(plan.warning);
   // The bundle lives in dist/main; the UI in dist/renderer next to it.
   const staticDir = values['static-dir'] ?? path.resolve(__dirname, '..', 'renderer');
   if (!existsSync(path.join(staticDir, 'index.html'))) log.warn(`no UI at ${staticDir}: run \`npm run build\``);
   const served = await serve({
     host: values.listen,
     port,
-    configDir: values['config-dir'] ?? defaultConfigDir(),
+    configDir,
     staticDir,
     log,
     ssh: { configPath: values['ssh-config'], knownHostsPaths: values['known-hosts'] },
     metricsEndpoint: values.metrics,
+    scrapeTokenFile: values['metrics-token-file'],
+    tls,
+    allowHosts,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.listen} is in use: pass --port N (0 picks a free one)`);
     throw e;
   });
   process.stdout.write(`VirtDeck ${VERSION} serving at ${served.url}\n`);
+  if (served.fingerprint) process.stdout.write(`SHA-256 fingerprint: ${served.fingerprint}\n  (the certificate's; compare it with what the browser shows before you trust it)\n`);
+  if (served.scrapeTokenFile) process.stdout.write(`Prometheus: GET ${served.origin}/metrics with the bearer token in ${served.scrapeTokenFile}\n`);
   let closing = false;
   const stop = () => {
     if (closing) return;
@@ -82,6 +118,16 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return -1; // keep running
+}
+
+/** Every name a browser may reach us by, for the self-signed certificate. */
+function certificateNames(listen: string, allowHosts: readonly string[]): string[] {
+  const names = ['localhost', '127.0.0.1', '::1', ...allowHosts.map((h) => (hasExplicitPort(h) ? h.replace(/:\d+$/, '') : h).replace(/^\[|\]$/g, ''))];
+  if (isWildcard(listen)) {
+    names.push(os.hostname());
+    for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) if (!i.internal) names.push(i.address);
+  } else names.push(listen);
+  return [...new Set(names.map((n) => n.toLowerCase()))];
 }
 
 main(process.argv.slice(2)).then(

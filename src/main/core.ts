@@ -4,12 +4,17 @@ import { AppFailure } from '../shared/ipc/result';
 import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
+import { auditHandlers } from './ipc/handlers/audit';
+import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
+import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
 import { migrationHandlers } from './ipc/handlers/migration';
 import { createMigration } from './migration/index';
+import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
+import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -17,7 +22,11 @@ import { DomainActions } from './libvirt/domain-actions';
 import { domainEventsHook } from './libvirt/domain-events';
 import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
+import { P } from './libvirt/rpc/procedures/index';
 import { MetricsService } from './metrics/service';
+import { networkEventsHook } from './networks/events';
+import { VmNicIndex } from './networks/nic-index';
+import { NetworkService } from './networks/service';
 import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
@@ -48,6 +57,7 @@ export interface Core {
   metrics: MetricsService;
   consoles: Consoles;
   tasks: TaskManager;
+  audit: AuditService;
   dispose(): Promise<void>;
 }
 
@@ -64,7 +74,7 @@ function complete(partial: PartialHandlers): Handlers {
 
 /** Builds the core's services once; both the Electron entry and `serve` call this. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const bus = new EventBus();
+  const bus = new EventBus(opts.log.child('events'));
   const disposers: Array<() => void | Promise<void>> = [];
   // Disposed last (disposers run reversed): the store closes after every sampler stopped.
   const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });
@@ -72,6 +82,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log;
   const tasks = new TaskManager({ configDir: opts.configDir, bus, log: log.child('tasks') });
   await tasks.load();
+  // The audit log names VMs by looking them up on their host's session (set once sessions exist).
+  let resolveName: (hostId: string, uuid: string) => Promise<string | undefined> = async () => undefined;
+  const audit = new AuditService(opts.configDir, log.child('audit'), (h, u) => resolveName(h, u));
+  disposers.push(() => audit.dispose());
   const hosts = new HostRegistry({
     configDir: opts.configDir,
     sshConfigPath: opts.ssh?.configPath,
@@ -85,9 +99,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // once libvirt answered. Features that live per session hook in here.
   const sessions = new LibvirtSessions(log.child('libvirt'));
   const inventory = new DomainInventory(sessions, log.child('domains'));
+  resolveName = async (hostId, uuid) =>
+    sessions.has(hostId) ? (await sessions.client(hostId).call(P.DOMAIN_LOOKUP_BY_UUID, { uuid }, { timeoutMs: 1000 })).name : undefined;
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const networks = new NetworkService(sessions, new VmNicIndex(sessions, log.child('networks')), log.child('networks'));
+  sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
@@ -102,6 +120,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...migrationHandlers({ ...migration, hosts }),
+    ...auditHandlers(audit),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
+    ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -112,7 +133,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       startedAt: Date.now(),
     }),
   });
-  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'));
+  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
+  const osUser = safeUsername();
+  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
+  registry.observe(audit.observer);
   await hosts.start();
   return {
     bus,
@@ -122,8 +146,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     metrics,
     consoles,
     tasks,
+    audit,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },
   };
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }

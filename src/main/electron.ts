@@ -1,10 +1,11 @@
 // Thin Electron entry: builds the same core as `serve`, opens a locked-down
 // window and hands the contract to ElectronAdapter. Everything testable lives
 // in ipc/electron-adapter.ts and electron/window-options.ts.
-import { app, BrowserWindow, Notification, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, Notification, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from './core';
+import { hardenContents, hardenSession } from './electron/hardening';
 import { secureWebPreferences, trustedUrlCheck, isAppConsoleUrl, isExternalHttpUrl } from './electron/window-options';
 import { attachElectronIpc } from './ipc/electron-main';
 import { SafeStorageSecretStore } from './electron/safe-secrets';
@@ -15,7 +16,7 @@ const log = createLogger('electron');
 async function start(): Promise<void> {
   await app.whenReady();
   const configDir = app.getPath('userData');
-  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir) });
+  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir, log.child('secrets')) });
   // Alerts and failures reach the desktop even when the window is hidden.
   core.bus.subscribe((msg) => {
     if (msg.name !== 'app.notified' || !Notification.isSupported()) return;
@@ -26,6 +27,8 @@ async function start(): Promise<void> {
   const indexUrl = pathToFileURL(indexPath).href;
   const adapter = attachElectronIpc(core.registry, core.bus, trustedUrlCheck(indexUrl), log.child('ipc'));
 
+  // The page's CSP is a <meta> in index.html (file:// has no headers to carry one).
+  hardenSession(session.defaultSession, indexUrl, log.child('guard'));
   const preload = path.join(__dirname, 'preload.cjs');
   // Consoles may pop out into windows locked down like the main one; every
   // other link goes to the system browser, never into the app.
@@ -37,9 +40,7 @@ async function start(): Promise<void> {
       if (isExternalHttpUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
-    contents.on('will-navigate', (ev, url) => {
-      if (!url.startsWith(indexUrl)) ev.preventDefault();
-    });
+    hardenContents(contents, indexUrl, log.child('guard'));
   });
   const win = new BrowserWindow({
     width: 1400,

@@ -1,5 +1,8 @@
+// First: configures libraries before anything else runs (CSP without eval).
+import './app/no-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { AccessGate } from './app/AccessGate';
 import { App } from './app/App';
 import { Providers } from './app/providers';
 import './styles.css';
@@ -8,7 +11,9 @@ import './ui/ui.css';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <Providers>
-      <App />
+      <AccessGate>
+        <App />
+      </AccessGate>
     </Providers>
   </StrictMode>,
 );

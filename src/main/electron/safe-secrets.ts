@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Remember } from '../../shared/model/host';
 import type { SecretStore } from '../hosts/secrets';
 import { MemorySecretStore } from '../hosts/secrets';
 
@@ -8,28 +9,67 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plain: string): Buffer;
   decryptString(cipher: Buffer): string;
+  /** Linux only: which keyring safeStorage uses. */
+  getSelectedStorageBackend?(): string;
 }
 
 /**
- * Secrets encrypted by the OS keychain (DPAPI, Keychain, libsecret) through
- * Electron's safeStorage, stored as ciphertext in secrets.json. When the OS
- * offers no encryption, secrets stay in memory for this run only: we never
- * write a password in plain text.
+ * Whether safeStorage protects anything, and if not, why (for the log and the
+ * prompt). On Linux without a keyring Electron falls back to 'basic_text':
+ * encryptString then uses a fixed, public key, which is plain text with extra
+ * steps, so we refuse to write secrets with it.
+ */
+export function keychainVerdict(safe: SafeStorageLike, platform: NodeJS.Platform = process.platform): { usable: true } | { usable: false; why: string } {
+  if (!safe.isEncryptionAvailable()) return { usable: false, why: 'the system keychain is not available' };
+  if (platform === 'linux' && safe.getSelectedStorageBackend) {
+    const backend = safe.getSelectedStorageBackend();
+    if (backend === 'basic_text' || backend === 'unknown') {
+      return {
+        usable: false,
+        why: `no keyring VirtDeck can use was found (Electron's safeStorage backend is "${backend}", a fixed key that would protect nothing on disk); start GNOME Keyring or KWallet to remember passwords across restarts`,
+      };
+    }
+  }
+  return { usable: true };
+}
+
+/**
+ * Secrets encrypted by the OS keychain (DPAPI, Keychain, libsecret/KWallet)
+ * through Electron's safeStorage, stored as ciphertext in secrets.json. When
+ * the keychain is missing or is only basic_text, remembered secrets stay in
+ * memory for this run: we never write a password in plain text, nor under a
+ * key everyone knows.
  */
 export class SafeStorageSecretStore implements SecretStore {
   private readonly file: string;
   private cache: Record<string, string> | undefined;
   private readonly fallback = new MemorySecretStore();
+  private warned = false;
 
   constructor(
     private readonly safe: SafeStorageLike,
     configDir: string,
+    private readonly log: { warn(m: string): void } = { warn() {} },
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.file = path.join(configDir, 'secrets.json');
   }
 
+  // Asked each time: safeStorage is only settled once the app is ready, and a keyring may be unlocked later.
   private get persistent(): boolean {
-    return this.safe.isEncryptionAvailable();
+    const v = keychainVerdict(this.safe, this.platform);
+    if (!v.usable && !this.warned) {
+      this.warned = true;
+      this.log.warn(`remembered passwords stay in memory only: ${v.why}`);
+    }
+    return v.usable;
+  }
+
+  remembers(): Remember {
+    const v = keychainVerdict(this.safe, this.platform);
+    return v.usable
+      ? { persistent: true, note: 'Saved encrypted by the system keychain' }
+      : { persistent: false, note: `Kept in memory until VirtDeck quits: ${v.why}` };
   }
 
   private async load(): Promise<Record<string, string>> {

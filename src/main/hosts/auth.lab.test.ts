@@ -26,20 +26,20 @@ afterEach(async () => {
 const helpdesk = () => ({ transport: 'ssh' as const, hostname: h1.ip, user: 'helpdesk' });
 
 describe('password auth (helpdesk)', () => {
-  it('asks, retries after a wrong password, then remembers it in the SecretStore only', async () => {
+  it('asks, retries after a wrong password, then, with "Remember" ticked, keeps it in the SecretStore only', async () => {
     t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
     const { config } = await t.registry.add({ name: 'helpdesk on lab-1', target: helpdesk(), autoConnect: false });
     const connecting = t.registry.connect(config.id);
 
     const first = await t.waitPrompt();
-    expect(first).toMatchObject({ kind: 'password', hostId: config.id, message: `Password for helpdesk@${h1.ip}` });
+    expect(first).toMatchObject({ kind: 'password', hostId: config.id, message: `Password for helpdesk@${h1.ip}`, remember: { persistent: false } });
     expect(t.registry.state(config.id).status).toBe('needs-auth');
     t.registry.answerPrompt({ promptId: first.id, accept: true, answers: ['not-the-password'] });
 
     const second = await t.waitPrompt();
     expect(second.id).not.toBe(first.id);
     expect(second.message).toMatch(/^Permission denied, try again/);
-    t.registry.answerPrompt({ promptId: second.id, accept: true, answers: [lab.users.helpdesk.password] });
+    t.registry.answerPrompt({ promptId: second.id, accept: true, answers: [lab.users.helpdesk.password], remember: true });
 
     await expect(connecting).resolves.toMatchObject({ status: 'connected' });
     const r = await t.registry.transport(config.id).exec(['id', '-un']);
@@ -52,6 +52,24 @@ describe('password auth (helpdesk)', () => {
     const before = t.events.filter((e) => e.name === 'host.promptRequested').length;
     await expect(t.registry.connect(config.id)).resolves.toMatchObject({ status: 'connected' });
     expect(t.events.filter((e) => e.name === 'host.promptRequested').length).toBe(before);
+  });
+
+  it('without "Remember" the password is kept nowhere: the next connect asks again', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'not remembered', target: helpdesk(), autoConnect: false });
+    const connecting = t.registry.connect(config.id);
+    const prompt = await t.waitPrompt();
+    t.registry.answerPrompt({ promptId: prompt.id, accept: true, answers: [lab.users.helpdesk.password] });
+    await expect(connecting).resolves.toMatchObject({ status: 'connected' });
+    expect(t.secrets.size).toBe(0);
+    t.registry.disconnect(config.id);
+    const again = t.registry.connect(config.id);
+    const asked = await t.waitPrompt();
+    expect(asked.id).not.toBe(prompt.id);
+    expect(asked.message).toBe(`Password for helpdesk@${h1.ip}`);
+    t.registry.answerPrompt({ promptId: asked.id, accept: true, answers: [lab.users.helpdesk.password] });
+    await expect(again).resolves.toMatchObject({ status: 'connected' });
+    expect(t.secrets.size).toBe(0);
   });
 
   it('a stored password that stopped working is forgotten and asked for again', async () => {
@@ -83,11 +101,13 @@ describe('password auth (helpdesk)', () => {
     const { config } = await t.registry.add({ name: 'slow typist', target: helpdesk(), autoConnect: false });
     void t.registry.connect(config.id);
     const prompt = await t.waitPrompt();
-    // Play sshd's LoginGraceTime: kill the pre-auth sshd serving our socket.
+    // Play sshd's LoginGraceTime: kill the pre-auth sshd serving our socket
+    // (its unprivileged child may exit on its own first: a missing pid is fine;
+    // the hang-up is checked below).
     const mine = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', h1.ip, 'dport', '=', ':22']).toString();
     const port = mine.split('\n').find((l) => l.includes(`pid=${process.pid},`))?.split(/\s+/)[2]?.split(':').pop();
     expect(port).toMatch(/^\d+$/);
-    await inHost(h1, ['sh', '-c', 'ss -Htnp state established "( sport = :22 and dport = :$1 )" | grep -o "pid=[0-9]*" | cut -d= -f2 | xargs -r kill', 'sh', port!]);
+    await inHost(h1, ['sh', '-c', 'ss -Htnp state established "( sport = :22 and dport = :$1 )" | grep -o "pid=[0-9]*" | cut -d= -f2 | xargs -r kill 2>/dev/null; true', 'sh', port!]);
     // Answer only once our side has seen the hang-up (poll with a deadline).
     const deadline = Date.now() + 5000;
     while (execFileSync('ss', ['-Htn', 'state', 'established', 'sport', '=', `:${port}`]).toString().trim() && Date.now() < deadline) {
@@ -119,7 +139,7 @@ describe('password auth (helpdesk)', () => {
 });
 
 describe('key auth variants (root on lab-1)', () => {
-  it('an encrypted key asks for its passphrase once; the SecretStore answers next time', async () => {
+  it('an encrypted key asks for its passphrase once; remembered, the SecretStore answers next time', async () => {
     // The lab key re-encrypted: same key (already authorized), new passphrase.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-enc-'));
     try {
@@ -131,7 +151,7 @@ describe('key auth variants (root on lab-1)', () => {
       const connecting = t.registry.connect(config.id);
       const p = await t.waitPrompt();
       expect(p).toMatchObject({ kind: 'passphrase', message: `Passphrase for key ${key}` });
-      t.registry.answerPrompt({ promptId: p.id, accept: true, answers: ['correct horse'] });
+      t.registry.answerPrompt({ promptId: p.id, accept: true, answers: ['correct horse'], remember: true });
       await expect(connecting).resolves.toMatchObject({ status: 'connected' });
       t.registry.disconnect(config.id);
       const asked = t.events.filter((e) => e.name === 'host.promptRequested').length;

@@ -9,6 +9,7 @@ import { EventBus, type BusMessage } from '../ipc/bus';
 import { silentLogger } from '../util/log';
 import { HostRegistry, type HostRegistryOptions } from './registry';
 import { MemorySecretStore } from './secrets';
+import type { LibvirtSessions } from '../libvirt/sessions';
 
 // Shared by the *.lab.test.ts files: reads .lab/lab.json (written by
 // e2e/lab/lab.sh), builds registries in throwaway directories, and waits on
@@ -27,23 +28,49 @@ export interface LabHost {
   fingerprint: string;
   /** Baseline guests the lab defines on this host (`<name>-off` stays shut off). */
   guests: string[];
+  /** The baseline guests the lab keeps running. */
+  running: string[];
+}
+export interface LabUser {
+  auth: 'password';
+  password: string;
+  groups: string[];
+  /** The login shell when it is not bash (vdfish: /usr/bin/fish). */
+  shell?: string;
 }
 export interface Lab {
   netns: string;
+  subnet: string;
   gateway: string;
   ssh: { key: string; knownHosts: string; config: string };
-  users: { helpdesk: { password: string } };
+  /** Lab users other than root log in by password (e2e/lab/config.sh ensure_lab_users). */
+  users: { helpdesk: LabUser } & Partial<Record<string, LabUser>>;
   hosts: LabHost[];
 }
 
-/** Waits for the lab a colleague (or `npm run lab`) is bringing up. */
-export async function waitForLab(timeoutMs = 100_000): Promise<Lab> {
+/** True when the lab subnet is on one of our own interfaces (we run inside the lab netns). */
+function insideLabNetns(lab: Lab): boolean {
+  const prefix = lab.subnet.split('/')[0]!.split('.').slice(0, 3).join('.');
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .some((a) => a?.family === 'IPv4' && a.address.startsWith(`${prefix}.`));
+}
+
+/**
+ * The lab, or a failure that says how to get one: a lab test never skips and
+ * never runs outside the lab's network namespace (its packets must stay in the
+ * lab). VIRTDECK_LAB_WAIT_MS lets a run wait for a lab another shell is still
+ * bringing up; by default a missing lab fails at once.
+ */
+export async function waitForLab(timeoutMs = Number(process.env.VIRTDECK_LAB_WAIT_MS ?? 0)): Promise<Lab> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(LAB_JSON)) {
-    if (Date.now() > deadline) throw new Error(`no ${LAB_JSON}: start the lab with npm run lab`);
+    if (Date.now() >= deadline) throw new Error(`no lab: ${LAB_JSON} is missing (start it with npm run lab)`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  return JSON.parse(readFileSync(LAB_JSON, 'utf8')) as Lab;
+  const lab = JSON.parse(readFileSync(LAB_JSON, 'utf8')) as Lab;
+  if (!insideLabNetns(lab)) throw new Error(`not inside the lab's network namespace: run under ip netns exec ${lab.netns} (see e2e/run.sh)`);
+  return lab;
 }
 
 /** Runs argv inside a lab host's namespaces (no ssh), via the lab's own script. */
@@ -157,4 +184,21 @@ export async function waitForNoLeaks(baseline: Record<string, number>, timeoutMs
     if (extra.length === 0 || Date.now() > deadline) return now;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Adds a lab host as root (by the lab's key) with libvirt sessions attached,
+ * connects it and returns its id; throws with the host's reason if it won't.
+ */
+export async function connectLabRoot(h: Harness, lab: Lab, host: LabHost, sessions: Pick<LibvirtSessions, 'attach'>, name: string): Promise<string> {
+  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
+  const added = await h.registry.add({
+    name,
+    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
+    tags: [],
+    autoConnect: false,
+  });
+  const state = await h.registry.connect(added.config.id);
+  if (state.status !== 'connected') throw new Error(`${host.name} did not connect: ${state.status} ${state.reason ?? ''}`);
+  return added.config.id;
 }

@@ -68,6 +68,14 @@ export class LocalTransport implements HostTransport {
     });
   }
 
+  execScript(script: string, args: readonly string[] = [], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.exec(['/bin/sh', '-c', script, 'sh', ...args], opts);
+  }
+
+  spawnScript(script: string, args: readonly string[] = []): Promise<ProcessChannel> {
+    return this.spawn(['/bin/sh', '-c', script, 'sh', ...args]);
+  }
+
   spawn(argv: readonly string[]): Promise<ProcessChannel> {
     return new Promise((resolve, reject) => {
       const child = this.start(argv);

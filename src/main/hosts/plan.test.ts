@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SshTargetSchema } from '../../shared/model/host';
-import { shellCommand } from '../../shared/util/shell';
 import { planHops } from './plan';
 import { SshConfig } from './ssh-config';
-import { libvirtHelperScript } from './transport';
 
 const config = SshConfig.parse(
   [
@@ -42,14 +40,5 @@ describe('planHops', () => {
   it('explicit jump hosts win for typed-in hosts', () => {
     const hops = planHops(target({ hostname: 'h', jumpHosts: [{ hostname: 'j', port: 22, user: 'u' }] }), config, 'ann');
     expect(hops.map((h) => `${h.user}@${h.hostname}:${h.port}`)).toEqual(['u@j:22', 'root@h:22']);
-  });
-});
-
-describe('libvirt helper command', () => {
-  it('is exactly the line libvirt runs (LIBVIRT-RPC.md)', () => {
-    expect(shellCommand(['sh', '-c', libvirtHelperScript('system')])).toBe(
-      `sh -c 'which virt-ssh-helper >/dev/null 2>&1; if test $? = 0; then virt-ssh-helper "qemu:///system"; else nc -U /var/run/libvirt/libvirt-sock; fi'`,
-    );
-    expect(libvirtHelperScript('session')).toContain('virt-ssh-helper "qemu:///session"');
   });
 });

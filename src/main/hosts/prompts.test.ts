@@ -46,4 +46,14 @@ describe('PromptBroker', () => {
     b.answer({ promptId: b.list()[0]!.id, accept: false, answers: ['ignored'] });
     await expect(r).resolves.toEqual({ accept: false, answers: [], outcome: 'cancelled' });
   });
+
+  it('passes on "Remember" only with an accepted answer', async () => {
+    const b = new PromptBroker();
+    const yes = b.ask(pw);
+    b.answer({ promptId: b.list()[0]!.id, accept: true, answers: ['s3cret'], remember: true });
+    await expect(yes).resolves.toEqual({ accept: true, answers: ['s3cret'], outcome: 'answered', remember: true });
+    const no = b.ask(pw);
+    b.answer({ promptId: b.list()[0]!.id, accept: false, answers: [], remember: true });
+    await expect(no).resolves.toEqual({ accept: false, answers: [], outcome: 'cancelled' });
+  });
 });

@@ -10,6 +10,8 @@ export interface PromptReply {
   answers: string[];
   /** Why a prompt ended without the user accepting it. */
   outcome: 'answered' | 'timeout' | 'cancelled';
+  /** The user ticked "Remember" (password and passphrase prompts). */
+  remember?: boolean;
 }
 
 export type PromptEvent = { type: 'requested'; prompt: Prompt } | { type: 'resolved'; promptId: string; hostId: string };
@@ -55,7 +57,7 @@ export class PromptBroker {
   answer(a: PromptAnswer): boolean {
     const p = this.pending.get(a.promptId);
     if (!p) return false;
-    p.finish({ accept: a.accept, answers: a.accept ? a.answers : [], outcome: a.accept ? 'answered' : 'cancelled' });
+    p.finish({ accept: a.accept, answers: a.accept ? (a.answers ?? []) : [], outcome: a.accept ? 'answered' : 'cancelled', ...(a.accept && a.remember ? { remember: true } : {}) });
     return true;
   }
 

@@ -34,9 +34,11 @@ describe('drop and reconnect (lab-2)', () => {
   it('sshd killed: unreachable with a reason, then back by itself; attachments re-run', async () => {
     let runs = 0;
     let disposed = 0;
+    // What the attachment saw, asserted below: a throw in here would only read as a failed connect.
+    const execCodes: (number | null)[] = [];
     t.registry.addAttachment(async (_id, transport) => {
       runs++;
-      expect((await transport.exec(['true'])).code).toBe(0);
+      execCodes.push((await transport.exec(['true'])).code);
       return () => void disposed++;
     });
     const { config } = await t.registry.add({
@@ -47,6 +49,7 @@ describe('drop and reconnect (lab-2)', () => {
     const id = config.id;
     await expect(t.registry.connect(id)).resolves.toMatchObject({ status: 'connected' });
     expect(runs).toBe(1);
+    expect(execCodes).toEqual([0]);
 
     // Our client port identifies our session's sshd processes on the host.
     const conn = (await t.registry.transport(id).exec(['sh', '-c', 'echo $SSH_CONNECTION'])).stdout.toString().trim().split(' ');
@@ -79,6 +82,7 @@ describe('drop and reconnect (lab-2)', () => {
     const back = await t.waitState(id, (s) => s.status === 'connected', 30_000);
     expect(back.status).toBe('connected');
     expect(runs).toBe(2);
+    expect(execCodes).toEqual([0, 0]);
     expect((await t.registry.transport(id).exec(['uname', '-n'])).stdout.toString()).toBe(`${h2.name}\n`);
     off();
 

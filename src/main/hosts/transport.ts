@@ -27,10 +27,17 @@ export interface HostTransport {
   readonly kind: 'ssh' | 'local';
   /** The libvirt RPC byte stream: ssh exec of the virt-ssh-helper command, or the local unix socket. */
   openLibvirtStream(path: 'system' | 'session'): Promise<Duplex>;
-  /** Run argv (quoted with shellCommand) and collect output; rejects on spawn failure, resolves with exit code. */
+  /**
+   * Runs argv as it is (no shell parses the words, whatever the user's login
+   * shell) and collects output; rejects on spawn failure, resolves with the exit code.
+   */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Runs a POSIX sh script on the host with `args` as "$@" (data, never parsed as code). */
+  execScript(script: string, args?: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Long-lived process channel (e.g. the metrics sampler loop). */
   spawn(argv: readonly string[]): Promise<ProcessChannel>;
+  /** A long-lived sh script with `args` as "$@"; what is written to the channel is its stdin. */
+  spawnScript(script: string, args?: readonly string[]): Promise<ProcessChannel>;
   forwardTcp(host: string, port: number): Promise<Duplex>;
   forwardUnix(path: string): Promise<Duplex>;
   /**
@@ -41,13 +48,4 @@ export interface HostTransport {
    */
   listenRemote(port: number, onChannel: (ch: Duplex) => void): Promise<() => Promise<void>>;
   shell(opts: { cols: number; rows: number; term?: string }): Promise<ShellChannel>;
-}
-
-/** The exact line libvirt's own client runs over ssh (LIBVIRT-RPC.md, Transport). */
-export function libvirtHelperScript(path: 'system' | 'session'): string {
-  const uri = `qemu:///${path}`;
-  // The nc fallback is for hosts older than libvirt 8.x (no virt-ssh-helper);
-  // the session daemon's socket lives in the user's runtime dir.
-  const sock = path === 'system' ? '/var/run/libvirt/libvirt-sock' : '"$XDG_RUNTIME_DIR/libvirt/libvirt-sock"';
-  return `which virt-ssh-helper >/dev/null 2>&1; if test $? = 0; then virt-ssh-helper "${uri}"; else nc -U ${sock}; fi`;
 }

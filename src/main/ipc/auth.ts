@@ -1,4 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { WS_TOKEN_PREFIX } from '../../shared/ipc/access';
 
 export const newToken = (): string => randomBytes(24).toString('base64url');
 
@@ -13,17 +15,63 @@ export function tokenMatches(expected: string, given: string | undefined | null)
   return timingSafeEqual(a, b);
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const k = part.slice(0, eq).trim();
-    const v = part.slice(eq + 1).trim();
-    if (k) out[k] = decodeURIComponent(v);
+/** What a credential allows: everything (the page, its WebSocket, uploads) or reading /metrics. */
+export type Scope = 'control' | 'scrape';
+
+export interface Grant {
+  scope: Scope;
+  /** Who, for logs and (later) per-user roles: "token" today, an account name with sessions. */
+  subject: string;
+}
+
+/**
+ * The one place that decides whether a credential is good. HttpFront asks it
+ * for every gated route and upgrade; team accounts can replace or wrap it with
+ * a session check without touching the transport code.
+ */
+export interface Authenticator {
+  check(credential: string | undefined): Grant | null;
+}
+
+/** Today's credentials: the per-start control token and an optional read-only scrape token. */
+export function tokenAuthenticator(tokens: { control: string; scrape?: string }): Authenticator {
+  return {
+    check(credential) {
+      if (!credential) return null;
+      if (tokenMatches(tokens.control, credential)) return { scope: 'control', subject: 'token' };
+      if (tokens.scrape && tokenMatches(tokens.scrape, credential)) return { scope: 'scrape', subject: 'scrape-token' };
+      return null;
+    },
+  };
+}
+
+/**
+ * Scopes don't nest: /metrics takes only the scrape token, so the key to every
+ * host never gets pasted into a scraper's config because "it works".
+ */
+export const grantAllows = (grant: Grant | null, needed: Scope): boolean => grant !== null && grant.scope === needed;
+
+/**
+ * The credential a request presents, and nothing else: `Authorization: Bearer`
+ * (fetch, scrapers, Node clients) or, on a WebSocket handshake, the
+ * `virtdeck.bearer.<token>` subprotocol (browsers can't set headers there).
+ * Cookies and URLs are never read: a cookie for 127.0.0.1 goes to every port on
+ * it, and a URL ends up in histories and logs.
+ */
+export function credentialOf(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(auth);
+    return m?.[1];
   }
-  return out;
+  const offered = req.headers['sec-websocket-protocol'];
+  if (typeof offered === 'string') {
+    for (const p of offered.split(',')) {
+      const v = p.trim();
+      if (v.startsWith(WS_TOKEN_PREFIX)) return v.slice(WS_TOKEN_PREFIX.length);
+    }
+  }
+  return undefined;
 }
 
 /**

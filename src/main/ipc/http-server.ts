@@ -1,69 +1,85 @@
-import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import os from 'node:os';
 import type { Duplex } from 'node:stream';
-import { originAllowed, parseCookies, tokenMatches } from './auth';
+import { credentialOf, grantAllows, originAllowed, type Authenticator, type Grant, type Scope } from './auth';
+import { allowedHostHeaders, hasExplicitPort, hostForUrl, isWildcard } from './listen';
+import { serveStatic } from './static-files';
 import type { Logger } from '../util/log';
 
-export const TOKEN_COOKIE = 'vd_token';
+export interface RouteContext {
+  url: URL;
+  grant: Grant;
+}
+export interface Route {
+  /** Exact path, e.g. `/metrics`. */
+  path: string;
+  /** Default GET and HEAD. */
+  methods?: readonly string[];
+  /** What the presented credential must allow. */
+  scope: Scope;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): void | boolean | Promise<void | boolean>;
+}
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-// The UI only talks to its own origin; inline scripts are never needed.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+export interface UpgradeContext {
+  url: URL;
+  /** null for upgrades that carry their own one-time tokens (consoles). */
+  grant: Grant | null;
+}
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, ctx: UpgradeContext) => void;
 
 export interface HttpServerOptions {
   host: string;
   port: number;
-  token: string;
   staticDir: string;
   log: Logger;
+  auth: Authenticator;
+  /** PEM key and certificate: HTTPS. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Extra Host names browsers and scrapers use (`--allow-host`). */
+  allowHosts?: readonly string[];
 }
 
+const BAD_INPUT = new Set(['ERR_INVALID_URL', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_CHAR']);
+const isBadInput = (e: unknown) => e instanceof URIError || BAD_INPUT.has((e as NodeJS.ErrnoException)?.code ?? '');
+
 /**
- * serve mode's HTTP front: the UI's files and the WebSocket upgrade, all behind
- * the per-start token. The first visit carries ?token=; we trade it for an
- * HttpOnly cookie and redirect so the token leaves the address bar.
+ * serve mode's HTTP(S) front. The UI's static files need no credential (they
+ * hold no secret); routes and upgrades declare the scope they need and get
+ * the credential checked by the one Authenticator. Every handler runs behind
+ * a catch: bad input is answered 400 and logged, the process keeps serving.
  */
 export class HttpFront {
   private readonly server: Server;
-  private readonly upgrades = new Map<string, { handler: UpgradeHandler; tokenGated: boolean }>();
-  private readonly routes: RouteHandler[] = [];
+  private readonly upgrades: Array<{ prefix: string; scope: Scope | null; handler: UpgradeHandler }> = [];
+  private readonly routes: Route[] = [];
   private allowedHosts = new Set<string>();
+  private readonly noted = new Map<string, { at: number; more: number }>();
 
   constructor(private readonly opts: HttpServerOptions) {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
-    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      this.onRequest(req, res).catch((e: unknown) => this.failed(req, res, e));
+    };
+    this.server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : createServer(onRequest);
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    // A TLS handshake that fails (a scanner, a browser refusing our certificate) is not our error.
+    this.server.on('tlsClientError', (e: Error) => this.note('tls', `TLS handshake failed: ${e.message}`));
   }
 
-  /** Path prefix -> handler. tokenGated=false is for routes with their own one-time tokens (VNC). */
-  addUpgrade(prefix: string, handler: UpgradeHandler, tokenGated = true): () => void {
-    this.upgrades.set(prefix, { handler, tokenGated });
-    return () => this.upgrades.delete(prefix);
+  /** WebSocket path prefix -> handler. scope null: the route carries its own one-time tokens (consoles). */
+  addUpgrade(prefix: string, handler: UpgradeHandler, scope: Scope | null = 'control'): () => void {
+    const entry = { prefix, scope, handler };
+    this.upgrades.push(entry);
+    return () => void this.upgrades.splice(this.upgrades.indexOf(entry) >>> 0, 1);
   }
 
-  /** Extra token-gated GET routes (e.g. metrics export). Return true when handled. */
-  addRoute(handler: RouteHandler): void {
-    this.routes.push(handler);
+  /** A credential-gated HTTP route (metrics export; later uploads and downloads). */
+  addRoute(route: Route): void {
+    this.routes.push(route);
   }
 
-  async listen(): Promise<{ url: string; port: number }> {
+  async listen(): Promise<{ origin: string; port: number }> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.opts.port, this.opts.host, () => {
@@ -72,9 +88,12 @@ export class HttpFront {
       });
     });
     const { port } = this.server.address() as AddressInfo;
-    const hostForUrl = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
-    this.allowedHosts = new Set([`${hostForUrl}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`].map((h) => h.toLowerCase()));
-    return { url: `http://${hostForUrl}:${port}/?token=${this.opts.token}`, port };
+    const tls = Boolean(this.opts.tls);
+    const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+    this.allowedHosts = allowedHostHeaders({ host: this.opts.host, port, tls, allowHosts: this.opts.allowHosts, localAddresses });
+    const shown = isWildcard(this.opts.host) ? (this.opts.allowHosts?.[0] ?? os.hostname()) : this.opts.host;
+    const urlHost = hasExplicitPort(shown) ? shown : `${hostForUrl(shown)}:${port}`;
+    return { origin: `${tls ? 'https' : 'http'}://${urlHost}`, port };
   }
 
   close(): Promise<void> {
@@ -82,78 +101,95 @@ export class HttpFront {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private authorised(req: IncomingMessage, url: URL): boolean {
-    // Bearer: the same token for scrapers (Prometheus), which keep no cookies across the ?token= redirect.
-    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    return tokenMatches(this.opts.token, parseCookies(req.headers.cookie)[TOKEN_COOKIE]) || tokenMatches(this.opts.token, url.searchParams.get('token')) || tokenMatches(this.opts.token, bearer);
+  private hostAllowed(req: IncomingMessage): boolean {
+    return this.allowedHosts.has((req.headers.host ?? '').toLowerCase());
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (!this.allowedHosts.has((req.headers.host ?? '').toLowerCase())) return this.refuse(res, 421, 'Unknown Host header.');
-    if (!this.authorised(req, url)) {
-      return this.refuse(res, 401, 'VirtDeck: open the URL that `virtdeck serve` printed; it carries the access token.');
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return this.refuse(res, 405, 'Method not allowed.');
-    if (url.searchParams.has('token')) {
-      // Swap the URL token for a cookie; SameSite=Strict keeps other sites' pages from riding it.
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(this.opts.token)}; HttpOnly; SameSite=Strict; Path=/`);
-      url.searchParams.delete('token');
-      res.writeHead(303, { Location: url.pathname + (url.search || '') });
-      res.end();
+    if (!this.hostAllowed(req)) return this.refuse(res, 421, 'Unknown Host header: start serve with --allow-host NAME to answer to this name.');
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const route = this.routes.find((r) => r.path === url.pathname);
+    if (route) {
+      if (!(route.methods ?? ['GET', 'HEAD']).includes(req.method ?? '')) return this.refuse(res, 405, 'Method not allowed.');
+      const grant = this.opts.auth.check(credentialOf(req));
+      if (!grant) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="VirtDeck"');
+        return this.refuse(res, 401, 'VirtDeck: this route needs Authorization: Bearer <token>.');
+      }
+      if (!grantAllows(grant, route.scope)) return this.refuse(res, 403, 'VirtDeck: this token may not use this route.');
+      const handled = await route.handle(req, res, { url, grant });
+      if (handled === false && !res.headersSent) this.refuse(res, 404, 'Not found.');
       return;
     }
-    for (const route of this.routes) if (await route(req, res, url)) return;
-    await this.serveStatic(url.pathname, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return this.refuse(res, 405, 'Method not allowed.');
+    await serveStatic(this.opts.staticDir, url.pathname, res, (r, s, t) => this.refuse(r, s, t), this.opts.log);
   }
 
-  private async serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const root = path.resolve(this.opts.staticDir);
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      return this.refuse(res, 400, 'Bad path.');
-    }
-    let file = path.resolve(root, '.' + (rel.endsWith('/') ? rel + 'index.html' : rel));
-    if (file !== root && !file.startsWith(root + path.sep)) return this.refuse(res, 403, 'Outside the app.');
-    let stat = await fs.stat(file).catch(() => null);
-    if (!stat?.isFile()) {
-      // Client-side routes fall back to the app shell; missing assets stay 404.
-      if (path.extname(file)) return this.refuse(res, 404, 'Not found.');
-      file = path.join(root, 'index.html');
-      stat = await fs.stat(file).catch(() => null);
-      if (!stat?.isFile()) return this.refuse(res, 500, 'The UI is not built: run `npm run build`.');
-    }
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Length': stat.size,
-      'Content-Security-Policy': CSP,
-      'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'private, max-age=3600',
-    });
-    createReadStream(file).pipe(res);
+  private failed(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    const bad = isBadInput(e);
+    this.note(bad ? 'bad-request' : 'request-error', `${bad ? 'bad request' : 'request failed'}: ${describe(req)}: ${(e as Error)?.message ?? String(e)}`);
+    if (res.headersSent) res.destroy();
+    else this.refuse(res, bad ? 400 : 500, bad ? 'Bad request.' : 'Internal error.');
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    // Node hands the raw socket over without an error listener: a reset before
+    // the WebSocket library takes it must not become an uncaught exception.
+    const onError = (e: Error) => this.note('upgrade-socket', `upgrade socket: ${e.message}`);
+    socket.on('error', onError);
     const deny = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
     };
-    if (!originAllowed(req.headers.origin, req.headers.host, this.allowedHosts)) {
-      this.opts.log.warn(`refused WebSocket from origin ${String(req.headers.origin)} host ${String(req.headers.host)}`);
-      return deny(403, 'Forbidden');
+    try {
+      if (!originAllowed(req.headers.origin, req.headers.host, this.allowedHosts)) {
+        this.note('origin', `refused WebSocket from origin ${String(req.headers.origin).slice(0, 100)} host ${String(req.headers.host).slice(0, 100)}`);
+        return deny(403, 'Forbidden');
+      }
+      const url = new URL(req.url ?? '/', 'http://placeholder');
+      const route = this.upgrades.find((u) => url.pathname === u.prefix || url.pathname.startsWith(u.prefix + '/'));
+      if (!route) return deny(404, 'Not Found');
+      let grant: Grant | null = null;
+      if (route.scope) {
+        grant = this.opts.auth.check(credentialOf(req));
+        if (!grant) return deny(401, 'Unauthorized');
+        if (!grantAllows(grant, route.scope)) return deny(403, 'Forbidden');
+      }
+      socket.off('error', onError);
+      route.handler(req, socket, head, { url, grant });
+    } catch (e) {
+      const bad = isBadInput(e);
+      this.note(bad ? 'bad-upgrade' : 'upgrade-error', `${bad ? 'bad upgrade' : 'upgrade failed'}: ${describe(req)}: ${(e as Error)?.message ?? String(e)}`);
+      deny(bad ? 400 : 500, bad ? 'Bad Request' : 'Internal Server Error');
     }
-    const route = [...this.upgrades.entries()].find(([prefix]) => url.pathname === prefix || url.pathname.startsWith(prefix + '/'));
-    if (!route) return deny(404, 'Not Found');
-    const [, { handler, tokenGated }] = route;
-    if (tokenGated && !this.authorised(req, url)) return deny(401, 'Unauthorized');
-    handler(req, socket, head, url);
   }
 
   private refuse(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(text + '\n');
   }
+
+  /**
+   * Logs a kind of trouble once, then at most once a minute with a count, so
+   * a scanner throwing garbage can't flood the log.
+   */
+  private note(kind: string, message: string): void {
+    const now = Date.now();
+    const seen = this.noted.get(kind);
+    if (seen && now - seen.at < 60_000) {
+      seen.more++;
+      return;
+    }
+    const more = seen?.more ? ` (${seen.more} more like it since)` : '';
+    this.noted.set(kind, { at: now, more: 0 });
+    this.opts.log.warn(message + more);
+  }
+}
+
+/** Method and target for a log line, cut short and without control characters. */
+function describe(req: IncomingMessage): string {
+  // JSON.stringify escapes control characters, so a log line stays one line.
+  return `${JSON.stringify(req.method ?? '?')} ${JSON.stringify(String(req.url ?? '').slice(0, 120))}`;
 }

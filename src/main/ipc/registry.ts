@@ -4,11 +4,37 @@ import { AppFailure, err, ok, type AppError, type Result } from '../../shared/ip
 import type { DisposableStore } from '../util/disposable';
 import type { Logger } from '../util/log';
 
+/** Who is behind a connection, for the audit log and access checks. */
+export interface Principal {
+  /** OS user (desktop), account name (serve with accounts). */
+  user: string;
+  /** How they came in: 'desktop', 'serve-token', 'serve-account'. */
+  via: string;
+}
+
 /** Who is calling: one renderer window or one WebSocket. */
 export interface CallContext {
   connectionId: string;
   /** Disposed when that window/socket goes away: subscriptions live here. */
   disposables: DisposableStore;
+  /** Set by the transport when it knows better than the registry's default. */
+  principal?: Principal;
+}
+
+export interface ObservedCall {
+  name: CallName;
+  input: unknown;
+  principal: Principal;
+}
+
+/**
+ * Sees every call of the contract (audit log). `begin` runs before the
+ * handler (e.g. to note a VM's name before a delete removes it) and its
+ * return value comes back to `end`. Neither may throw.
+ */
+export interface CallObserver {
+  begin?(call: ObservedCall): unknown;
+  end(call: ObservedCall & { result: Result<unknown>; ms: number }, begun: unknown): void;
 }
 
 export type Handler<K extends CallName> = (args: CallArgs<K>, ctx: CallContext) => Promise<CallOutput<K>> | CallOutput<K>;
@@ -24,15 +50,47 @@ const zodMessage = (e: z.ZodError): string =>
  * service can never leak a field the contract doesn't promise.
  */
 export class HandlerRegistry {
+  private readonly observers: CallObserver[] = [];
+
   constructor(
     private readonly handlers: Handlers,
     private readonly log: Logger,
+    /** Who calls when the transport doesn't say (the desktop app's OS user, serve's token holder). */
+    private readonly defaultPrincipal: Principal = { user: 'unknown', via: 'unknown' },
   ) {}
+
+  /** Adds an observer of finished calls; returns its disposer. */
+  observe(o: CallObserver): () => void {
+    this.observers.push(o);
+    return () => {
+      const i = this.observers.indexOf(o);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
+  }
 
   async dispatch(name: unknown, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (!isCallName(name)) {
       return err({ code: 'UNKNOWN_CALL', message: `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}` });
     }
+    const started = performance.now();
+    const call: ObservedCall = { name, input: rawInput, principal: ctx.principal ?? this.defaultPrincipal };
+    const begun = this.observers.map((o) => this.guard(name, () => o.begin?.(call)));
+    const result = await this.run(name, rawInput, ctx);
+    const ms = performance.now() - started;
+    this.observers.forEach((o, i) => this.guard(name, () => o.end({ ...call, result, ms }, begun[i])));
+    return result;
+  }
+
+  private guard<T>(name: string, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      this.log.error(`call observer failed on ${name}: ${String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async run(name: CallName, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     const spec = calls[name];
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {

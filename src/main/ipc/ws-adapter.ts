@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { WS_PROTOCOL } from '../../shared/ipc/access';
 import type { EventBus } from './bus';
-import { ClientSession } from './connection';
+import { ClientSession, type SessionLimits } from './connection';
 import type { HandlerRegistry } from './registry';
 import type { Logger } from '../util/log';
 
@@ -22,18 +23,45 @@ export type WsServerMessage =
 
 export const MAX_WS_MESSAGE = 4 * 1024 * 1024;
 
+export interface WsAdapterOptions extends SessionLimits {
+  /**
+   * Ping period. A client that has not answered the previous ping when the
+   * next is due is half-open (laptop asleep, NAT dropped it): it is dropped,
+   * and its subscriptions with it.
+   */
+  heartbeatMs?: number;
+  /** A client that leaves more than this unsent (it stopped reading) is dropped. */
+  maxBufferedBytes?: number;
+}
+
+export const WS_DEFAULTS = { heartbeatMs: 30_000, maxBufferedBytes: 16 << 20 } as const;
+
 /** Contract over WebSocket: one ClientSession per socket, disposed on close. */
 export class WsAdapter {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE,
+    // Select our protocol and only it: the token the page offers as a second
+    // subprotocol is never echoed back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   private readonly sessions = new Set<ClientSession>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxBuffered: number;
 
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly bus: EventBus,
     private readonly log: Logger,
-  ) {}
+    private readonly opts: WsAdapterOptions = {},
+  ) {
+    this.maxBuffered = opts.maxBufferedBytes ?? WS_DEFAULTS.maxBufferedBytes;
+    this.heartbeat = setInterval(() => this.beat(), opts.heartbeatMs ?? WS_DEFAULTS.heartbeatMs);
+    this.heartbeat.unref();
+  }
 
-  /** Call only after the server checked token and origin. */
+  /** Call only after the front checked credential and origin. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
   }
@@ -49,15 +77,37 @@ export class WsAdapter {
     return n;
   }
 
+  private beat(): void {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        this.log.warn(`dropping a WebSocket client: no answer to the last ping in ${this.opts.heartbeatMs ?? WS_DEFAULTS.heartbeatMs} ms (half-open connection)`);
+        ws.terminate();
+        continue;
+      }
+      this.alive.set(ws, false);
+      ws.ping();
+    }
+  }
+
   private attach(ws: WebSocket): void {
     const send = (m: WsServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(m));
+      // bufferedAmount counts what neither ws nor the kernel could send yet:
+      // it only grows when the client stops reading.
+      if (ws.bufferedAmount > this.maxBuffered) {
+        this.log.warn(`dropping ws client ${s.id}: ${ws.bufferedAmount} bytes unsent (over ${this.maxBuffered}): the client stopped reading`);
+        ws.terminate();
+      }
     };
-    const session = new ClientSession(this.registry, this.bus, (msg) => send({ t: 'event', name: msg.name, payload: msg.payload }));
-    this.sessions.add(session);
-    this.log.info(`ws client ${session.id} connected`);
+    const s = new ClientSession(this.registry, this.bus, (msg) => send({ t: 'event', name: msg.name, payload: msg.payload }), this.opts);
+    this.sessions.add(s);
+    this.alive.set(ws, true);
+    this.log.info(`ws client ${s.id} connected`);
 
+    ws.on('pong', () => this.alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
+      this.alive.set(ws, true);
       if (isBinary) return send({ t: 'error', message: 'binary frames are not part of the contract' });
       let parsed: z.infer<typeof ClientMessage>;
       try {
@@ -65,17 +115,21 @@ export class WsAdapter {
       } catch {
         return send({ t: 'error', message: 'malformed message: expected {t:"call", id, name, input}' });
       }
-      void session.invoke(parsed.name, parsed.input).then((result) => send({ t: 'result', id: parsed.id, result }));
+      s.invoke(parsed.name, parsed.input).then(
+        (result) => send({ t: 'result', id: parsed.id, result }),
+        (e: unknown) => this.log.error(`ws client ${s.id}: ${parsed.name} failed outside the registry: ${String(e)}`),
+      );
     });
     ws.on('close', () => {
-      session.dispose();
-      this.sessions.delete(session);
-      this.log.info(`ws client ${session.id} closed`);
+      s.dispose();
+      this.sessions.delete(s);
+      this.log.info(`ws client ${s.id} closed`);
     });
-    ws.on('error', (e) => this.log.warn(`ws client ${session.id}: ${e.message}`));
+    ws.on('error', (e) => this.log.warn(`ws client ${s.id}: ${e.message}`));
   }
 
   close(): void {
+    clearInterval(this.heartbeat);
     for (const s of this.sessions) s.dispose();
     this.sessions.clear();
     for (const c of this.wss.clients) c.terminate();

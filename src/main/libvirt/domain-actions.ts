@@ -4,10 +4,11 @@ import { AppFailure } from '../../shared/ipc/result';
 import type { Logger } from '../util/log';
 import type { DomainInventory } from './domain-inventory';
 import { toLibvirtFailure } from './errors';
-import { Affect, MetadataType, Undefine, XmlFlags } from './flags';
+import { domainDelete, domainDeletePlan } from './domain-delete';
+import { Affect, MetadataType, XmlFlags } from './flags';
 import type { RpcClient } from './rpc/client';
 import { P } from './rpc/procedures/index';
-import type { DomainRef, StorageVolRef } from './rpc/types';
+import type { DomainRef } from './rpc/types';
 import type { LibvirtSessions } from './sessions';
 
 const ACTIONS: Record<LifecycleAction, { verb: string; run(c: RpcClient, dom: DomainRef): Promise<unknown> }> = {
@@ -66,9 +67,10 @@ export class DomainActions {
           const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
           await spec.run(c, dom);
           this.log.info(`${hostId}: ${spec.verb.toLowerCase()} ${dom.name}`);
-          return { uuid, ok: true };
+          return { uuid, ok: true as const };
         } catch (e) {
-          return { uuid, ok: false, error: toLibvirtFailure(e, hostId, `${spec.verb} failed`).message };
+          // The whole AppError (code, libvirt detail), so the UI groups by code instead of parsing text.
+          return { uuid, ok: false as const, error: toLibvirtFailure(e, hostId, `${spec.verb} failed`).error };
         }
       }),
     );
@@ -107,50 +109,15 @@ export class DomainActions {
     }
   }
 
-  /**
-   * Undefines a domain and deletes the volumes the user picked. Only paths the
-   * domain itself uses may be deleted, and they are checked before anything is
-   * changed, so a bad pick loses nothing.
-   */
+  /** Every disk of the domain and whether its image may be deleted with it (see domain-delete.ts). */
+  domainDeletePlan(hostId: string, uuid: string) {
+    return domainDeletePlan(this.sessions.client(hostId), hostId, uuid);
+  }
+
+  /** Undefines a domain and deletes the images picked; the core refuses any another VM needs. */
   async domainDelete(hostId: string, uuid: string, volumes: readonly string[]) {
-    const { c, dom } = await this.lookup(hostId, uuid);
-    const d = parseDomainXml(await c.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 }).catch((e) => Promise.reject(toLibvirtFailure(e, hostId, 'Reading domain'))));
-    const ownDisks = new Set(d.disks.map((x) => x.source).filter((s): s is string => !!s));
-    const foreign = volumes.filter((v) => !ownDisks.has(v));
-    if (foreign.length) throw new AppFailure('VALIDATION', `Not disks of ${dom.name}: ${foreign.join(', ')}`, { hostId });
-    type VolPick = { path: string; vol?: StorageVolRef; error?: string };
-    const vols = await Promise.all(
-      volumes.map(async (path): Promise<VolPick> => {
-        try {
-          return { path, vol: await c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path }) };
-        } catch (e) {
-          return { path, error: `${path} is not in a storage pool (left in place): ${toLibvirtFailure(e, hostId, 'lookup').message}` };
-        }
-      }),
-    );
-    try {
-      if (dom.id >= 0) await c.call(P.DOMAIN_DESTROY_FLAGS, { dom, flags: 0 });
-      if (await c.call(P.DOMAIN_IS_PERSISTENT, { dom })) {
-        await c.call(P.DOMAIN_UNDEFINE_FLAGS, { dom, flags: Undefine.MANAGED_SAVE | Undefine.SNAPSHOTS_METADATA | Undefine.NVRAM | Undefine.CHECKPOINTS_METADATA });
-      }
-    } catch (e) {
-      throw toLibvirtFailure(e, hostId, `Deleting ${dom.name}`);
-    }
-    const volumesDeleted: string[] = [];
-    const volumeErrors: string[] = [];
-    for (const v of vols) {
-      if (!v.vol) {
-        volumeErrors.push(v.error ?? `${v.path}: not found`);
-        continue;
-      }
-      try {
-        await c.call(P.STORAGE_VOL_DELETE, { vol: v.vol, flags: 0 });
-        volumesDeleted.push(v.path);
-      } catch (e) {
-        volumeErrors.push(toLibvirtFailure(e, hostId, `Deleting ${v.path}`).message);
-      }
-    }
-    this.log.info(`${hostId}: deleted ${dom.name} (${volumesDeleted.length} volumes)`);
-    return { deleted: true, volumesDeleted, volumeErrors };
+    const { dom, ...result } = await domainDelete(this.sessions.client(hostId), hostId, uuid, volumes);
+    this.log.info(`${hostId}: deleted ${dom.name} (${result.volumesDeleted.length} volumes)`);
+    return result;
   }
 }

@@ -4,8 +4,9 @@ import { parseMountinfo, parseProcCgroup, resolveVmFiles, type VmCgroupFiles } f
 // Finds each running VM's cgroup the way libvirt reports it: the QEMU pid from
 // libvirt's pidfile, then /proc/<pid>/cgroup, plus the host's cgroup mounts.
 // Runs once per VM start, as one exec. Pidfile paths (which contain VM names)
-// travel only as argv, quoted by the transport's one quoting helper, and are
-// used only as "$f"; the pid is checked to be digits before it forms a path.
+// are the script's arguments (data that no login shell parses: see
+// HostTransport.execScript) and are used only as "$f"; the pid is checked to
+// be digits before it forms a path.
 export const DISCOVER_SCRIPT = `while IFS= read -r l; do
   case $l in *' - cgroup '*|*' - cgroup2 '*) printf 'M %s\\n' "$l" ;; esac
 done </proc/self/mountinfo
@@ -65,7 +66,7 @@ export async function discoverVms(transport: HostTransport, names: readonly stri
   const out: DiscoveredVm[] = [];
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
-    const r = await transport.exec(['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...chunk.map((n) => pidfilePath(n))], { timeoutMs: 15_000 });
+    const r = await transport.execScript(DISCOVER_SCRIPT, chunk.map((n) => pidfilePath(n)), { timeoutMs: 15_000 });
     out.push(...parseDiscovery(r.stdout.toString('utf8'), chunk.length));
   }
   return out;

@@ -76,7 +76,7 @@ export class HostSampler {
   }
 
   private async spawn(): Promise<void> {
-    const proc = await this.session.transport.spawn(['sh', '-c', SAMPLER_SCRIPT]);
+    const proc = await this.session.transport.spawnScript(SAMPLER_SCRIPT);
     if (this.disposed) {
       proc.end('q\n');
       return;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shellCommand } from '../../shared/util/shell';
+import { REMOTE_SH, remoteScript } from '../../shared/util/shell';
 import { DISCOVER_SCRIPT, parseDiscovery, pidfilePath } from './discovery';
 import { encodeList, TickParser, type RawTick } from './sampler-protocol';
 import { SAMPLER_SCRIPT } from './sampler-script';
@@ -14,7 +14,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-sampler-'));
 const canary = path.join(tmp, 'pwned');
 // libvirt refuses '/' in names; everything else a shell might act on is here.
 // Commands would run in `tmp` (the processes' cwd), creating `pwned`.
-const HOSTILE = [`it's "q" $(touch pwned) \`touch pwned\``, 'spaces  and\ttab', 'ünïcødé-虚拟机', '-rf *', '; touch pwned #', '$HOME\\n'];
+const HOSTILE = [`it's "q" $(touch pwned) \`touch pwned\``, 'spaces  and\ttab', 'ünïcødé-虚拟机', '-rf *', '; touch pwned #', '$HOME\\n', "x\\'; touch pwned; echo \\'"];
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function vmDir(name: string, cpu: number): string {
@@ -26,9 +26,14 @@ function vmDir(name: string, cpu: number): string {
   return d;
 }
 
-/** The sampler as the core runs it: through a login shell's parse of the quoted argv. */
+// As sshd runs our commands: `<login shell> -c REMOTE_SH`, the script framed on
+// stdin. fish (not POSIX) is the login shell that POSIX quoting got wrong.
+const LOGIN_SHELL = 'fish';
+
+/** The sampler as the core launches it (HostTransport.spawnScript over SSH). */
 function startSampler() {
-  const child = spawn('/bin/sh', ['-c', shellCommand(['sh', '-c', SAMPLER_SCRIPT])], { stdio: ['pipe', 'pipe', 'pipe'], cwd: tmp });
+  const child = spawn(LOGIN_SHELL, ['-c', REMOTE_SH], { stdio: ['pipe', 'pipe', 'pipe'], cwd: tmp, env: { PATH: process.env.PATH, HOME: tmp } });
+  child.stdin.write(remoteScript(SAMPLER_SCRIPT));
   const parser = new TickParser();
   const queue: RawTick[] = [];
   let wake: (() => void) | undefined;
@@ -102,13 +107,14 @@ describe('discovery script', () => {
     fs.mkdirSync(run, { recursive: true });
     fs.writeFileSync(pidfilePath(HOSTILE[0]!, run), `${process.pid}\n`);
     fs.writeFileSync(pidfilePath(HOSTILE[1]!, run), '1; touch /tmp/x\n');
-    const argv = ['sh', '-c', DISCOVER_SCRIPT, 'virtdeck-discover', ...HOSTILE.slice(0, 3).map((n) => pidfilePath(n, run))];
-    const r = spawnSync('/bin/sh', ['-c', shellCommand(argv)], { encoding: 'utf8', cwd: tmp });
+    const args = [...HOSTILE.slice(0, 3), HOSTILE.at(-1)!].map((n) => pidfilePath(n, run));
+    const r = spawnSync(LOGIN_SHELL, ['-c', REMOTE_SH], { input: remoteScript(DISCOVER_SCRIPT, args), encoding: 'utf8', cwd: tmp, env: { PATH: process.env.PATH, HOME: tmp } });
     expect(r.status).toBe(0);
-    const found = parseDiscovery(r.stdout, 3);
+    const found = parseDiscovery(r.stdout, 4);
     expect(found[0]?.pid).toBe(process.pid);
     expect(found[1]?.pid).toBeUndefined();
     expect(found[2]?.pid).toBeUndefined();
+    expect(found[3]?.pid).toBeUndefined();
     expect(r.stdout).toMatch(/^M .* - cgroup2? /m);
     expect(fs.existsSync(canary)).toBe(false);
   });

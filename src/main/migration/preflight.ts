@@ -194,7 +194,7 @@ const STAT_SCRIPT = 'for p in "$@"; do if [ -e "$p" ]; then s=$(stat -L -c "%s %
 
 async function lines(t: HostTransport, script: string, args: readonly string[]): Promise<string[]> {
   if (!args.length) return [];
-  const r = await t.exec(['sh', '-c', script, 'virtdeck-preflight', ...args], { timeoutMs: 20_000 });
+  const r = await t.execScript(script, args, { timeoutMs: 20_000 });
   if (r.code !== 0) throw new Error(`preflight script on ${t.hostId} exited ${r.code}: ${r.stderr.toString().trim().slice(0, 200)}`);
   return r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
 }
@@ -300,7 +300,7 @@ async function reachFacts(deps: PreflightDeps, req: MigrationRequest): Promise<P
   const results = await Promise.all(
     candidates.map(async (address) => {
       try {
-        const r = await ts.exec(['sh', '-c', REACH_SCRIPT, 'virtdeck-reach', address, String(MIGRATION_PORT_PROBE)], { timeoutMs: 15_000 });
+        const r = await ts.execScript(REACH_SCRIPT, [address, String(MIGRATION_PORT_PROBE)], { timeoutMs: 15_000 });
         return { address, ...interpretReach(address, MIGRATION_PORT_PROBE, r.stdout.toString('utf8')) };
       } catch (e) {
         return { address, reachable: null, detail: `could not test ${address}: ${e instanceof Error ? e.message : String(e)}` };

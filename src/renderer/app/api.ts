@@ -14,9 +14,22 @@ export class ApiError extends Error {
   }
 }
 
-const { bridge, onLink, linkState } = createBridge();
+const { bridge, onLink, linkState, accessRefused, authorization, useToken } = createBridge();
 
-export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose; linkState(): LinkState | 'ipc' } = {
+export const api: TypedApi & {
+  onLink(l: (s: LinkState) => void): Dispose;
+  linkState(): LinkState | 'ipc';
+  /** Serve mode: connect with this access token (from the access screen). */
+  useToken(token: string): void;
+  /** Serve mode: the core refused the token this tab had. */
+  accessRefused(): boolean;
+  /**
+   * Serve mode: the Authorization header value for fetch() to the core's
+   * credential-gated HTTP routes (streamed uploads, downloads); null under
+   * Electron or without a token. docs/serve-security.md.
+   */
+  authorization(): string | null;
+} = {
   call<K extends CallName>(name: K, input: CallInput<K>) {
     return bridge.invoke(name, input) as Promise<Result<CallOutput<K>>>;
   },
@@ -29,6 +42,9 @@ export const api: TypedApi & { onLink(l: (s: LinkState) => void): Dispose; linkS
     return onLink ? onLink(l) : () => {};
   },
   linkState: () => (linkState ? linkState() : 'ipc'),
+  useToken: (t) => useToken?.(t),
+  accessRefused: () => accessRefused?.() ?? false,
+  authorization: () => authorization?.() ?? null,
 };
 
 /** For react-query: resolve with the value or throw the typed error. */

@@ -1,12 +1,16 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
+import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { migrationCalls, migrationEvents } from './calls/migration';
 import { placementCalls } from './calls/placement';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -21,6 +25,10 @@ export const calls = {
   ...taskCalls,
   ...migrationCalls,
   ...placementCalls,
+  ...auditCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -30,6 +38,7 @@ export const events = {
   ...metricsEvents,
   ...taskEvents,
   ...migrationEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

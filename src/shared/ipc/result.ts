@@ -18,6 +18,7 @@ export const ErrorCodeSchema = z.enum([
   'CANCELLED',
   'UNSUPPORTED',
   'INTERNAL',
+  'BUSY', // this client has too many calls in flight; retry when some have answered
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

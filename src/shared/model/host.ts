@@ -57,6 +57,28 @@ export const HostConfigSchema = z.object({
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 
+/**
+ * Why a host key was refused, as fields the UI lays out (never a sentence to
+ * parse): which hop, the key it offered, and the known_hosts line that
+ * contradicts it. `changed`: the line holds another key of the same type;
+ * `revoked`: the line marks the offered key @revoked.
+ */
+export const HostKeyProblemSchema = z.object({
+  kind: z.enum(['changed', 'revoked']),
+  hostname: z.string(),
+  port: z.number().int(),
+  /** 'jump host' when a ProxyJump hop refused; absent for the host itself. */
+  role: z.string().optional(),
+  keyType: z.string(),
+  /** SHA256 fingerprint the host offered now. */
+  offered: z.string(),
+  /** SHA256 fingerprint on record (changed only). */
+  expected: z.string().optional(),
+  file: z.string(),
+  line: z.number().int(),
+});
+export type HostKeyProblem = z.infer<typeof HostKeyProblemSchema>;
+
 export const HostStatusSchema = z.enum(['disconnected', 'connecting', 'connected', 'needs-auth', 'unreachable']);
 export type HostStatus = z.infer<typeof HostStatusSchema>;
 
@@ -70,6 +92,8 @@ export const HostStateSchema = z.object({
   /** Next automatic reconnect attempt (epoch ms), when one is scheduled. */
   retryAt: z.number().optional(),
   attempt: z.number().int().optional(),
+  /** Set with errorCode HOST_KEY_MISMATCH: the refusal's facts. */
+  hostKey: HostKeyProblemSchema.optional(),
 });
 export type HostState = z.infer<typeof HostStateSchema>;
 
@@ -96,6 +120,14 @@ export type HostInfo = z.infer<typeof HostInfoSchema>;
 
 // Prompts carry an id so an answer from any window reaches the exact
 // connection attempt that asked (several hosts may ask at once).
+export const RememberSchema = z.object({
+  /** true: kept encrypted on disk across restarts; false: kept in memory until the core stops. */
+  persistent: z.boolean(),
+  /** Shown beside the checkbox: where the secret would be kept, or why only in memory. */
+  note: z.string(),
+});
+export type Remember = z.infer<typeof RememberSchema>;
+
 export const PromptSchema = z.discriminatedUnion('kind', [
   z.object({
     id: z.string(),
@@ -112,6 +144,8 @@ export const PromptSchema = z.discriminatedUnion('kind', [
     hostId: HostIdSchema,
     kind: z.enum(['password', 'passphrase']),
     message: z.string(),
+    /** What ticking "Remember" would do here (the SecretStore's answer); absent: not offered. */
+    remember: RememberSchema.optional(),
   }),
   z.object({
     id: z.string(),
@@ -128,5 +162,8 @@ export const PromptAnswerSchema = z.object({
   /** false cancels the prompt (and the connection attempt). */
   accept: z.boolean(),
   answers: z.array(z.string().max(4096)).max(16).default([]),
+  /** The user ticked "Remember": only then is a password or passphrase kept after this connection. */
+  remember: z.boolean().default(false),
 });
-export type PromptAnswer = z.infer<typeof PromptAnswerSchema>;
+// The input form: callers inside the core may leave out what has a default.
+export type PromptAnswer = z.input<typeof PromptAnswerSchema>;

@@ -46,7 +46,7 @@ function flow(replies: Array<Partial<PromptReply>>, opts: { identityFiles?: stri
 describe('AuthFlow', () => {
   it('none, agent, config key (asking its passphrase), default keys, then password', async () => {
     const { f, step, asked, secrets } = flow(
-      [{ answers: ['wrong'] }, { answers: ['right horse'] }, { answers: ['pw1'] }],
+      [{ answers: ['wrong'] }, { answers: ['right horse'], remember: true }, { answers: ['pw1'], remember: true }],
       { identityFiles: [encKey], agent: '/run/agent.sock' },
     );
     expect(await step(null)).toEqual({ type: 'none', username: 'ann' });
@@ -59,7 +59,7 @@ describe('AuthFlow', () => {
     expect(await step(left)).toMatchObject({ type: 'publickey' }); // ~/.ssh/id_ed25519, unencrypted: no prompt
     expect(asked).toHaveLength(2);
     expect(await step(left)).toEqual({ type: 'password', username: 'ann', password: 'pw1' });
-    expect(asked[2]).toEqual({ hostId: 'h1', kind: 'password', message: 'Password for ann@kvm1' });
+    expect(asked[2]).toEqual({ hostId: 'h1', kind: 'password', message: 'Password for ann@kvm1', remember: secrets.remembers() });
     await f.succeeded();
     expect(await secrets.get(secretKeys.password('ann', 'kvm1', 22))).toBe('pw1');
     expect(f.tried).toEqual(['agent', 'publickey', 'publickey', 'password']);
@@ -121,5 +121,31 @@ describe('AuthFlow', () => {
     await step(null);
     expect(await step(['password'])).toMatchObject({ password: 'typed-earlier' });
     expect(asked).toHaveLength(0);
+  });
+
+  it('keeps nothing the user did not ask to remember (only the carry, for a redial within this attempt)', async () => {
+    const { f, step, asked, secrets, carry } = flow([{ answers: ['right horse'] }, { answers: ['pw1'] }], { identityFiles: [encKey] });
+    await step(null);
+    expect(await step(['publickey', 'password'])).toMatchObject({ type: 'publickey' });
+    expect(asked[0]).toMatchObject({ kind: 'passphrase', remember: { persistent: false, note: expect.stringMatching(/memory/) } });
+    expect(await step(['publickey', 'password'])).toMatchObject({ type: 'publickey' }); // ~/.ssh/id_ed25519
+    expect(await step(['password'])).toMatchObject({ type: 'password', password: 'pw1' });
+    await f.succeeded();
+    expect(secrets.size).toBe(0);
+    expect(carry.get(secretKeys.password('ann', 'kvm1', 22))).toBe('pw1');
+  });
+
+  it('a password the user asked to remember and carried over a redial is stored once it worked', async () => {
+    const first = flow([{ answers: ['pw1'], remember: true }]);
+    await first.step(null);
+    await first.step(['password']);
+    // sshd hung up before answering: a new flow on the same carry.
+    const again = flow([]);
+    for (const [k, v] of first.carry) again.carry.set(k, v);
+    await again.step(null);
+    expect(await again.step(['password'])).toMatchObject({ password: 'pw1' });
+    expect(again.asked).toHaveLength(0);
+    await again.f.succeeded();
+    expect(await again.secrets.get(secretKeys.password('ann', 'kvm1', 22))).toBe('pw1');
   });
 });

@@ -58,8 +58,8 @@ export class AuthFlow {
   private keyQueue: string[];
   private kbdRounds = 0;
   private passwordTries = 0;
-  /** Secret used by the method in flight: stored on success, dropped on failure. */
-  private inFlight: { key: string; value: string; fromStore: boolean } | undefined;
+  /** Secret used by the method in flight: stored on success if the user said "Remember", dropped on failure. */
+  private inFlight: { key: string; value: string; fromStore: boolean; remember: boolean } | undefined;
   private closed = false;
 
   constructor(
@@ -93,7 +93,7 @@ export class AuthFlow {
   async succeeded(): Promise<void> {
     const s = this.inFlight;
     this.inFlight = undefined;
-    if (s && !s.fromStore) await this.env.secrets.set(s.key, s.value);
+    if (s && !s.fromStore && s.remember) await this.env.secrets.set(s.key, s.value);
   }
 
   private async next(methodsLeft: AuthenticationType[] | null): Promise<AnyAuthMethod | false> {
@@ -167,6 +167,7 @@ export class AuthFlow {
           hostId: this.t.hostId,
           kind: 'passphrase',
           message: `${i ? 'Wrong passphrase. ' : ''}Passphrase for key ${tildify(file, this.env.home)}`,
+          remember: this.env.secrets.remembers(),
         });
         // Cancelling a passphrase skips that key, as ssh does; other methods may follow.
         if (!reply.accept) return undefined;
@@ -174,7 +175,7 @@ export class AuthFlow {
         parsed = utils.parseKey(data, value);
         if (!(parsed instanceof Error)) {
           this.env.carry.set(key, value);
-          await this.env.secrets.set(key, value);
+          if (reply.remember) await this.env.secrets.set(key, value);
         }
       }
     }
@@ -192,18 +193,22 @@ export class AuthFlow {
     const stored = carried ?? (this.passwordTries === 0 ? await this.env.secrets.get(key) : undefined);
     this.passwordTries++;
     if (stored !== undefined) {
-      this.inFlight = { key, value: stored, fromStore: carried === undefined };
+      // A carried answer keeps the choice made when it was typed.
+      this.inFlight = { key, value: stored, fromStore: carried === undefined, remember: this.env.carry.has(rememberMark(key)) };
       return stored;
     }
     const reply = await this.env.ask({
       hostId: this.t.hostId,
       kind: 'password',
       message: `${this.passwordTries > 1 ? 'Permission denied, try again. ' : ''}Password for ${this.t.user}@${this.t.hostname}`,
+      remember: this.env.secrets.remembers(),
     });
     if (!reply.accept) throw promptEnded(reply, 'password');
     const value = reply.answers[0] ?? '';
     this.env.carry.set(key, value);
-    this.inFlight = { key, value, fromStore: false };
+    if (reply.remember) this.env.carry.set(rememberMark(key), '1');
+    else this.env.carry.delete(rememberMark(key));
+    this.inFlight = { key, value, fromStore: false, remember: reply.remember === true };
     return value;
   }
 
@@ -231,6 +236,9 @@ export class AuthFlow {
     finish(prompts.map((_, i) => reply.answers[i] ?? ''));
   }
 }
+
+/** Carry entry recording that the user ticked "Remember" for the secret under `key`. */
+const rememberMark = (key: string) => `remember:${key}`;
 
 function promptEnded(reply: PromptReply, what: string): ConnectError {
   return reply.outcome === 'timeout'

@@ -1,9 +1,10 @@
 import { Duplex, Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { AppFailure } from '../../../shared/ipc/result';
-import { shellCommand } from '../../../shared/util/shell';
+import { EXEC_ARGV, REMOTE_SH, remoteScript } from '../../../shared/util/shell';
+import { HELPER_SCRIPT } from '../../libvirt/rpc/connect';
 import type { Logger } from '../../util/log';
-import { libvirtHelperScript, type ExecOptions, type ExecResult, type HostTransport, type ProcessChannel, type ShellChannel } from '../transport';
+import { type ExecOptions, type ExecResult, type HostTransport, type ProcessChannel, type ShellChannel } from '../transport';
 
 /** HostTransport over one authenticated ssh2 Client: every call is a channel on it. */
 export class SshTransport implements HostTransport {
@@ -37,7 +38,7 @@ export class SshTransport implements HostTransport {
   }
 
   async openLibvirtStream(path: 'system' | 'session'): Promise<Duplex> {
-    const ch = await this.spawn(['sh', '-c', libvirtHelperScript(path)]);
+    const ch = await this.spawnScript(HELPER_SCRIPT, [`qemu:///${path}`]);
     // virt-ssh-helper reports problems on stderr (and "could not proxy
     // traffic: End of file" on every normal close); keep the tail for logs and
     // keep it flowing so a chatty helper never stalls the channel window.
@@ -48,15 +49,29 @@ export class SshTransport implements HostTransport {
   }
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const label = argv[0] ?? '';
+    if (argv.length === 0) return Promise.reject(new AppFailure('VALIDATION', 'empty command', { hostId: this.hostId }));
+    return this.run(EXEC_ARGV, argv, opts, argv[0]!);
+  }
+
+  execScript(script: string, args: readonly string[] = [], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(script, args, opts, 'sh script');
+  }
+
+  private run(script: string, args: readonly string[], opts: ExecOptions, label: string): Promise<ExecResult> {
     // Stopping a remote command needs its pid: OpenSSH refuses "signal"
     // requests on root sessions ("session signalling requires privilege
     // separation"), and a closed channel leaves a quiet process running. So a
-    // cancellable command first reports $$ on stderr, then execs argv.
+    // cancellable script first reports $$ (REMOTE_SH exec'd the login shell
+    // away: it is the session's process) on stderr.
     const cancellable = opts.timeoutMs !== undefined || opts.signal !== undefined;
-    const command = cancellable ? shellCommand(['sh', '-c', `printf '${PID_MARK}%s\\n' "$$" >&2; exec "$@"`, 'sh', ...argv]) : shellCommand(argv);
+    let framed: Buffer;
+    try {
+      framed = this.frame(cancellable ? `printf '${PID_MARK}%s\\n' "$$" >&2\n${script}` : script, args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (opts.signal?.aborted) return Promise.reject(new AppFailure('CANCELLED', `${label}: cancelled`, { hostId: this.hostId }));
-    return this.openExec(command).then(
+    return this.openExec(label).then(
       (ch) =>
         new Promise<ExecResult>((resolve, reject) => {
           const out: Buffer[] = [];
@@ -65,7 +80,7 @@ export class SshTransport implements HostTransport {
           let killWanted = false;
           let failed: AppFailure | undefined;
           const kill = () => {
-            if (pid) void this.exec(['sh', '-c', KILL_TREE, 'sh', pid]).catch(() => undefined);
+            if (pid) void this.execScript(KILL_TREE, [pid]).catch(() => undefined);
             else killWanted = true;
           };
           const stop = (f: AppFailure) => {
@@ -101,13 +116,26 @@ export class SshTransport implements HostTransport {
             if (cancellable) stderr = stripPidMark(stderr);
             resolve({ code: status?.code ?? null, ...(status?.signal ? { signal: status.signal } : {}), stdout: Buffer.concat(out), stderr });
           });
+          ch.write(framed);
           ch.end(opts.stdin);
         }),
     );
   }
 
-  async spawn(argv: readonly string[]): Promise<ProcessChannel> {
-    const ch = await this.openExec(shellCommand(argv));
+  spawn(argv: readonly string[]): Promise<ProcessChannel> {
+    if (argv.length === 0) return Promise.reject(new AppFailure('VALIDATION', 'empty command', { hostId: this.hostId }));
+    return this.start(EXEC_ARGV, argv, argv[0]!);
+  }
+
+  spawnScript(script: string, args: readonly string[] = []): Promise<ProcessChannel> {
+    return this.start(script, args, 'sh script');
+  }
+
+  private async start(script: string, args: readonly string[], label: string): Promise<ProcessChannel> {
+    const framed = this.frame(script, args);
+    const ch = await this.openExec(label);
+    // Ahead of anything the caller writes: the same channel keeps the order.
+    ch.write(framed);
     // 'exit' arrives with the status; 'close' waits until the output was
     // read to the end, which a caller that stopped reading never does.
     const exited = new Promise<number | null>((resolve) => {
@@ -186,8 +214,17 @@ export class SshTransport implements HostTransport {
     return Object.assign(ch, { resize: (cols: number, rows: number) => void ch.setWindow(rows, cols, 0, 0) });
   }
 
-  private openExec(command: string): Promise<ClientChannel> {
-    return this.channel(`exec ${command.slice(0, 60)}`, (cb) => this.client.exec(command, cb));
+  private frame(script: string, args: readonly string[]): Buffer {
+    try {
+      return remoteScript(script, args);
+    } catch (e) {
+      throw new AppFailure('VALIDATION', `cannot pass that argument to a remote command: ${(e as Error).message}`, { hostId: this.hostId });
+    }
+  }
+
+  /** Every command is REMOTE_SH (the login shell parses nothing else); the script follows on stdin. */
+  private openExec(label: string): Promise<ClientChannel> {
+    return this.channel(`exec ${label.slice(0, 60)}`, (cb) => this.client.exec(REMOTE_SH, cb));
   }
 
   private channel(what: string, open: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<ClientChannel> {

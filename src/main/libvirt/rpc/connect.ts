@@ -1,5 +1,6 @@
 // Opening a libvirt connection the way libvirt's own remote driver does.
 import type { Duplex } from 'node:stream';
+import { REMOTE_SH, remoteScript } from '../../../shared/util/shell';
 import { RpcClient, type RpcClientOptions } from './client';
 import { LibvirtError, RpcError } from './errors';
 import type { KeepaliveOptions } from './keepalive';
@@ -61,23 +62,23 @@ export async function openLibvirtConnection(transport: Duplex, opts: OpenOptions
   }
 }
 
-// A conservative URI alphabet: nothing a POSIX shell treats specially inside
-// double quotes nested in single quotes ($ ` " \ ' and whitespace are out).
-const SAFE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[A-Za-z0-9._~@:/?=&%,+-]*$/;
-
 /**
- * The command an SSH exec channel runs on the host (the same one libvirt's
- * ssh transport uses): virt-ssh-helper if present, else netcat to the socket.
+ * What an SSH exec channel runs on the host to become a libvirt connection,
+ * like libvirt's own ssh transport: virt-ssh-helper (libvirt >= 8) for the URI,
+ * else netcat to the daemon's socket. A script for /bin/sh with the URI as $1
+ * (data, never parsed as code): send it with REMOTE_SH and remoteScript()
+ * (src/shared/util/shell.ts), never as the exec command line itself.
  */
-export function remoteCommand(uri: string = DEFAULT_URI, socketPath: string = LOCAL_SOCKET): string {
-  if (!SAFE_URI.test(uri)) throw new RpcError(`refusing to put URI ${JSON.stringify(uri)} into a shell command`);
-  if (!/^\/[A-Za-z0-9._/-]+$/.test(socketPath)) throw new RpcError(`unsafe socket path ${JSON.stringify(socketPath)}`);
-  return (
-    `sh -c 'which virt-ssh-helper >/dev/null 2>&1; if test $? = 0; then ` +
-    `virt-ssh-helper "${uri}"; else nc -U ${socketPath}; fi'`
-  );
-}
+export const HELPER_SCRIPT = `if command -v virt-ssh-helper >/dev/null 2>&1; then exec virt-ssh-helper "$1"; fi
+case $1 in
+  *:///session*) sock=\${XDG_RUNTIME_DIR:-$HOME/.cache}/libvirt/libvirt-sock ;;
+  *) sock=${LOCAL_SOCKET} ;;
+esac
+exec nc -U "$sock"`;
 
-export const REMOTE_COMMAND = remoteCommand();
+/** The exec command line and the stdin preamble that open `uri` over an SSH exec channel. */
+export function helperLaunch(uri: string = DEFAULT_URI): { command: string; stdin: Buffer } {
+  return { command: REMOTE_SH, stdin: remoteScript(HELPER_SCRIPT, [uri]) };
+}
 
 export { LibvirtError };

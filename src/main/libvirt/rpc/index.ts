@@ -4,11 +4,11 @@ export {
   DEFAULT_URI,
   LOCAL_SOCKET,
   LOCAL_SOCKET_RO,
-  REMOTE_COMMAND,
+  HELPER_SCRIPT,
   AuthUnsupportedError,
   openLibvirt,
   openLibvirtConnection,
-  remoteCommand,
+  helperLaunch,
   type LibvirtConnection,
   type OpenOptions,
 } from './connect';

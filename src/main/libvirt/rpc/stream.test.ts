@@ -2,7 +2,7 @@ import { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RpcClient } from './client';
-import { encode, none } from './codec';
+import { encode, none, string } from './codec';
 import { LibvirtError, RpcClosedError, remoteError } from './errors';
 import { MessageStatus, MessageType, PacketReader, STREAM_CHUNK_MAX, type Packet, encodePacket, REMOTE_PROGRAM } from './packet';
 import { P } from './procedures/index';
@@ -33,6 +33,15 @@ async function open(client: RpcClient, peer: ScriptedPeer, p = P.STORAGE_VOL_UPL
 const streamPkt = (peer: ScriptedPeer, proc: number, serial: number, status: number, payload?: Buffer) =>
   peer.send({ proc, serial, type: MessageType.STREAM, status }, payload);
 
+/** Waits on state with a deadline (the socket pair is real I/O: no fixed sleep fits every machine). */
+async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 describe('RpcStream over a scripted peer', () => {
   it('upload: chunks data, finishes, waits for the confirmation', async () => {
     const { client, peer } = await setup();
@@ -53,7 +62,11 @@ describe('RpcStream over a scripted peer', () => {
     ]);
     let finished = false;
     stream.on('finish', () => (finished = true));
-    await new Promise((r) => setTimeout(r, 20));
+    // A whole call round trip on the same client: a 'finish' not waiting for
+    // the server would have fired by the time its reply is processed.
+    const roundTrip = client.call(P.CONNECT_GET_HOSTNAME);
+    peer.reply(await peer.next(), string, 'peer');
+    expect(await roundTrip).toBe('peer');
     expect(finished).toBe(false); // not before the server confirms
     streamPkt(peer, proc, serial, MessageStatus.OK);
     await once(stream, 'close');
@@ -160,8 +173,8 @@ describe('stream backpressure', () => {
     cleanup.push(async () => client.destroy());
     const { stream, serial, proc } = await open(client, pair.peer, P.STORAGE_VOL_DOWNLOAD);
     for (let i = 0; i < 16; i++) streamPkt(pair.peer, proc, serial, MessageStatus.CONTINUE, Buffer.alloc(64 * 1024, i));
-    for (let i = 0; i < 50 && !pair.client.isPaused(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(pair.client.isPaused()).toBe(true); // nobody reads: stop pulling from the socket
+    // Nobody reads: the client stops pulling from the socket (the bytes cross a real socket pair).
+    await until(() => pair.client.isPaused(), 'the transport to pause');
     let total = 0;
     stream.on('data', (c: Buffer) => (total += c.length));
     streamPkt(pair.peer, proc, serial, MessageStatus.CONTINUE); // EOF
@@ -184,11 +197,16 @@ describe('stream backpressure', () => {
     t.feed(encodePacket({ prog: REMOTE_PROGRAM, vers: 1, proc: P.STORAGE_VOL_UPLOAD.proc, type: MessageType.REPLY, serial: call?.header.serial ?? 0, status: 0 }));
     const stream = await opening;
     const writeDone = new Promise<void>((res) => stream.write(Buffer.alloc(STREAM_CHUNK_MAX * 3), () => res()));
-    await new Promise((res) => setTimeout(res, 20));
+    // The transport is in memory: once a macrotask turn has passed, every
+    // write the client was going to make without a drain has been made.
+    const settle = () => new Promise((res) => setImmediate(res));
+    await settle();
     expect(t.written.length).toBe(2); // the call + one chunk: the rest waits for drain
-    for (let i = 0; i < 5 && t.written.length < 4; i++) {
+    // Each drain lets exactly one more chunk out.
+    for (const n of [3, 4]) {
       t.flush();
-      await new Promise((res) => setTimeout(res, 5));
+      await settle();
+      expect(t.written.length).toBe(n);
     }
     t.flush();
     await writeDone;

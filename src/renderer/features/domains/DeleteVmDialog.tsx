@@ -1,25 +1,24 @@
 import { useState } from 'react';
-import type { DomainDetails, DomainSummary, Disk } from '../../../shared/model/domain';
+import type { DeleteDisk } from '../../../shared/model/delete-plan';
+import type { DomainSummary } from '../../../shared/model/domain';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { useDeleteDomain } from './mutations';
+import { useDeletePlan } from './queries';
 
 /**
- * What `domains.delete` accepts to name a volume: the disk's source path, which
- * the core checks against the domain's own disks. Pool-addressed disks
- * (`type='volume'`, no path) can't be named that way, so they aren't offered.
+ * The core decides which images may go (`domains.deletePlan`): the VM's own
+ * writable disks that no other VM uses, directly or as a backing file. The
+ * dialog offers those and says why every other disk stays; the core checks
+ * again when asked to delete, so a plan gone stale is refused, not obeyed.
  */
-export const diskVolumeId = (d: Disk): string | undefined => d.source;
-
-// Install media and shared read-only images are never offered for deletion:
-// they usually belong to other VMs too.
-const deletable = (d: Disk) => d.device === 'disk' && !d.readonly && diskVolumeId(d) !== undefined;
-
-export function DeleteVmDialog({ vm, details, onClose }: { vm: DomainSummary; details: DomainDetails | undefined; onClose(): void }) {
+export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): void }) {
   const del = useDeleteDomain();
-  const disks = (details?.disks ?? []).filter(deletable);
+  const plan = useDeletePlan(vm.hostId, vm.uuid);
   const [chosen, setChosen] = useState<Record<string, boolean>>({});
-  const volumes = disks.map(diskVolumeId).filter((v): v is string => !!v && !!chosen[v]);
+  const offered = (plan.data?.disks ?? []).filter((d): d is DeleteDisk & { path: string } => d.deletable && !!d.path);
+  const kept = (plan.data?.disks ?? []).filter((d) => !d.deletable);
+  const volumes = offered.map((d) => d.path).filter((p) => chosen[p]);
   const active = vm.state !== 'shutoff';
 
   return (
@@ -37,7 +36,7 @@ export function DeleteVmDialog({ vm, details, onClose }: { vm: DomainSummary; de
           <button
             type="button"
             className="danger"
-            disabled={del.isPending}
+            disabled={del.isPending || plan.isFetching}
             data-testid="confirm-ok"
             onClick={() => del.mutate({ domain: vm, volumes }, { onSuccess: onClose })}
           >
@@ -51,30 +50,58 @@ export function DeleteVmDialog({ vm, details, onClose }: { vm: DomainSummary; de
         The definition of <strong>{vm.name}</strong> is removed from the host.
         {active && ' It is running and will be forced off first.'}
       </p>
-      {!details ? (
-        <p className="muted">Reading its disks…</p>
-      ) : disks.length === 0 ? (
-        <p className="muted">It has no disk volumes that could be deleted with it.</p>
+      {plan.isPending ? (
+        <p className="muted" data-testid="delete-reading">
+          <Spinner /> Checking which disks other VMs use…
+        </p>
+      ) : plan.error ? (
+        <p className="error-text" data-testid="delete-plan-error">
+          Could not check its disks ({plan.error.message}). Deleting now removes the VM only; every disk stays.
+        </p>
       ) : (
-        <fieldset className="disk-pick">
-          <legend>Also delete these disk volumes (cannot be undone):</legend>
-          {disks.map((d) => {
-            const id = diskVolumeId(d)!;
-            return (
-              <label key={d.target} className="check-row">
-                <input type="checkbox" checked={!!chosen[id]} onChange={(e) => setChosen((c) => ({ ...c, [id]: e.target.checked }))} data-testid={`delete-disk-${d.target}`} />
-                <span className="mono">{d.target}</span>
-                <span className="mono ellipsis" title={id}>
-                  {id}
-                </span>
-                {d.format && <span className="chip">{d.format}</span>}
-              </label>
-            );
-          })}
-        </fieldset>
+        <>
+          {offered.length === 0 ? (
+            <p className="muted" data-testid="delete-none">
+              None of its disks can be deleted with it.
+            </p>
+          ) : (
+            <fieldset className="disk-pick">
+              <legend>Also delete these disk images (cannot be undone):</legend>
+              {offered.map((d) => (
+                <label key={d.target} className="check-row">
+                  <input
+                    type="checkbox"
+                    checked={!!chosen[d.path]}
+                    onChange={(e) => setChosen((c) => ({ ...c, [d.path]: e.target.checked }))}
+                    data-testid={`delete-disk-${d.target}`}
+                  />
+                  <span className="mono">{d.target}</span>
+                  <span className="mono ellipsis" title={d.path}>
+                    {d.path}
+                  </span>
+                  {d.format && <span className="chip">{d.format}</span>}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {kept.length > 0 && (
+            <fieldset className="disk-pick disk-kept">
+              <legend>Kept on the host:</legend>
+              {kept.map((d) => (
+                <div key={d.target} className="kept-row" data-testid={`delete-kept-${d.target}`}>
+                  <span className="mono">{d.target}</span>
+                  <span className="mono ellipsis" title={d.path}>
+                    {d.path ?? (d.device === 'cdrom' ? 'empty drive' : '—')}
+                  </span>
+                  <span className="kept-why">{d.reason}</span>
+                </div>
+              ))}
+            </fieldset>
+          )}
+        </>
       )}
       {del.error && (
-        <p className="error-text" role="alert">
+        <p className="error-text" role="alert" data-testid="delete-error">
           {del.error.message}
         </p>
       )}

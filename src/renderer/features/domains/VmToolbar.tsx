@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DomainDetails, DomainSummary, LifecycleAction } from '../../../shared/model/domain';
+import type { DomainSummary, LifecycleAction } from '../../../shared/model/domain';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
 import { DeleteVmDialog } from './DeleteVmDialog';
@@ -22,7 +22,7 @@ const CONFIRM: Partial<Record<LifecycleAction, { title: (n: string) => string; b
   },
 };
 
-export function VmToolbar({ vm, details }: { vm: DomainSummary; details: DomainDetails | undefined }) {
+export function VmToolbar({ vm }: { vm: DomainSummary }) {
   const lifecycle = useLifecycle();
   const op = usePending((s) => s.ops[`${vm.hostId}/${vm.uuid}`]);
   const busy = isBusy(op, vm.state) || lifecycle.isPending;
@@ -72,7 +72,7 @@ export function VmToolbar({ vm, details }: { vm: DomainSummary; details: DomainD
           <p>{c.body(vm.name)}</p>
         </ConfirmDialog>
       )}
-      {deleting && <DeleteVmDialog vm={vm} details={details} onClose={() => setDeleting(false)} />}
+      {deleting && <DeleteVmDialog vm={vm} onClose={() => setDeleting(false)} />}
     </div>
   );
 }

@@ -3,17 +3,15 @@ import { useMemo } from 'react';
 import type { DomainSummary } from '../../../shared/model/domain';
 import type { Host } from '../../../shared/model/host';
 import { request } from '../../app/api';
-import { hostKeys } from '../hosts/queries';
 import type { DomainsView } from '../tree/model';
+import { domainKeys, listingQueryFn, rowsOf } from './cache';
 
-export const domainKeys = {
-  list: (hostId: string) => [...hostKeys.host(hostId), 'domains'] as const,
-  detail: (hostId: string, uuid: string) => [...hostKeys.host(hostId), 'domain', uuid] as const,
-};
+export { applyDomainEvent, domainKeys } from './cache';
 
 const listQuery = (hostId: string, enabled: boolean) => ({
   queryKey: domainKeys.list(hostId),
-  queryFn: () => request('domains.list', { hostId }),
+  queryFn: listingQueryFn(hostId, () => request('domains.list', { hostId })),
+  select: rowsOf,
   enabled,
   // The event bridge keeps lists fresh; a refetch would only re-read what was pushed.
   staleTime: Infinity,
@@ -23,6 +21,13 @@ export const useDomains = (hostId: string, enabled: boolean) => useQuery(listQue
 
 export const useDomain = (hostId: string, uuid: string, enabled = true) =>
   useQuery({ queryKey: domainKeys.detail(hostId, uuid), queryFn: () => request('domains.get', { hostId, uuid }), enabled });
+
+/**
+ * Which of a VM's disks may be deleted with it, read fresh every time the
+ * delete dialog opens (another VM may have attached an image meanwhile).
+ */
+export const useDeletePlan = (hostId: string, uuid: string) =>
+  useQuery({ queryKey: domainKeys.deletePlan(hostId, uuid), queryFn: () => request('domains.deletePlan', { hostId, uuid }), staleTime: 0, gcTime: 0 });
 
 /** One VM's summary from its host's list (kept live by `domain.changed`). */
 export function useDomainSummary(hostId: string, uuid: string, enabled: boolean) {

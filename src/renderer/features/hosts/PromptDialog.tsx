@@ -28,6 +28,8 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
   const hostName = host?.config.name ?? prompt.hostId;
   const fieldCount = prompt.kind === 'keyboard-interactive' ? prompt.fields.length : prompt.kind === 'host-key' ? 0 : 1;
   const [answers, setAnswers] = useState<string[]>(() => Array.from({ length: fieldCount }, () => ''));
+  // Unticked by default: a password is kept after this connection only when the user asks.
+  const [remember, setRemember] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -35,7 +37,7 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
     setBusy(true);
     setError(null);
     try {
-      await request('hosts.answerPrompt', { promptId: prompt.id, accept, answers: accept ? answers : [] });
+      await request('hosts.answerPrompt', { promptId: prompt.id, accept, answers: accept ? answers : [], remember: accept && remember });
       // host.promptResolved follows; drop it now so the next prompt shows at once.
       qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => removePrompt(old, prompt.id));
     } catch (e) {
@@ -115,6 +117,17 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
                 />
               </div>
             ))}
+            {prompt.kind !== 'keyboard-interactive' && prompt.remember && (
+              <div className="prompt-remember">
+                <label>
+                  <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="prompt-remember" /> Remember{' '}
+                  {prompt.kind === 'passphrase' ? 'this passphrase' : 'this password'}
+                </label>
+                <span className="field-hint" data-testid="prompt-remember-note">
+                  {prompt.remember.note}
+                </span>
+              </div>
+            )}
           </>
         )}
         {error && (

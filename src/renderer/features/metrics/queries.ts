@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertRule } from '../../../shared/model/metrics';
 import { request } from '../../app/api';
+import { downloadText } from '../../ui/download';
 import { hostKeys } from '../hosts/queries';
 import type { TimeWindow } from './windows';
 
@@ -49,11 +50,6 @@ export function useSetRules() {
 /** Asks the core for a window as CSV and hands it to the browser as a download. */
 export async function downloadCsv(hostId: string, uuid: string | undefined, from: number, to: number): Promise<string> {
   const { filename, csv } = await request('metrics.exportCsv', { hostId, ...(uuid ? { uuid } : {}), from, to });
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadText(filename, 'text/csv', csv);
   return filename;
 }

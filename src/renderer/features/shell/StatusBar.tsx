@@ -15,7 +15,7 @@ export function StatusBar() {
   const hosts = useHosts();
   const connected = hosts.data?.filter((h) => h.state.status === 'connected').length ?? 0;
   const total = hosts.data?.length ?? 0;
-  const linkText = link === 'ipc' || link === 'open' ? 'Core connected' : link === 'connecting' ? 'Connecting to core…' : 'Core unreachable, retrying';
+  const linkText = link === 'ipc' || link === 'open' ? 'Core connected' : link === 'connecting' ? 'Connecting to core…' : link === 'unauthorized' ? 'Access token refused' : 'Core unreachable, retrying';
   return (
     <footer className="statusbar" role="status">
       <span className={`dot ${link === 'ipc' || link === 'open' ? 'ok' : link === 'closed' ? 'bad' : 'warn'}`} />

@@ -7,6 +7,7 @@ export function TopBar() {
   const theme = useUi((s) => s.theme);
   const setTheme = useUi((s) => s.setTheme);
   const openAddHost = useUi((s) => s.setAddHostOpen);
+  const select = useUi((s) => s.select);
   return (
     <header className="topbar">
       <div className="brand">
@@ -16,6 +17,9 @@ export function TopBar() {
       <div className="topbar-actions">
         <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
           Add host
+        </button>
+        <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
+          Audit log
         </button>
         <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme" data-testid="theme-toggle">
           {label[theme]}

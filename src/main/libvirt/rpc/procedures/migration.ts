@@ -9,12 +9,9 @@ import { procedures } from './define';
 export const MIGRATE_COOKIE_MAX = 4 * 1024 * 1024;
 /** REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX */
 export const MIGRATE_PARAM_LIST_MAX = 64;
-/** REMOTE_DOMAIN_SNAPSHOT_LIST_MAX */
-const SNAPSHOT_LIST_MAX = 16384;
 
 const params = array(typedParam, MIGRATE_PARAM_LIST_MAX);
 const cookie = opaque(MIGRATE_COOKIE_MAX);
-const snapshot = struct({ name: string, dom: domain });
 
 export const MigrationProcedures = procedures({
   /** flags: FAIL_INCOMPATIBLE 1, VALIDATE_XML 2. Result: ERROR -1, INCOMPATIBLE 0, IDENTICAL 1, SUPERSET 2. */
@@ -62,12 +59,6 @@ export const MigrationProcedures = procedures({
     proc: 307,
     args: struct({ dom: domain, params, cookie_in: cookie, flags: uint, cancelled: int }),
     ret: none,
-  },
-  /** flags 0 = every snapshot (see LIBVIRT-NEXT.md 3 for the filters). */
-  DOMAIN_LIST_ALL_SNAPSHOTS: {
-    proc: 274,
-    args: struct({ dom: domain, need_results: int, flags: uint }),
-    ret: struct({ snapshots: array(snapshot, SNAPSHOT_LIST_MAX), ret: int }),
   },
   STORAGE_POOL_LOOKUP_BY_TARGET_PATH: { proc: 391, args: struct({ path: string }), ret: storagePool },
 });

@@ -6,7 +6,9 @@ import { LOCAL_SOCKET } from '../connect';
 
 /** Starts virtlogd + libvirtd (as root) when the socket is missing. Returns whether the socket is usable. */
 export async function ensureLocalLibvirtd(socketPath = LOCAL_SOCKET): Promise<boolean> {
-  if (fs.existsSync(socketPath)) return true;
+  // A socket file can outlive its daemon (a package install started it once): it must answer.
+  const answers = () => connectUnix(socketPath).then((s) => (s.destroy(), true), () => false);
+  if (await answers()) return true;
   if (process.getuid?.() !== 0 || !fs.existsSync('/usr/sbin/libvirtd')) return false;
   try {
     fs.mkdirSync('/var/log/libvirt/qemu', { recursive: true });
@@ -19,8 +21,11 @@ export async function ensureLocalLibvirtd(socketPath = LOCAL_SOCKET): Promise<bo
   } catch {
     return false;
   }
-  for (let i = 0; i < 100 && !fs.existsSync(socketPath); i++) await new Promise((r) => setTimeout(r, 100));
-  return fs.existsSync(socketPath);
+  for (let i = 0; i < 100; i++) {
+    if (await answers()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 export function connectUnix(socketPath = LOCAL_SOCKET): Promise<net.Socket> {
