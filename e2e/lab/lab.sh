@@ -56,7 +56,8 @@ cmd_up() {
   for n in $(seq 1 "$want"); do
     for g in $(lab_guest_running "$n"); do specs+=("$n/$g"); done
   done
-  wait_guests 90 "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
+  # LAB_BOOT_WAIT: seconds; callers on a loaded machine may give the guests longer.
+  wait_guests "${LAB_BOOT_WAIT:-90}" "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
   local t_boot; t_boot=$(lab_secs_since "$t")
 
   write_lab_json "$want"

@@ -47,6 +47,11 @@ async function call<T>(name: string, input: unknown): Promise<T> {
   return r.value as T;
 }
 
+/** domains.list through the contract; its answer is stamped ({ epoch, seq, domains }). */
+async function vms(hostId: string): Promise<{ uuid: string; name: string; state: string }[]> {
+  return (await call<{ domains: { uuid: string; name: string; state: string }[] }>('domains.list', { hostId })).domains;
+}
+
 const req = (r: Partial<MigrationRequestInput> & { uuid: string }): MigrationRequestInput => ({ hostId: ids[0]!, targetHostId: ids[1]!, ...r });
 
 async function settle(taskId: string, timeoutMs = 240_000): Promise<Task> {
@@ -88,10 +93,11 @@ afterAll(async () => {
     // The lab's baseline guests of the evacuated host now live elsewhere: drop those copies
     // (the originals' disks are still on their host) and let the lab define them again.
     for (const name of evacuated) for (const h of lab.hosts.slice(0, -1)) await cleanupGuest(h, name, `/var/lib/libvirt/images/${name}.qcow2`);
-    await promisify(execFile)('bash', [LAB_SH, 'up', String(lab.hosts.length)], { timeout: 300_000 });
+    // Generous boot wait: the machine is shared and TCG guests boot slowly under load.
+    await promisify(execFile)('bash', [LAB_SH, 'up', String(lab.hosts.length)], { timeout: 420_000, env: { ...process.env, LAB_BOOT_WAIT: '300' } });
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 600_000);
 
 describe('preflight refuses with the reason', { timeout: 300_000 }, () => {
   it('a target missing the VM network; mapping it to one the target has clears the check', async () => {
@@ -159,8 +165,8 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
     expect(events.find((m) => m.name === 'domain.migrated')?.payload).toMatchObject({ uuid: dom.uuid, fromHostId: ids[0], toHostId: ids[1], mode: 'live-shared' });
     // The tree: gone from the source's list, running in the target's.
     await waitFor('the tree to move it', async () => {
-      const a = await call<{ uuid: string }[]>('domains.list', { hostId: ids[0]! });
-      const b = await call<{ uuid: string; state: string }[]>('domains.list', { hostId: ids[1]! });
+      const a = await vms(ids[0]!);
+      const b = await vms(ids[1]!);
       return !a.some((d) => d.uuid === dom.uuid) && b.find((d) => d.uuid === dom.uuid)?.state === 'running';
     });
     const after = await waitFor('counting on the target', () => (counters(dst, name).length >= 5 ? counters(dst, name) : undefined));
@@ -277,7 +283,7 @@ describe('offline and evacuation', { timeout: 300_000 }, () => {
     const { dom, disk } = await defineGuest(sessions(), srcId, src, lab, { name, disk: 'local' });
     made.push({ name, disk });
     await sessions().client(srcId).call(P.DOMAIN_CREATE, { dom });
-    const before = await call<{ uuid: string; name: string; state: string }[]>('domains.list', { hostId: srcId });
+    const before = await vms(srcId);
     expect(before.filter((d) => d.state === 'running')).toHaveLength(3);
     evacuated.push(...before.map((d) => d.name).filter((n) => n !== name));
 
@@ -302,9 +308,9 @@ describe('offline and evacuation', { timeout: 300_000 }, () => {
     const t = await settle(taskId, 900_000);
     expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
     expect(t.childIds).toHaveLength(plan.moves.length);
-    expect(await call('domains.list', { hostId: srcId })).toEqual([]);
+    expect(await vms(srcId)).toEqual([]);
     for (const m of plan.moves) {
-      const list = await call<{ uuid: string; state: string }[]>('domains.list', { hostId: m.targetHostId! });
+      const list = await vms(m.targetHostId!);
       expect(list.find((d) => d.uuid === m.uuid)?.state, m.name).toBe(m.state === 'shutoff' ? 'shutoff' : 'running');
     }
     // Placement now never picks the evacuated host.
