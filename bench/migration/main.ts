@@ -20,7 +20,7 @@ import { P } from '../../src/main/libvirt/rpc/procedures/index';
 import { migrationFlags, migrationParams, virshOptions } from '../../src/main/migration/params';
 import { openRelay, RelayPorts } from '../../src/main/migration/relay';
 import { migrateV3 } from '../../src/main/migration/v3';
-import { cleanupGuest, connectLabHosts, counters, defineGuest, labHarness, neverRestarts, readMigLab, startCounter } from '../../src/main/migration/lab-fixtures';
+import { cleanupGuest, connectLabHosts, counters, countingGuest, labHarness, neverRestarts, readMigLab } from '../../src/main/migration/lab-fixtures';
 import { silentLogger } from '../../src/main/util/log';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,8 +62,7 @@ async function main() {
   const moves: Move[] = [];
   let at = 0; // index of the host the VM is on
   try {
-    const { dom, disk } = await defineGuest(sessions, ids[0]!, hosts[0]!, lab, { name, disk: 'shared' });
-    await startCounter(sessions, ids[0]!, hosts[0]!, dom, lab);
+    await countingGuest(sessions, ids[0]!, hosts[0]!, lab, { name, disk: 'shared' });
     const jobInfo = async (i: number) => parseJobInfo((await h.registry.transport(ids[i]!).execScript(JOBINFO, [name])).stdout.toString());
 
     const viaVirtDeck = async (relay = false) => {
@@ -143,7 +142,6 @@ async function main() {
     console.log(`  downtime     VirtDeck ${f(v.downtime)}   BASELINE virsh migrate ${f(b.downtime)}   (${rel(v.downtime, b.downtime)})`);
     console.log(`  relayed through this workstation (one move): wall ${f(result.medianMs.virtdeckRelay.wall)}, downtime ${f(result.medianMs.virtdeckRelay.downtime)}`);
     console.log(`  goal: within 10% of virsh -> wall ${Math.abs(v.wall - b.wall) <= 0.1 * b.wall ? 'met' : 'NOT met'}, downtime ${Math.abs(v.downtime - b.downtime) <= 0.1 * b.downtime || v.downtime <= b.downtime ? 'met' : 'NOT met'}`);
-    void disk;
   } finally {
     for (const host of hosts) await cleanupGuest(host, name, `${lab.imagesDir}/${name}.qcow2`);
     await h.dispose();

@@ -84,6 +84,8 @@ test.describe('migration', () => {
   test.setTimeout(420_000);
 
   test('live move on shared storage from the wizard: the counter never restarts and the open serial console follows the VM', async ({ app, core }) => {
+    // A shared, loaded machine makes each UI step slow (clicks of 1-2 minutes at load 25 were seen).
+    test.setTimeout(900_000);
     const name = `vd-e2e-live-${stamp}`;
     const uuid = await guest(h1, name, 'shared');
     const [id1, id2] = await connect(core, [h1, h2]);
@@ -246,7 +248,7 @@ test.describe('migration', () => {
         await virsh(h, 'undefine', vm).catch(() => {});
         await inHost(h, ['rm', '-f', `/var/lib/libvirt/images/${vm}.qcow2`]).catch(() => {});
       }
-      await run('bash', [LAB_SH, 'up', String(lab.hosts.length)], { timeout: 300_000 });
+      await run('bash', [LAB_SH, 'up', String(lab.hosts.length)], { timeout: 420_000, env: { ...process.env, LAB_BOOT_WAIT: '300' } });
     }
   });
 });
