@@ -114,7 +114,8 @@ test.describe('migration', () => {
     await expect(app.getByTestId('vm-overview')).toContainText(`on ${h2.name}`);
     await expect(app.getByTestId(`vm-row-${name}`)).toHaveAttribute('data-host-id', id2!);
     await expect(consolePage).toHaveURL(new RegExp(`#/console/${id2}/${uuid}/serial$`));
-    await expect(consolePage.getByTestId('console-status')).toHaveAttribute('data-phase', 'open');
+    // Reconnecting to the new host can take a while on a loaded machine.
+    await expect(consolePage.getByTestId('console-status')).toHaveAttribute('data-phase', 'open', { timeout: 120_000 });
     await expect.poll(async () => Number(/VDCOUNT (\d+)\s*$/m.exec(await consolePage.getByTestId('console-serial').locator('.xterm-rows').innerText())?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(before);
     await consolePage.screenshot({ path: test.info().outputPath('console-after.png') });
     const after = await counters(h2, name);
