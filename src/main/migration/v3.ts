@@ -230,6 +230,15 @@ export async function migrateV3(input: V3Input): Promise<V3Result> {
       if (newDom) log.warn(`confirm on the source failed after a finished migration: ${errText(e)}`);
     }
     if (!newDom) throw new MigrationStopped(`the target could not start the VM: ${errText(finishError)}`, 'finish', false, finishError);
+    // A quick move can end before the source reports its completed job; the target keeps one too.
+    if (final?.downtimeMs === undefined) {
+      try {
+        const js = await dst.client.call(P.DOMAIN_GET_JOB_STATS, { dom: newDom, flags: 1 /* COMPLETED */ }, { timeoutMs: 10_000 });
+        if (js.type === JobType.COMPLETED) final = { ...(final ?? {}), ...statsFrom(js.params, false) };
+      } catch (e) {
+        log.debug(`completed job stats on the target: ${errText(e)}`);
+      }
+    }
     return { dom: newDom, final, performMs, totalMs: performance.now() - started, cancelIgnored };
   }
 }
