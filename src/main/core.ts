@@ -15,6 +15,8 @@ import { storageHandlers } from './ipc/handlers/storage';
 import { p2vHandlers, sourceHandlers } from './ipc/handlers/p2v';
 import { SourceRegistry } from './sources/registry';
 import { P2vService } from './wizards/p2v';
+import { migrationHandlers } from './ipc/handlers/migration';
+import { createMigration } from './migration/index';
 import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
 import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
@@ -125,12 +127,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
   const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
   disposers.push(() => consoles.dispose());
+  const migration = createMigration({ configDir: opts.configDir, bus, hosts, sessions, inventory, actions, metrics, tasks, log: log.child('migration') });
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...storageHandlers(storage),
+    ...migrationHandlers({ ...migration, hosts }),
     ...auditHandlers(audit),
     ...sourceHandlers(sources),
     ...p2vHandlers(p2v),

@@ -7,6 +7,7 @@ import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consol
 import { AddHostDialog } from '../features/hosts/AddHostDialog';
 import { PromptDialog } from '../features/hosts/PromptDialog';
 import { TaskDrawer } from '../features/tasks/TaskDrawer';
+import { MigrationLayer } from '../features/migration';
 
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
@@ -14,6 +15,7 @@ export function App() {
   if (consoleRoute) return (
     <>
       <ConsoleWindow route={consoleRoute} />
+      <MigrationLayer />
       <QuickConsole />
       <Toasts />
     </>
@@ -32,6 +34,8 @@ export function App() {
       <Toasts />
       <QuickConsole />
       <AddHostDialog />
+      {/* Follows VMs that move hosts (page, console) and shows the migrate dialog above the pages. */}
+      <MigrationLayer />
       {/* Modals stack in the browser top layer in opening order, so a prompt raised while adding a host shows above the form. */}
       <PromptDialog />
     </div>

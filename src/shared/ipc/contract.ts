@@ -5,6 +5,8 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { migrationCalls, migrationEvents } from './calls/migration';
+import { placementCalls } from './calls/placement';
 import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { storageCalls, storageEvents } from './calls/storage';
@@ -25,6 +27,8 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...storageCalls,
+  ...migrationCalls,
+  ...placementCalls,
   ...auditCalls,
   ...sourceCalls,
   ...p2vCalls,
@@ -41,6 +45,7 @@ export const events = {
   ...taskEvents,
   ...storageEvents,
   ...sourceEvents,
+  ...migrationEvents,
   ...networkEvents,
 } satisfies Record<string, EventSpec>;
 

@@ -7,6 +7,7 @@ import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
 import { ConsoleButtons } from '../consoles';
+import { MigrateButton } from '../migration';
 import { VmTabs, VmTabBody, type VmTab } from '../vm-settings/VmTabs';
 import './domains.css';
 
@@ -62,6 +63,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         </div>
         <VmToolbar vm={vm} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
+        <MigrateButton hostId={hostId} uuid={uuid} />
         <VmTabs tab={tab} onTab={setTab} vm={vm} />
       </header>
       {tab === 'overview' ? (
