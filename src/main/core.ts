@@ -5,6 +5,9 @@ import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
+import { backupHandlers } from './ipc/handlers/backup';
+import { BackupScheduler } from './backup/schedule';
+import { BackupService } from './backup/service';
 import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
@@ -45,6 +48,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** The local libvirt socket offered as "This machine" (default /var/run/libvirt/libvirt-sock). */
   localSocketPath?: string;
+  /** Desktop app: a save dialog for copies of backups (serve downloads them over HTTP). */
+  pickSavePath?: (defaultName: string) => Promise<string | null>;
 }
 
 export interface Core {
@@ -56,6 +61,7 @@ export interface Core {
   consoles: Consoles;
   tasks: TaskManager;
   audit: AuditService;
+  backups: BackupService;
   dispose(): Promise<void>;
 }
 
@@ -111,6 +117,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
   const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
   disposers.push(() => consoles.dispose());
+  const backups = new BackupService({ configDir: opts.configDir, sessions, hosts, tasks, log: log.child('backup') });
+  const backupScheduler = new BackupScheduler(backups, hosts, log.child('backup'));
+  disposers.push(() => backupScheduler.dispose());
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
@@ -119,6 +128,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...auditHandlers(audit),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
+    ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -134,6 +144,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
   registry.observe(audit.observer);
   await hosts.start();
+  await backupScheduler.start();
   return {
     bus,
     registry,
@@ -143,6 +154,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     consoles,
     tasks,
     audit,
+    backups,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },
