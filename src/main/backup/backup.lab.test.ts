@@ -12,6 +12,7 @@ import { createCore, type Core } from '../core';
 import { inHost, REPO, waitForLab, type Lab, type LabHost } from '../hosts/lab-harness';
 import { P } from '../libvirt/rpc/procedures/index';
 import { DisposableStore } from '../util/disposable';
+import { BackupScheduler } from './schedule';
 import { silentLogger } from '../util/log';
 
 // Issue 14, "Done when": back up lab-1, delete a VM and its network, restore,
@@ -187,8 +188,33 @@ describe('backup and restore of definitions on a lab host', () => {
     expect(copy.actions[0]!.changes.join('\n')).toMatch(/gets a new uuid[\s\S]*gets a new MAC/);
   });
 
+  it('runs a daily backup missed while the core was down at startup, and keeps only the newest scheduled ones', async () => {
+    const manual = (await call('backups.list', {})).filter((b) => b.trigger === 'manual').map((b) => b.id);
+    const longAgo = Date.now() - 3 * 86_400_000;
+    const hhmm = new Date(Date.now() - 3600_000).toTimeString().slice(0, 5);
+    const file = path.join(dir, 'config', 'backups', 'schedule.json');
+    const runOnce = async () => {
+      // As a restart finds it: enabled, set days ago, last run days ago, so today's slot was missed.
+      writeFileSync(file, JSON.stringify({ enabled: true, time: hhmm, hostIds: [hostId], keep: 1, setAt: longAgo, lastRunAt: longAgo }));
+      const s = new BackupScheduler(core.backups, core.hosts, silentLogger);
+      await s.start();
+      await s.idle();
+      s.dispose();
+      return JSON.parse(readFileSync(file, 'utf8')) as { lastRunAt: number; lastResult: string };
+    };
+    const first = await runOnce();
+    expect(first.lastRunAt).toBeGreaterThan(longAgo);
+    expect(first.lastResult).toMatch(/^ok: b-/);
+    const second = await runOnce();
+    expect(second.lastResult).toMatch(/deleted 1 older scheduled backup$/);
+    const after = await call('backups.list', {});
+    expect(after.filter((b) => b.trigger === 'schedule').map((b) => b.id)).toEqual([second.lastResult.match(/ok: (b-\S+?)[;]/)![1]]);
+    // Manual backups are never pruned.
+    expect(after.filter((b) => b.trigger === 'manual').map((b) => b.id)).toEqual(manual);
+  }, 120_000);
+
   it('refuses a damaged archive, naming the file', async () => {
-    const [latest] = await call('backups.list', {});
+    const [latest] = (await call('backups.list', {})).filter((b) => b.trigger === 'manual');
     const archive = path.join(dir, 'config', 'backups', `${latest!.id}.tar.gz`);
     const tar = gunzipSync(readFileSync(archive));
     const at = tar.indexOf(Buffer.from(`<uuid>${uuid}</uuid>`));

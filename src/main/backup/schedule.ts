@@ -37,9 +37,10 @@ export class BackupScheduler {
 
   async start(): Promise<void> {
     try {
-      const raw = JSON.parse(await readFile(this.file, 'utf8')) as Partial<Stored>;
-      this.state = { ...BackupScheduleStateSchema.parse(raw), setAt: typeof raw.setAt === 'number' ? raw.setAt : 0 };
-    } catch {
+      const { setAt, ...raw } = JSON.parse(await readFile(this.file, 'utf8')) as Partial<Stored>;
+      this.state = { ...BackupScheduleStateSchema.parse(raw), setAt: typeof setAt === 'number' ? setAt : 0 };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`backups/schedule.json is unreadable (${String(e)}): the daily backup is off until it is set again`);
       this.state = DEFAULT;
     }
     if (this.state.enabled && missedRun(this.state.time, Date.now(), Math.max(this.state.lastRunAt ?? 0, this.state.setAt))) {
