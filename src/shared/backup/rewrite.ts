@@ -95,32 +95,31 @@ function rootOf(doc: XmlDocument, name: string): XmlElement {
   return root;
 }
 
-/** Networks: a renamed copy also drops its bridge name and MAC (libvirt picks free ones); its subnet stays. */
-export function rewriteNetwork(xml: string, r: { name?: string; freshIdentity?: boolean; uuid?: string }): Rewritten {
+type Identity = { name?: string; freshIdentity?: boolean; uuid?: string };
+
+/** Name and uuid of a network or pool definition; `extra` edits the root for a fresh copy. */
+function rewriteNamed(xml: string, kind: 'network' | 'pool', r: Identity, extra?: (root: XmlElement, changes: string[]) => void): Rewritten {
   const doc = parseXmlDoc(xml);
-  const root = rootOf(doc, 'network');
+  const root = rootOf(doc, kind);
   const changes: string[] = [];
   rename(root, r.name, changes);
   setUuid(root, r, changes);
-  if (r.freshIdentity) {
+  if (r.freshIdentity) extra?.(root, changes);
+  return { xml: serializeXmlDoc(doc), changes };
+}
+
+/** Networks: a renamed copy also drops its bridge name and MAC (libvirt picks free ones); its subnet stays. */
+export const rewriteNetwork = (xml: string, r: Identity): Rewritten =>
+  rewriteNamed(xml, 'network', r, (root, changes) => {
     const br = child(root, 'bridge');
     if (br && br.hasAttribute('name')) {
       changes.push(`bridge '${br.getAttribute('name') ?? ''}' -> a free one`);
       setAttr(br, 'name', undefined);
     }
     if (child(root, 'mac')) removeChild(root, 'mac');
-  }
-  return { xml: serializeXmlDoc(doc), changes };
-}
+  });
 
-export function rewritePool(xml: string, r: { name?: string; freshIdentity?: boolean; uuid?: string }): Rewritten {
-  const doc = parseXmlDoc(xml);
-  const root = rootOf(doc, 'pool');
-  const changes: string[] = [];
-  rename(root, r.name, changes);
-  setUuid(root, r, changes);
-  return { xml: serializeXmlDoc(doc), changes };
-}
+export const rewritePool = (xml: string, r: Identity): Rewritten => rewriteNamed(xml, 'pool', r);
 
 /** A pool's target directory (dir/fs/netfs pools), for mapping file disks. */
 export function poolTargetPath(xml: string): string | undefined {

@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { plural } from '../../ui/format';
 import { useHosts } from '../hosts/queries';
 import { BackupDetail } from './BackupDetail';
+import { HostSelect } from './HostSelect';
 import { ScheduleForm } from './ScheduleForm';
 import { TaskLine } from './TaskLine';
 import { useBackups, useBackupTaskRefresh, useCreateBackup, useDeleteBackup, useDownloadBackup } from './queries';
@@ -31,17 +32,7 @@ export function BackupsPage() {
         </div>
         <div className="page-sub">Every VM, network and storage pool definition of your hosts, with each VM's addresses and tags, in one archive with checksums. Disks are not included.</div>
         <div className="toolbar">
-          <label className="inline">
-            Back up
-            <select value={scope} onChange={(e) => setScope(e.target.value)} data-testid="backup-scope">
-              <option value="">all hosts</option>
-              {hosts.data?.map((h) => (
-                <option key={h.config.id} value={h.config.id}>
-                  {h.config.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <HostSelect label="Back up" value={scope} onChange={setScope} testId="backup-scope" />
           <button type="button" onClick={() => create.mutate(scope ? [scope] : undefined)} disabled={create.isPending || !hosts.data?.length} data-testid="backup-now">
             Back up now
           </button>

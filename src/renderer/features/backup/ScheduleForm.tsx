@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { BackupSchedule } from '../../../shared/model/backup';
 import { ErrorState } from '../../ui/States';
-import { useHosts } from '../hosts/queries';
+import { HostSelect } from './HostSelect';
 import { useSchedule, useSetSchedule } from './queries';
 
 const fmt = (t?: number) => (t ? new Date(t).toLocaleString() : '—');
@@ -10,7 +10,6 @@ const fmt = (t?: number) => (t ? new Date(t).toLocaleString() : '—');
 export function ScheduleForm() {
   const schedule = useSchedule();
   const save = useSetSchedule();
-  const hosts = useHosts();
   const [draft, setDraft] = useState<BackupSchedule | undefined>();
   useEffect(() => {
     if (schedule.data && !draft) setDraft({ enabled: schedule.data.enabled, time: schedule.data.time, hostIds: schedule.data.hostIds, keep: schedule.data.keep });
@@ -27,17 +26,7 @@ export function ScheduleForm() {
           <input type="checkbox" checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} data-testid="schedule-enabled" /> Back up every day at
         </label>
         <input type="time" value={draft.time} onChange={(e) => setDraft({ ...draft, time: e.target.value || draft.time })} data-testid="schedule-time" aria-label="Time of day" />
-        <label className="inline">
-          hosts
-          <select value={draft.hostIds[0] ?? ''} onChange={(e) => setDraft({ ...draft, hostIds: e.target.value ? [e.target.value] : [] })} data-testid="schedule-hosts">
-            <option value="">all</option>
-            {hosts.data?.map((h) => (
-              <option key={h.config.id} value={h.config.id}>
-                {h.config.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <HostSelect label="hosts" value={draft.hostIds[0] ?? ''} onChange={(v) => setDraft({ ...draft, hostIds: v ? [v] : [] })} testId="schedule-hosts" />
         <label className="inline">
           keep the newest
           <input type="number" min={1} max={365} value={draft.keep} onChange={(e) => setDraft({ ...draft, keep: Math.min(365, Math.max(1, Number(e.target.value) || 1)) })} data-testid="schedule-keep" />
