@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { BackupSummary, DiffEntry } from '../../../shared/model/backup';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useHosts } from '../hosts/queries';
@@ -15,11 +15,12 @@ export function BackupDetail({ summary }: { summary: BackupSummary }) {
   const [to, setTo] = useState(from);
   const diff = useDiff();
   const connected = (hosts.data ?? []).filter((h) => h.state.status === 'connected');
+  const all = detail.data?.items;
+  const items = useMemo(() => (all ?? []).filter((i) => i.hostId === from), [all, from]);
   // The live host defaults to the backed-up one when it is connected.
   const target = connected.some((h) => h.config.id === to) ? to : (connected[0]?.config.id ?? '');
   if (detail.isPending) return <LoadingState label="Opening the archive and checking its checksums…" />;
   if (detail.error) return <ErrorState title="This backup cannot be used" error={detail.error} />;
-  const items = detail.data.items.filter((i) => i.hostId === from);
   return (
     <section className="section backup-detail" data-testid="backup-detail">
       <h2>Backup of {new Date(summary.created).toLocaleString()}</h2>

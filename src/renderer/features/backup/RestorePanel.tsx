@@ -44,7 +44,8 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
     [id, fromHostId, toHostId, chosen, items, onConflict, conflicts, networkMap, poolMap, replaceRunning, startDomains],
   );
   // A dry run answers for the choices it was asked with; changing any asks for a new one.
-  const planned = plan.data && plan.variables === input ? plan.data : undefined;
+  // Compared by value: the parent re-renders with equal but new item lists.
+  const planned = plan.data && JSON.stringify(plan.variables) === JSON.stringify(input) ? plan.data : undefined;
   const toggle = (k: string) => setChosen((s) => (s.has(k) ? new Set([...s].filter((x) => x !== k)) : new Set([...s, k])));
 
   return (
