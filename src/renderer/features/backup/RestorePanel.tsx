@@ -109,7 +109,7 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
         <button type="button" disabled={!chosen.size || plan.isPending} onClick={() => plan.mutate(input)} data-testid="restore-dry-run">
           {plan.isPending ? 'Checking…' : 'Dry run'}
         </button>
-        <button type="button" className="primary" disabled={!planned?.runnable || restore.isPending} onClick={() => restore.mutate(input)} data-testid="restore-run" title={planned ? undefined : 'Run the dry run first'}>
+        <button type="button" className="primary" disabled={!planned?.runnable || restore.isPending} onClick={() => restore.mutate(input, { onSuccess: () => plan.reset() })} data-testid="restore-run" title={planned ? undefined : 'Run the dry run first'}>
           Restore
         </button>
       </div>
