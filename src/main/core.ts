@@ -5,6 +5,9 @@ import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
+import { backupHandlers } from './ipc/handlers/backup';
+import { BackupScheduler } from './backup/schedule';
+import { BackupService } from './backup/service';
 import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
@@ -54,6 +57,8 @@ export interface CoreOptions {
   localSocketPath?: string;
   /** Electron's native open/save dialogs (desktop uploads and downloads). */
   fileDialogs?: FileDialogs;
+  /** Desktop app: a save dialog for copies of backups (serve downloads them over HTTP). */
+  pickSavePath?: (defaultName: string) => Promise<string | null>;
 }
 
 export interface Core {
@@ -66,6 +71,7 @@ export interface Core {
   tasks: TaskManager;
   storage: StorageService;
   audit: AuditService;
+  backups: BackupService;
   dispose(): Promise<void>;
 }
 
@@ -128,6 +134,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
   disposers.push(() => consoles.dispose());
   const migration = createMigration({ configDir: opts.configDir, bus, hosts, sessions, inventory, actions, metrics, tasks, log: log.child('migration') });
+  const backups = new BackupService({ configDir: opts.configDir, sessions, hosts, tasks, log: log.child('backup') });
+  const backupScheduler = new BackupScheduler(backups, hosts, log.child('backup'));
+  disposers.push(() => backupScheduler.dispose());
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
@@ -140,6 +149,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
+    ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',
@@ -156,6 +166,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   registry.observe(audit.observer);
   await hosts.start();
   await sources.start();
+  await backupScheduler.start();
   return {
     bus,
     registry,
@@ -166,6 +177,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     tasks,
     storage,
     audit,
+    backups,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

@@ -8,6 +8,8 @@ import type { TlsMaterial } from './ipc/tls';
 import { tokenFromFile } from './ipc/token-file';
 import { WsAdapter, type WsAdapterOptions } from './ipc/ws-adapter';
 import { prometheusRoute } from './metrics/prometheus-route';
+import { backupDownloadRoute } from './backup/download-route';
+import { BACKUP_DOWNLOAD_PATH } from '../shared/ipc/calls/backup';
 import type { Logger } from './util/log';
 
 export interface ServeOptions {
@@ -83,6 +85,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   });
   // Browser uploads/downloads stream over HTTP, never through the WebSocket's contract frames.
   for (const route of core.storage.transfers.routes()) front.addRoute(route);
+  const backupDownload = backupDownloadRoute(core.backups);
+  front.addRoute({ path: BACKUP_DOWNLOAD_PATH, scope: 'control', handle: (req, res, { url }) => backupDownload(req, res, url) });
   if (opts.metricsEndpoint) {
     const metrics = prometheusRoute(core.metrics);
     front.addRoute({ path: '/metrics', scope: 'scrape', handle: (req, res, { url }) => metrics(req, res, url) });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
+import { backupCalls } from './calls/backup';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
@@ -35,6 +36,7 @@ export const calls = {
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...backupCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {

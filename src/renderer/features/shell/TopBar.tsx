@@ -24,6 +24,9 @@ export function TopBar() {
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
           Audit log
         </button>
+        <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'backups' })} data-testid="open-backups">
+          Backups
+        </button>
         <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme" data-testid="theme-toggle">
           {label[theme]}
         </button>
