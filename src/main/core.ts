@@ -6,6 +6,11 @@ import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
 import { AuditService } from './audit/service';
+import { coreFacts } from './auth/facts';
+import { AccessGate } from './auth/gate';
+import { adminSubject } from './auth/policy';
+import { AccountService, type AccountServiceOptions } from './auth/service';
+import { accountHandlers } from './ipc/handlers/accounts';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
@@ -39,6 +44,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** The local libvirt socket offered as "This machine" (default /var/run/libvirt/libvirt-sock). */
   localSocketPath?: string;
+  /** serve's team accounts: session and sign-in limits (tests shorten them). */
+  accounts?: Omit<AccountServiceOptions, 'configDir' | 'log' | 'onLogin'>;
 }
 
 export interface Core {
@@ -50,6 +57,10 @@ export interface Core {
   consoles: Consoles;
   tasks: TaskManager;
   audit: AuditService;
+  /** Access control of every call, console token and event (src/main/auth). */
+  gate: AccessGate;
+  /** serve only: team accounts and their sessions. */
+  accounts: AccountService | null;
   dispose(): Promise<void>;
 }
 
@@ -100,8 +111,21 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   disposers.push(() => hosts.dispose());
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
   disposers.push(() => tasks.dispose());
+  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
+  const osUser = safeUsername();
+  const gate = new AccessGate(coreFacts({ inventory, sessions, hosts, tasks }), adminSubject(osUser), log.child('access'));
+  const accounts = opts.mode === 'serve' ? await AccountService.open({ ...opts.accounts, configDir: opts.configDir, log: log.child('accounts'), onLogin: (e) => audit.recordLogin(e) }) : null;
+  if (accounts) disposers.push(() => accounts.dispose());
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
-  const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
+  const consoles = await createConsoles({
+    hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) },
+    log,
+    ownListener: opts.mode === 'electron',
+    guard: async (call, input, access) => {
+      const refused = await gate.authorize(call, input, access);
+      if (refused) throw new AppFailure(refused.code, refused.message, { detail: refused.detail });
+    },
+  });
   disposers.push(() => consoles.dispose());
   const handlers = complete({
     ...hostHandlers(hosts),
@@ -110,6 +134,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...taskHandlers(tasks),
     ...auditHandlers(audit),
     ...consoles.handlers,
+    ...accountHandlers(accounts, gate, opts.mode),
     ...appHandlers({
       name: 'VirtDeck',
       version: VERSION,
@@ -119,9 +144,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       startedAt: Date.now(),
     }),
   });
-  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
-  const osUser = safeUsername();
-  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
+  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' }, gate);
   registry.observe(audit.observer);
   await hosts.start();
   return {
@@ -133,6 +156,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     consoles,
     tasks,
     audit,
+    gate,
+    accounts,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

@@ -10,15 +10,16 @@ import type { Logger } from '../util/log';
 
 export interface RouteContext {
   url: URL;
-  grant: Grant;
+  /** null on public routes (sign-in, the access mode). */
+  grant: Grant | null;
 }
 export interface Route {
   /** Exact path, e.g. `/metrics`. */
   path: string;
   /** Default GET and HEAD. */
   methods?: readonly string[];
-  /** What the presented credential must allow. */
-  scope: Scope;
+  /** What the presented credential must allow; null: public (signing in needs no credential yet). */
+  scope: Scope | null;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): void | boolean | Promise<void | boolean>;
 }
 
@@ -113,6 +114,15 @@ export class HttpFront {
     const route = this.routes.find((r) => r.path === url.pathname);
     if (route) {
       if (!(route.methods ?? ['GET', 'HEAD']).includes(req.method ?? '')) return this.refuse(res, 405, 'Method not allowed.');
+      // A browser page of another origin may send a POST here (forms need no CORS): refuse it.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host, this.allowedHosts)) {
+        return this.refuse(res, 403, 'VirtDeck: requests from another origin are refused.');
+      }
+      if (route.scope === null) {
+        const handled = await route.handle(req, res, { url, grant: null });
+        if (handled === false && !res.headersSent) this.refuse(res, 404, 'Not found.');
+        return;
+      }
       const grant = this.opts.auth.check(credentialOf(req));
       if (!grant) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="VirtDeck"');

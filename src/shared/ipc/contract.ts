@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accountCalls } from './calls/accounts';
 import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
@@ -19,6 +20,7 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...auditCalls,
+  ...accountCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
