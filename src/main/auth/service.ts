@@ -17,6 +17,8 @@ export interface AccountServiceOptions {
   now?: () => number;
   /** How often a running serve looks for changes made by the CLI. */
   refreshMs?: number;
+  /** How often ended sessions are looked for when nobody calls (tests shorten it). */
+  sweepMs?: number;
   /** Sign-ins, good and bad, for the audit log (they are not contract calls). */
   onLogin?: (e: { name: string; address: string; ok: boolean; reason?: string }) => void;
 }
@@ -48,7 +50,7 @@ export class AccountService {
 
   private constructor(private readonly opts: AccountServiceOptions) {
     this.store = new AccountStore(opts.configDir);
-    this.sessions = new SessionStore(opts.sessionLimits, { now: opts.now });
+    this.sessions = new SessionStore(opts.sessionLimits, { now: opts.now, sweepMs: opts.sweepMs });
     this.limiter = new LoginLimiter(opts.loginLimits, opts.now);
     this.log = opts.log;
     this.params = opts.hashParams ?? DEFAULT_PARAMS;
@@ -229,6 +231,13 @@ export class AccountService {
   endSessions(name: string, why: EndReason = 'logout-everywhere'): number {
     if (!this.store.get(name)) throw new AppFailure('NOT_FOUND', `No account named ${name}.`);
     return this.sessions.endAll(name, why);
+  }
+
+  /** From the CLI, which has no sessions of its own: marks the account so a running serve ends them. */
+  async logoutEverywhereOnDisk(name: string): Promise<void> {
+    await this.change((all) => {
+      find(all, name).loggedOutAt = this.now();
+    });
   }
 
   async remove(name: string): Promise<boolean> {

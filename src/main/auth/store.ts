@@ -19,13 +19,15 @@ export const StoredAccountSchema = z.object({
   createdAt: z.number(),
   passwordChangedAt: z.number(),
   lastLoginAt: z.number().optional(),
+  /** Set by `virtdeck accounts logout`: a running serve ends the account's sessions when it changes. */
+  loggedOutAt: z.number().optional(),
 });
 export type StoredAccount = z.infer<typeof StoredAccountSchema>;
 
 const FileSchema = z.object({ version: z.literal(1), accounts: z.array(StoredAccountSchema) });
 
 /** What makes sessions of an account stale when it changes (lastLoginAt doesn't). */
-const rights = (a: StoredAccount) => JSON.stringify([a.role, a.hosts, a.tags, a.disabled, a.hash]);
+const rights = (a: StoredAccount) => JSON.stringify([a.role, a.hosts, a.tags, a.disabled, a.hash, a.loggedOutAt ?? 0]);
 
 export class AccountStore {
   readonly file: string;

@@ -29,10 +29,9 @@ const TagSchema = z.string().trim().min(1).max(60);
  * What an account may see and act on: VMs on these hosts, plus VMs carrying
  * one of these tags on any host. Admins ignore it.
  */
-export const AccessScopeSchema = z.object({
-  hosts: z.array(z.union([z.literal(ALL_HOSTS), HostIdSchema])).max(500).default([]),
-  tags: z.array(TagSchema).max(100).default([]),
-});
+export const ScopeHostsSchema = z.array(z.union([z.literal(ALL_HOSTS), HostIdSchema])).max(500);
+export const ScopeTagsSchema = z.array(TagSchema).max(100);
+export const AccessScopeSchema = z.object({ hosts: ScopeHostsSchema.default([]), tags: ScopeTagsSchema.default([]) });
 export type AccessScope = z.infer<typeof AccessScopeSchema>;
 
 export const AccountSchema = z.object({

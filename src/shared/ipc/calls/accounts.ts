@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from '../define';
-import { AccessScopeSchema, AccountNameSchema, AccountSchema, PasswordSchema, RoleSchema, SessionInfoSchema } from '../../model/account';
+import { AccessScopeSchema, AccountNameSchema, AccountSchema, PasswordSchema, RoleSchema, ScopeHostsSchema, ScopeTagsSchema, SessionInfoSchema } from '../../model/account';
 
 const nameRef = z.object({ name: AccountNameSchema }).strict();
 
@@ -26,7 +26,8 @@ export const accountCalls = {
     z
       .object({
         name: AccountNameSchema,
-        patch: z.object({ role: RoleSchema, disabled: z.boolean(), hosts: AccessScopeSchema.shape.hosts, tags: AccessScopeSchema.shape.tags }).partial().strict(),
+        // No defaults: a patch that leaves out the tags must not clear them.
+        patch: z.object({ role: RoleSchema, disabled: z.boolean(), hosts: ScopeHostsSchema, tags: ScopeTagsSchema }).partial().strict(),
       })
       .strict(),
     AccountSchema,
