@@ -177,12 +177,13 @@ function describeAction(need: Need & { kind: 'act' }, input: Record<string, unkn
 /** What the UI may offer this subject (coarse; the core still checks each target). */
 export function capabilities(s: Subject): Capabilities {
   if (s.role === 'admin') {
-    return { manageHosts: true, hostShell: true, consoles: true, lifecycle: LifecycleActionSchema.options, configure: true, create: true, migrate: true, deleteVms: true, audit: true, accounts: true };
+    return { manageHosts: true, connectHosts: true, hostShell: true, consoles: true, lifecycle: LifecycleActionSchema.options, configure: true, create: true, migrate: true, deleteVms: true, audit: true, accounts: true };
   }
   const g = GRANTS[s.role];
   const lifecycle = g.actions.has('lifecycle') ? LifecycleActionSchema.options : g.actions.has('power') ? [...POWER_ACTIONS] : [];
   return {
     manageHosts: false,
+    connectHosts: g.actions.has('connect'),
     hostShell: false,
     consoles: g.actions.has('console'),
     lifecycle,

@@ -54,7 +54,10 @@ export type Account = z.infer<typeof AccountSchema>;
  * checks every call and every console token against the target.
  */
 export const CapabilitiesSchema = z.object({
+  /** Add, change, remove, disconnect hosts and answer their prompts. */
   manageHosts: z.boolean(),
+  /** (Re)connect a host of one's own. */
+  connectHosts: z.boolean(),
   hostShell: z.boolean(),
   consoles: z.boolean(),
   lifecycle: z.array(LifecycleActionSchema),
