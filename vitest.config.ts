@@ -8,5 +8,7 @@ export default defineConfig({
     exclude: ['**/*.lab.test.ts', 'node_modules/**', 'dist/**'],
     environment: 'node',
     testTimeout: 20000,
+    // expect.poll waits on state; its 1 s default is too short on a loaded 2-core machine.
+    expect: { poll: { timeout: 10_000, interval: 25 } },
   },
 });

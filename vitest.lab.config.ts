@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['src/**/*.lab.test.ts'],
     environment: 'node',
     testTimeout: 60000,
+    // expect.poll waits on state; hosts under load take longer than its 1 s default.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     hookTimeout: 120000,
     fileParallelism: false,
   },

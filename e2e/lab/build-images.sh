@@ -52,13 +52,16 @@ trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$kdeb" "$work/kernel"
 dpkg-deb -x "$bdeb" "$work/busybox"
 
+# CD-ROM (IDE and virtio-scsi), ISO 9660 and the balloon: VM settings tests change
+# media and memory live. Loaded by guest-init.sh in this order.
+GUEST_EXTRA_MODULES="scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs virtio_scsi virtio_balloon"
 kver=$(basename "$(find "$work/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d -print -quit)")
 root=$work/initramfs
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/lib/modules/$kver"
 cp "$work/busybox/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh" # the #! of /init, before it installs the other links
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-  failover net_failover virtio_net virtio_blk; do
+  failover net_failover virtio_net virtio_blk $GUEST_EXTRA_MODULES; do
   f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko" -print -quit)
   [ -n "$f" ] || lab_die "module $m.ko not found in $kpkg"
   cp "$f" "$root/lib/modules/$kver/"

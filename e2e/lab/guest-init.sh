@@ -14,10 +14,22 @@ mount -t tmpfs tmpfs /tmp
 # The cloud kernel ships these uncompressed and without modules.dep: load them
 # in dependency order.
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-  failover net_failover virtio_net virtio_blk; do
+  failover net_failover virtio_net virtio_blk \
+  scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs virtio_scsi virtio_balloon; do
   f=$(find /lib/modules -name "$m.ko" | head -n 1)
   [ -n "$f" ] && insmod "$f" 2>/dev/null
 done
+
+# What udev does on a distro: online a hot-added vCPU (ACPI hotplug sends
+# "add" for cpuN). busybox's uevent applet runs the helper for each netlink
+# uevent (this kernel has no /proc/sys/kernel/hotplug).
+cat >/bin/vd-hotplug <<'HP'
+#!/bin/sh
+[ "$SUBSYSTEM" = cpu ] && [ "$ACTION" = add ] && [ -w "/sys$DEVPATH/online" ] && echo 1 >"/sys$DEVPATH/online"
+exit 0
+HP
+chmod 755 /bin/vd-hotplug
+(uevent /bin/vd-hotplug >/dev/null 2>&1 &)
 
 hostname guest
 echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd

@@ -14,7 +14,10 @@ import { accountHandlers } from './ipc/handlers/accounts';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
+import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
+import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
 import { HostRegistry } from './hosts/registry';
 import { MemorySecretStore, type SecretStore } from './hosts/secrets';
@@ -24,6 +27,9 @@ import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
 import { P } from './libvirt/rpc/procedures/index';
 import { MetricsService } from './metrics/service';
+import { networkEventsHook } from './networks/events';
+import { VmNicIndex } from './networks/nic-index';
+import { NetworkService } from './networks/service';
 import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
@@ -77,7 +83,7 @@ function complete(partial: PartialHandlers): Handlers {
 
 /** Builds the core's services once; both the Electron entry and `serve` call this. */
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const bus = new EventBus();
+  const bus = new EventBus(opts.log.child('events'));
   const disposers: Array<() => void | Promise<void>> = [];
   // Disposed last (disposers run reversed): the store closes after every sampler stopped.
   const metrics = new MetricsService({ configDir: opts.configDir, bus, log: opts.log.child('metrics') });
@@ -107,6 +113,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const networks = new NetworkService(sessions, new VmNicIndex(sessions, log.child('networks')), log.child('networks'));
+  sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
@@ -133,6 +141,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...auditHandlers(audit),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
+    ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...accountHandlers(accounts, gate, opts.mode),
     ...appHandlers({

@@ -75,6 +75,13 @@ const KNOWN: Record<string, Need | ((args: Record<string, unknown>) => Need)> = 
   'metrics.rules': read('none'),
   'metrics.setRules': admin,
 
+  // A snapshot changes one VM; making one is not making a VM.
+  'snapshots.create': act('configure', 'vm'),
+  // Reads of a host's network setup whose verbs the read rule does not know.
+  'networks.checkSubnet': read('host'),
+  'networks.hostInterfaces': read('host'),
+  'networks.vmNics': read('host'),
+
   'tasks.list': read('none', 'basic'),
   'tasks.get': read('task', 'basic'),
   'tasks.cancel': act('lifecycle', 'task'),
@@ -87,7 +94,7 @@ const KNOWN: Record<string, Need | ((args: Record<string, unknown>) => Need)> = 
 /** Calls about one VM: reads need the VM visible; changes are an operator's "configure". */
 const VM_NOUNS = new Set(['domains', 'vmSettings', 'snapshots']);
 /** Host-wide resources: reads need the host; changes stay with admins (they affect every VM there). */
-const HOST_NOUNS = new Set(['hosts', 'networks', 'pools', 'volumes', 'storage', 'migration', 'placement', 'metrics', 'tasks']);
+const HOST_NOUNS = new Set(['hosts', 'networks', 'pools', 'volumes', 'storage', 'migration', 'placement', 'metrics', 'tasks', 'create']);
 /** Verbs that destroy: admins only, whatever the noun. */
 const DESTROY_VERBS = /^(delete|remove|undefine|destroy|wipe|purge|erase)/;
 /** Verbs that make a new VM or disk on a host: an operator's "create". */
@@ -107,6 +114,9 @@ export function classify(name: string, args: Record<string, unknown>): Need {
   if (DESTROY_VERBS.test(verb)) return admin;
   if (noun === 'migration') return act('migrate', 'vm');
   if (VM_NOUNS.has(noun)) return CREATE_VERBS.test(verb) ? act('create', 'host') : act('configure', 'vm');
-  if (noun === 'volumes' && CREATE_VERBS.test(verb)) return act('create', 'host');
+  // The create wizard (create.*) and new volumes make new VMs or disks on a host: an operator's "create".
+  if (noun === 'create' || (noun === 'volumes' && CREATE_VERBS.test(verb))) return act('create', 'host');
+  // Anything else (host-wide changes to networks, pools, storage; p2v, sources,
+  // backup, restore; nouns not yet known): admins only.
   return admin;
 }

@@ -96,6 +96,17 @@ describe('operator: lifecycle, consoles, create and migrate within its hosts', (
     expect(allowed(operator, 'vmSettings.get', { hostId: 'lab-2', uuid: C })).toBe(false);
     expect(allowed(operator, 'snapshots.create', { hostId: 'lab-1', uuid: B, name: 's' })).toBe(true);
     expect(allowed(operator, 'snapshots.delete', { hostId: 'lab-1', uuid: B, name: 's' })).toBe(false);
+    // A snapshot of a VM it sees by tag on another host: a change of that VM, not a new VM on the host.
+    expect(allowed({ ...operator, tags: ['front-desk'] }, 'snapshots.create', { hostId: 'lab-2', uuid: C, name: 's' })).toBe(true);
+    expect(allowed(operator, 'networks.vmNics', { hostId: 'lab-1' })).toBe(true);
+    expect(allowed(operator, 'networks.hostInterfaces', { hostId: 'lab-2' })).toBe(false);
+    expect(allowed(helpdesk, 'networks.list', { hostId: 'lab-1' })).toBe(false);
+    // The create wizard: reads and creates on its hosts.
+    expect(allowed(operator, 'create.preflight', { hostId: 'lab-1' })).toBe(true);
+    expect(allowed(operator, 'create.start', { hostId: 'lab-1', name: 'vm' })).toBe(true);
+    expect(allowed(operator, 'create.start', { hostId: 'lab-2', name: 'vm' })).toBe(false);
+    expect(allowed(readonly, 'create.start', { hostId: 'lab-2', name: 'vm' })).toBe(false);
+    expect(allowed(operator, 'placement.advise', { hostId: 'lab-1' })).toBe(true);
     expect(allowed(operator, 'domains.create', { hostId: 'lab-1', spec: {} })).toBe(true);
     expect(allowed(operator, 'domains.create', { hostId: 'lab-2', spec: {} })).toBe(false);
     expect(allowed(operator, 'volumes.create', { hostId: 'lab-1', pool: 'default', name: 'd' })).toBe(true);
@@ -112,6 +123,10 @@ describe('operator: lifecycle, consoles, create and migrate within its hosts', (
   it('refuses calls no rule knows (default deny), and deletes', () => {
     expect(decide(operator, 'backup.run', { hostId: 'lab-1' })).toEqual({ allow: false, reason: 'backup.run needs an admin; op is an operator' });
     expect(allowed(operator, 'p2v.start', { hostId: 'lab-1' })).toBe(false);
+    expect(allowed(operator, 'p2v.list', { hostId: 'lab-1' })).toBe(false);
+    expect(allowed(operator, 'sources.add', { host: 'pc1' })).toBe(false);
+    expect(allowed(readonly, 'backup.list', { hostId: 'lab-2' })).toBe(false);
+    expect(allowed(operator, 'backup.restore', { hostId: 'lab-1' })).toBe(false);
     expect(allowed(operator, 'files.choose', {})).toBe(false);
     expect(allowed(operator, 'domains.delete', { hostId: 'lab-1', uuid: B, volumes: [] })).toBe(false);
     expect(allowed(operator, 'consoles.openShell', { hostId: 'lab-1', cols: 80, rows: 24 })).toBe(false);
@@ -164,15 +179,16 @@ describe('what a session sees: answers and events', () => {
     const view = new SessionView(helpdesk);
     const hosts = filterAnswer(view, 'hosts.list', [host('lab-1'), host('lab-2'), host('lab-3')], tagsOf, new Set(['lab-1'])) as Host[];
     expect(hosts.map((h) => h.config.id)).toEqual(['lab-1']);
-    const doms = filterAnswer(view, 'domains.list', [dom('lab-1', A, ['front-desk']), dom('lab-1', B, [])], tagsOf) as DomainSummary[];
-    expect(doms.map((d) => d.uuid)).toEqual([A]);
+    const listing = filterAnswer(view, 'domains.list', { epoch: 'e1', seq: 7, domains: [dom('lab-1', A, ['front-desk']), dom('lab-1', B, [])] }, tagsOf) as { epoch: string; seq: number; domains: DomainSummary[] };
+    expect(listing.domains.map((d) => d.uuid)).toEqual([A]);
+    expect(listing).toMatchObject({ epoch: 'e1', seq: 7 });
     expect(filterAnswer(view, 'metrics.latest', [{ hostId: 'lab-1', uuid: A }, { hostId: 'lab-1', uuid: B }], tagsOf)).toEqual([{ hostId: 'lab-1', uuid: A }]);
   });
 
   it('filters events: hosts it was not shown, VMs outside its tags, prompts, and unknown events', () => {
     const view = new SessionView(helpdesk);
     filterAnswer(view, 'hosts.list', [host('lab-1')], tagsOf, new Set(['lab-1']));
-    filterAnswer(view, 'domains.list', [dom('lab-1', A, ['front-desk'])], tagsOf);
+    filterAnswer(view, 'domains.list', { epoch: 'e1', seq: 1, domains: [dom('lab-1', A, ['front-desk'])] }, tagsOf);
     expect(filterEvent(view, 'host.stateChanged', { hostId: 'lab-1', status: 'connected', since: 1 }, tagsOf)).not.toBeNull();
     expect(filterEvent(view, 'host.stateChanged', { hostId: 'lab-3', status: 'connected', since: 1 }, tagsOf)).toBeNull();
     expect(filterEvent(view, 'host.promptRequested', { id: 'p', hostId: 'lab-1' }, tagsOf)).toBeNull();
@@ -182,8 +198,10 @@ describe('what a session sees: answers and events', () => {
     // An untagged VM's change is not sent at all.
     expect(filterEvent(view, 'domain.changed', { hostId: 'lab-1', upserted: [dom('lab-1', B, [])], removed: [], resync: false }, tagsOf)).toBeNull();
     // A VM that loses its tag disappears from the window; one that gains it appears.
-    expect(filterEvent(view, 'domain.changed', { hostId: 'lab-1', upserted: [dom('lab-1', A, []), dom('lab-1', B, ['front-desk'])], removed: [], resync: false }, tagsOf)).toEqual({
+    expect(filterEvent(view, 'domain.changed', { hostId: 'lab-1', epoch: 'e1', seq: 9, upserted: [dom('lab-1', A, []), dom('lab-1', B, ['front-desk'])], removed: [], resync: false }, tagsOf)).toEqual({
       hostId: 'lab-1',
+      epoch: 'e1',
+      seq: 9,
       upserted: [dom('lab-1', B, ['front-desk'])],
       removed: [A],
       resync: false,

@@ -67,9 +67,11 @@ export function filterAnswer(view: SessionView, name: string, value: unknown, ta
       return hosts;
     }
     case 'domains.list': {
-      const doms = (value as DomainSummary[]).filter((d) => seesVm(s, d.hostId, d.tags));
-      for (const d of doms) view.showVm(d.hostId, d.uuid);
-      return doms;
+      // { epoch, seq, domains }: the read stamp stays, the rows are filtered.
+      const listing = value as { domains: DomainSummary[] };
+      const domains = listing.domains.filter((d) => seesVm(s, d.hostId, d.tags));
+      for (const d of domains) view.showVm(d.hostId, d.uuid);
+      return { ...listing, domains };
     }
     case 'domains.get': {
       const d = value as DomainSummary;
@@ -125,6 +127,7 @@ export function filterEvent(view: SessionView, name: string, payload: unknown, t
   }
 }
 
+/** domain.changed; other fields (the epoch/seq stamp) pass through unchanged. */
 interface DomainChanged {
   hostId: string;
   upserted: DomainSummary[];
@@ -147,5 +150,5 @@ function domainChanged(view: SessionView, e: DomainChanged): DomainChanged | nul
   for (const uuid of e.removed) if (view.hideVm(e.hostId, uuid) || hasHost(s, e.hostId)) removed.push(uuid);
   const resync = e.resync && view.seesHost(e.hostId);
   if (!upserted.length && !removed.length && !resync) return null;
-  return { hostId: e.hostId, upserted, removed, resync };
+  return { ...e, upserted, removed, resync };
 }

@@ -105,7 +105,15 @@ describe('HostConnection', () => {
     const { conn } = setup([new ConnectError('HOST_KEY_MISMATCH', 'host key changed: …', 'never')]);
     await expect(conn.connect()).resolves.toMatchObject({ status: 'unreachable', errorCode: 'HOST_KEY_MISMATCH' });
     expect(conn.state.retryAt).toBeUndefined();
+    expect(conn.state.hostKey).toBeUndefined(); // no facts given, none invented
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a changed host key carries its facts as fields in the state (the UI lays them out)', async () => {
+    const facts = { kind: 'changed', hostname: '10.0.0.5', port: 2222, role: 'jump host', keyType: 'ssh-ed25519', offered: 'SHA256:new', expected: 'SHA256:old', file: '/home/a/.ssh/known_hosts', line: 7 };
+    const { conn } = setup([new ConnectError('HOST_KEY_MISMATCH', 'host key changed: …', 'never', { detail: { ...facts, junk: 1 } })]);
+    await expect(conn.connect()).resolves.toMatchObject({ status: 'unreachable', errorCode: 'HOST_KEY_MISMATCH', hostKey: facts });
+    expect(conn.state.hostKey).not.toHaveProperty('junk');
   });
 
   it('on drop: unreachable with the reason, attachments disposed, redial, attachments re-run', async () => {

@@ -1,4 +1,4 @@
-import type { HostState } from '../../shared/model/host';
+import { HostKeyProblemSchema, type HostState } from '../../shared/model/host';
 import type { Dispose } from '../util/disposable';
 import type { Logger } from '../util/log';
 import { backoffDelay } from './backoff';
@@ -221,7 +221,8 @@ export class HostConnection {
   private fail(err: ConnectError): void {
     if (err.retry === 'never') {
       this.failures = 0;
-      this.apply({ type: 'failed', reason: err.reason, code: err.error.code, attempt: this.current.attempt ?? 1 });
+      const hostKey = err.error.code === 'HOST_KEY_MISMATCH' ? HostKeyProblemSchema.safeParse(err.error.detail).data : undefined;
+      this.apply({ type: 'failed', reason: err.reason, code: err.error.code, attempt: this.current.attempt ?? 1, ...(hostKey ? { hostKey } : {}) });
       return;
     }
     const attempt = this.failures + 1;

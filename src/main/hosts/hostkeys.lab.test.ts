@@ -63,11 +63,33 @@ describe('host keys', () => {
     expect(state.reason).toContain(h1.fingerprint); // offered
     expect(state.reason).toContain(h2.fingerprint); // expected
     expect(state.reason).toContain(`${t.knownHosts}:2`);
+    // The same facts as fields, for the UI to lay out without parsing the sentence.
+    expect(state.hostKey).toEqual({ kind: 'changed', hostname: h1.ip, port: 22, keyType: 'ssh-ed25519', offered: h1.fingerprint, expected: h2.fingerprint, file: t.knownHosts, line: 2 });
     expect(state.retryAt).toBeUndefined();
     expect(t.events.some((e) => e.name === 'host.promptRequested')).toBe(false);
     // Negative check, bounded: longer than the first backoff (1 s + 20% jitter).
     await expect(t.waitState(config.id, (s) => s.status === 'connecting', 1500)).rejects.toThrow(/no matching state/);
     expect(readFileSync(t.knownHosts, 'utf8')).toBe(`# comment\n${h1.ip} ${h2.hostKey}\n`);
+  });
+
+  it('a revoked key is refused with kind "revoked" and the @revoked line', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h1.hostKey}`, `@revoked ${h1.ip} ${h1.hostKey}`] });
+    const { config } = await t.registry.add({ name: 'revoked', target: keyTarget(h1.ip), autoConnect: false });
+    const state = await t.registry.connect(config.id);
+    expect(state).toMatchObject({ status: 'unreachable', errorCode: 'HOST_KEY_MISMATCH' });
+    expect(state.hostKey).toEqual({ kind: 'revoked', hostname: h1.ip, port: 22, keyType: 'ssh-ed25519', offered: h1.fingerprint, file: t.knownHosts, line: 2 });
+  });
+
+  it('a changed key on a jump host names that hop in the structured refusal', async () => {
+    t = await harness({ knownHostsLines: [`${h1.ip} ${h2.hostKey}`, `${h2.ip} ${h2.hostKey}`], sshConfig: lab.ssh.config });
+    const { config } = await t.registry.add({
+      name: 'behind a swapped jump host',
+      target: { ...keyTarget(h2.ip), jumpHosts: [{ hostname: h1.ip, port: 22, user: 'root' }] },
+      autoConnect: false,
+    });
+    const state = await t.registry.connect(config.id);
+    expect(state).toMatchObject({ status: 'unreachable', errorCode: 'HOST_KEY_MISMATCH' });
+    expect(state.hostKey).toEqual({ kind: 'changed', hostname: h1.ip, port: 22, role: 'jump host', keyType: 'ssh-ed25519', offered: h1.fingerprint, expected: h2.fingerprint, file: t.knownHosts, line: 1 });
   });
 
   it('ProxyJump: each hop is checked, the jump host prompts as a jump host', async () => {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HostConflictSchema } from '../../shared/ipc/calls/hosts';
 import { EventBus, type BusMessage } from '../ipc/bus';
 import { HandlerRegistry, type Handlers } from '../ipc/registry';
 import { hostHandlers } from '../ipc/handlers/hosts';
@@ -49,7 +50,7 @@ async function make(dir = tmp(), extra: { socket?: string } = {}) {
   return { registry, events, dir, file: path.join(dir, 'cfg', 'hosts.json') };
 }
 
-const sshDraft = (name: string) => ({ name, target: { transport: 'ssh' as const, hostname: 'kvm.example' }, autoConnect: false });
+const sshDraft = (name: string, target: Record<string, unknown> = {}) => ({ name, target: { transport: 'ssh' as const, hostname: 'kvm.example', ...target }, autoConnect: false });
 
 describe('ids', () => {
   it('slugs names and keeps them unique', () => {
@@ -64,7 +65,7 @@ describe('HostRegistry', () => {
   it('adds, updates, removes and persists atomically (0600)', async () => {
     const { registry, file, events } = await make();
     const a = await registry.add(sshDraft('KVM one'));
-    const b = await registry.add(sshDraft('KVM one'));
+    const b = await registry.add({ ...sshDraft('KVM one'), target: { transport: 'ssh', hostname: 'kvm2.example' } });
     expect([a.config.id, b.config.id]).toEqual(['kvm-one', 'kvm-one-2']);
     expect(a.state).toMatchObject({ hostId: 'kvm-one', status: 'disconnected' });
     await registry.update('kvm-one', { tags: ['rack-3'] });
@@ -174,6 +175,113 @@ describe('HostRegistry', () => {
   });
 });
 
+describe('one entry per host', () => {
+  it('refuses the same transport, user, address and port twice, naming the entry that has it', async () => {
+    const { registry, file, events } = await make();
+    const first = await registry.add(sshDraft('kvm', { hostname: 'KVM.example.', port: 22, user: 'root' }));
+    const listChanges = events.filter((e) => e.name === 'host.listChanged').length;
+    const saved = readFileSync(file, 'utf8');
+    // Case, a trailing dot and the default port and user are the same address.
+    const again = registry.add(sshDraft('kvm again', { hostname: 'kvm.example' }));
+    await expect(again).rejects.toMatchObject({
+      error: {
+        code: 'CONFLICT',
+        hostId: first.config.id,
+        message: 'root@kvm.example is already in the list as "kvm"',
+        detail: { duplicateOf: { hostId: first.config.id, name: 'kvm' }, endpoint: 'root@kvm.example' },
+      },
+    });
+    expect(registry.list()).toHaveLength(1);
+    expect(events.filter((e) => e.name === 'host.listChanged')).toHaveLength(listChanges);
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+  });
+
+  it('another user, port, jump host or libvirt daemon is another host', async () => {
+    const { registry } = await make();
+    await registry.add(sshDraft('a'));
+    await registry.add(sshDraft('b', { user: 'admin' }));
+    await registry.add(sshDraft('c', { port: 2222 }));
+    await registry.add(sshDraft('d', { jumpHosts: [{ hostname: 'bastion', port: 22, user: 'ops' }] }));
+    await registry.add(sshDraft('e', { libvirtPath: 'session' }));
+    await expect(registry.add(sshDraft('f', { jumpHosts: [{ hostname: 'BASTION', port: 22, user: 'ops' }] }))).rejects.toMatchObject({
+      error: { code: 'CONFLICT', message: 'root@kvm.example via ops@bastion:22 is already in the list as "d"' },
+    });
+    expect(registry.list()).toHaveLength(5);
+  });
+
+  it('an ssh_config alias and the address it names are one host; IPv6 is compared canonically', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'ssh_config'), 'Host kvm7\n  HostName 192.0.2.7\n  User admin\n');
+    const { registry } = await make(dir);
+    const aliased = await registry.add({ ...registry.parseUri('qemu+ssh://kvm7/system'), autoConnect: false });
+    await expect(registry.add(sshDraft('by address', { hostname: '192.0.2.7', user: 'admin' }))).rejects.toMatchObject({
+      error: { code: 'CONFLICT', detail: { duplicateOf: { hostId: aliased.config.id } } },
+    });
+    await registry.add(sshDraft('v6', { hostname: '2001:db8:0:0::1' }));
+    await expect(registry.add(sshDraft('v6 again', { hostname: '[2001:DB8::1]' }))).rejects.toMatchObject({ error: { code: 'CONFLICT' } });
+  });
+
+  it('an edit may not turn a host into another listed one; editing a host itself is fine', async () => {
+    const { registry } = await make();
+    const a = await registry.add(sshDraft('a'));
+    const b = await registry.add(sshDraft('b', { hostname: 'other.example' }));
+    await expect(registry.update(b.config.id, { target: { transport: 'ssh', hostname: 'kvm.example' } })).rejects.toMatchObject({
+      error: { code: 'CONFLICT', detail: { duplicateOf: { hostId: a.config.id, name: 'a' } } },
+    });
+    expect(registry.get(b.config.id).config.target).toMatchObject({ hostname: 'other.example' });
+    const edited = await registry.update(a.config.id, { name: 'A', group: 'Rack 1', target: { transport: 'ssh', hostname: 'kvm.example', port: 22, user: 'root' } });
+    expect(edited.config).toMatchObject({ name: 'A', group: 'Rack 1' });
+    // An emptied group means no group.
+    expect((await registry.update(a.config.id, { group: '' })).config).not.toHaveProperty('group');
+  });
+
+  it('a local socket already listed is refused and not offered again as "This machine"', async () => {
+    const dir = tmp();
+    const socket = path.join(dir, 'libvirt-sock');
+    const server = net.createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(socket, r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const { registry } = await make(dir, { socket });
+    expect(registry.list().map((h) => h.config.id)).toEqual([LOCAL_HOST_ID]);
+    await expect(registry.add({ name: 'mine', target: { transport: 'local', socketPath: socket }, autoConnect: false })).rejects.toMatchObject({
+      error: { code: 'CONFLICT', detail: { duplicateOf: { hostId: LOCAL_HOST_ID, name: 'This machine' } } },
+    });
+    // Someone who removed "This machine" and added the socket under another name keeps just that one.
+    await registry.remove(LOCAL_HOST_ID);
+    await registry.add({ name: 'mine', target: { transport: 'local', socketPath: socket }, autoConnect: false });
+    await registry.dispose();
+    const file = path.join(dir, 'cfg', 'hosts.json');
+    writeFileSync(file, JSON.stringify({ version: 1, hosts: JSON.parse(readFileSync(file, 'utf8')).hosts, removedDefaults: [] }));
+    const again = await make(dir, { socket });
+    expect(again.registry.list().map((h) => h.config.name)).toEqual(['mine']);
+  });
+
+  it('duplicates saved by an older version are kept and reported, never deleted', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'cfg', 'hosts.json');
+    mkdirSync(path.dirname(file));
+    const h = (id: string, hostname: string) => ({ id, name: id, target: { transport: 'ssh', hostname } });
+    writeFileSync(file, JSON.stringify({ version: 1, hosts: [h('one', 'kvm.example'), h('two', 'KVM.example'), h('three', 'x.example')] }));
+    const { registry, events } = await make(dir);
+    expect(registry.list().map((x) => x.config.id)).toEqual(['one', 'two', 'three']);
+    const note = events.find((e) => e.name === 'app.notified')?.payload as { level: string; message: string };
+    expect(note).toMatchObject({ level: 'warning', message: expect.stringContaining('"one" and "two" are the same host (root@kvm.example)') });
+  });
+
+  it('offers the Host aliases of ssh_config, resolved', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'ssh_config'), ['Host kvm7 kvm8', '  HostName %h.lab', '  Port 2200', 'Host kvm8', '  ProxyJump ops@bastion:22', 'Host *', '  User admin'].join('\n'));
+    const { registry } = await make(dir);
+    expect(registry.sshAliases()).toEqual({
+      aliases: [
+        { alias: 'kvm7', hostname: 'kvm7.lab', port: 2200, user: 'admin', proxyJump: [], identityFiles: [] },
+        { alias: 'kvm8', hostname: 'kvm8.lab', port: 2200, user: 'admin', proxyJump: ['ops@bastion:22'], identityFiles: [] },
+      ],
+      warnings: [],
+    });
+  });
+});
+
 describe('hostHandlers through the HandlerRegistry', () => {
   it('answer with contract-valid Results', async () => {
     const { registry } = await make();
@@ -183,6 +291,10 @@ describe('hostHandlers through the HandlerRegistry', () => {
     const added = await ipc.dispatch('hosts.add', { name: 'Lab 9', target: { transport: 'ssh', hostname: '10.77.0.19' }, autoConnect: false }, ctx);
     expect(added).toMatchObject({ ok: true, value: { config: { id: 'lab-9', target: { port: 22, user: 'root' } } } });
     expect(await ipc.dispatch('hosts.list', {}, ctx)).toMatchObject({ ok: true, value: [{ config: { id: 'lab-9' } }] });
+    const twice = await ipc.dispatch('hosts.add', { name: 'Lab 9 again', target: { transport: 'ssh', hostname: '10.77.0.19' } }, ctx);
+    expect(twice).toMatchObject({ ok: false, error: { code: 'CONFLICT', hostId: 'lab-9' } });
+    expect(HostConflictSchema.parse(!twice.ok && twice.error.detail)).toEqual({ duplicateOf: { hostId: 'lab-9', name: 'Lab 9' }, endpoint: 'root@10.77.0.19' });
+    expect(await ipc.dispatch('hosts.sshAliases', {}, ctx)).toEqual({ ok: true, value: { aliases: [], warnings: [] } });
     expect(await ipc.dispatch('hosts.update', { hostId: 'lab-9', patch: { group: 'lab' } }, ctx)).toMatchObject({ ok: true, value: { config: { group: 'lab', autoConnect: false } } });
     expect(await ipc.dispatch('hosts.disconnect', { hostId: 'lab-9' }, ctx)).toMatchObject({ ok: true, value: { status: 'disconnected' } });
     expect(await ipc.dispatch('hosts.parseUri', { uri: 'qemu+tcp://h/system' }, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

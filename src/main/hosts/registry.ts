@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HostPatchSchema, NewHostSchema } from '../../shared/ipc/calls/hosts';
+import { HostPatchSchema, NewHostSchema, type HostConflict, type SshAlias } from '../../shared/ipc/calls/hosts';
 import { AppFailure } from '../../shared/ipc/result';
-import { HostConfigSchema, type Host, type HostConfig, type HostState, type Prompt, type PromptAnswer } from '../../shared/model/host';
+import { HostConfigSchema, type Host, type HostConfig, type HostState, type HostTarget, type Prompt, type PromptAnswer } from '../../shared/model/host';
 import type { EventBus } from '../ipc/bus';
 import type { Dispose } from '../util/disposable';
 import type { Logger } from '../util/log';
 import { HostConnection, type Attachment } from './connection';
+import { endpointOf } from './endpoint';
 import { uniqueId } from './ids';
 import { KnownHosts } from './known-hosts';
 import type { Opener } from './link';
@@ -89,9 +90,10 @@ export class HostRegistry {
     }
     this.removedDefaults = data.removedDefaults;
     for (const c of data.hosts) this.track(c);
+    this.reportDuplicates();
     const socketPath = this.opts.localSocketPath ?? '/var/run/libvirt/libvirt-sock';
-    if (!this.hosts.has(LOCAL_HOST_ID) && !this.removedDefaults.includes(LOCAL_HOST_ID) && existsSync(socketPath)) {
-      const local = HostConfigSchema.parse({ id: LOCAL_HOST_ID, name: 'This machine', target: { transport: 'local', socketPath } });
+    const local = HostConfigSchema.parse({ id: LOCAL_HOST_ID, name: 'This machine', target: { transport: 'local', socketPath } });
+    if (!this.hosts.has(LOCAL_HOST_ID) && !this.removedDefaults.includes(LOCAL_HOST_ID) && !this.duplicateOf(local.target) && existsSync(socketPath)) {
       this.track(local);
       await this.persist();
     }
@@ -114,6 +116,7 @@ export class HostRegistry {
 
   async add(draft: unknown): Promise<Host> {
     const d = NewHostSchema.parse(draft);
+    this.refuseDuplicate(d.target);
     const config = HostConfigSchema.parse({ ...d, id: uniqueId(d.name, new Set(this.hosts.keys())) });
     if (config.id === LOCAL_HOST_ID) this.removedDefaults = this.removedDefaults.filter((x) => x !== LOCAL_HOST_ID);
     const { conn } = this.track(config);
@@ -125,8 +128,12 @@ export class HostRegistry {
 
   async update(hostId: string, patch: unknown): Promise<Host> {
     const h = this.entry(hostId);
-    const config = HostConfigSchema.parse({ ...h.config, ...HostPatchSchema.parse(patch), id: hostId });
+    const merged = { ...h.config, ...HostPatchSchema.parse(patch), id: hostId };
+    // An emptied group means "no group", not a group named "".
+    if (!merged.group?.trim()) delete merged.group;
+    const config = HostConfigSchema.parse(merged);
     const targetChanged = JSON.stringify(config.target) !== JSON.stringify(h.config.target);
+    if (targetChanged) this.refuseDuplicate(config.target, hostId);
     h.config = config;
     await this.persist();
     if (targetChanged) h.conn.reconfigure(this.opener(config));
@@ -160,6 +167,26 @@ export class HostRegistry {
     const r = this.sshConfig().resolve(draft.target.hostname);
     if (!r.specified.hostname) return draft;
     return { ...draft, target: { ...draft.target, sshAlias: draft.target.hostname, hostname: r.hostname } };
+  }
+
+  /** The ssh_config Host aliases (no wildcards), resolved as a connect would resolve them now. */
+  sshAliases(): { aliases: SshAlias[]; warnings: string[] } {
+    const config = this.sshConfig();
+    const aliases = config
+      .aliases()
+      .slice(0, 1000)
+      .map((alias) => {
+        const r = config.resolve(alias);
+        return {
+          alias,
+          hostname: r.hostname,
+          port: r.port,
+          ...(r.user !== undefined ? { user: r.user } : {}),
+          proxyJump: r.proxyJump.map((j) => `${j.user ? `${j.user}@` : ''}${j.host}${j.port ? `:${j.port}` : ''}`),
+          identityFiles: r.identityFiles,
+        };
+      });
+    return { aliases, warnings: [...config.warnings] };
   }
 
   listPrompts(): Prompt[] {
@@ -211,6 +238,43 @@ export class HostRegistry {
     this.unsubscribe();
     this.stateListeners.clear();
     await this.saving;
+  }
+
+  /** The host already listed for this target's endpoint (see endpoint.ts), if any. */
+  private duplicateOf(target: HostTarget, exceptId?: string): HostConfig | undefined {
+    const config = this.sshConfig();
+    const key = endpointOf(target, config).key;
+    for (const { config: c } of this.hosts.values()) if (c.id !== exceptId && endpointOf(c.target, config).key === key) return c;
+    return undefined;
+  }
+
+  private refuseDuplicate(target: HostTarget, exceptId?: string): void {
+    const dup = this.duplicateOf(target, exceptId);
+    if (!dup) return;
+    const endpoint = endpointOf(target, this.sshConfig()).text;
+    const detail: HostConflict = { duplicateOf: { hostId: dup.id, name: dup.name }, endpoint };
+    throw new AppFailure('CONFLICT', `${endpoint} is already in the list as "${dup.name}"`, { hostId: dup.id, detail });
+  }
+
+  /** hosts.json from before duplicates were refused may hold some: say so, delete nothing. */
+  private reportDuplicates(): void {
+    const config = this.sshConfig();
+    const byKey = new Map<string, HostConfig[]>();
+    for (const { config: c } of this.hosts.values()) {
+      const key = endpointOf(c.target, config).key;
+      byKey.set(key, [...(byKey.get(key) ?? []), c]);
+    }
+    const dups = [...byKey.values()].filter((l) => l.length > 1);
+    if (!dups.length) return;
+    const lines = dups.map((l) => `${l.map((c) => `"${c.name}"`).join(' and ')} are the same host (${endpointOf(l[0]!.target, config).text})`);
+    this.opts.log.warn(`hosts.json: ${lines.join('; ')}`);
+    this.opts.bus.emit('app.notified', {
+      id: `hosts-duplicates-${Date.now()}`,
+      level: 'warning',
+      title: 'The same host is listed more than once',
+      message: `${lines.join('\n')}\nRemove the extra entries; VirtDeck keeps them until you do.`,
+      at: Date.now(),
+    });
   }
 
   private entry(hostId: string) {

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../shared/ipc/result';
-import type { HostState, HostStatus } from '../../shared/model/host';
+import type { HostKeyProblem, HostState, HostStatus } from '../../shared/model/host';
 
 // The host connection's state as a pure function of events, so every
 // transition can be tested without sockets or timers:
@@ -18,7 +18,7 @@ export type ConnEvent =
   | { type: 'prompt' }
   | { type: 'answered' }
   | { type: 'up' }
-  | { type: 'failed'; reason: string; code: ErrorCode; retryAt?: number; attempt: number }
+  | { type: 'failed'; reason: string; code: ErrorCode; retryAt?: number; attempt: number; hostKey?: HostKeyProblem }
   | { type: 'disconnected' };
 
 export function initialState(hostId: string, now: number): HostState {
@@ -48,6 +48,7 @@ export function nextState(prev: HostState, ev: ConnEvent, now: number): HostStat
         errorCode: ev.code,
         attempt: ev.attempt,
         ...(ev.retryAt !== undefined ? { retryAt: ev.retryAt } : {}),
+        ...(ev.hostKey ? { hostKey: ev.hostKey } : {}),
       });
     case 'disconnected':
       return to('disconnected');
@@ -59,6 +60,11 @@ const pick = (s: HostState): Partial<HostState> => (s.attempt !== undefined ? { 
 /** Same state for listeners (ignoring `since`)? Avoids emitting no-op changes. */
 export function sameState(a: HostState, b: HostState): boolean {
   return (
-    a.status === b.status && a.reason === b.reason && a.errorCode === b.errorCode && a.retryAt === b.retryAt && a.attempt === b.attempt
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.errorCode === b.errorCode &&
+    a.retryAt === b.retryAt &&
+    a.attempt === b.attempt &&
+    JSON.stringify(a.hostKey) === JSON.stringify(b.hostKey)
   );
 }

@@ -67,9 +67,10 @@ export class DomainActions {
           const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
           await spec.run(c, dom);
           this.log.info(`${hostId}: ${spec.verb.toLowerCase()} ${dom.name}`);
-          return { uuid, ok: true };
+          return { uuid, ok: true as const };
         } catch (e) {
-          return { uuid, ok: false, error: toLibvirtFailure(e, hostId, `${spec.verb} failed`).message };
+          // The whole AppError (code, libvirt detail), so the UI groups by code instead of parsing text.
+          return { uuid, ok: false as const, error: toLibvirtFailure(e, hostId, `${spec.verb} failed`).error };
         }
       }),
     );

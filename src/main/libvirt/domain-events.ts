@@ -33,11 +33,13 @@ export function domainEventsHook(inventory: DomainInventory, bus: EventBus, log:
       pending.clear();
       if (!uuids.length || disposed) return;
       try {
-        const { upserted, removed } = await inventory.refresh(hostId, uuids);
-        if (!disposed) bus.emit('domain.changed', { hostId, upserted, removed, resync: false });
+        // Flushes may overlap (a slow refresh, then a new burst): each carries
+        // the stamp its read started with, so the receiver keeps the newer one.
+        const { epoch, seq, upserted, removed } = await inventory.refresh(hostId, uuids);
+        if (!disposed) bus.emit('domain.changed', { hostId, epoch, seq, upserted, removed, resync: false });
       } catch (e) {
         log.warn(`${hostId}: refresh after events failed, asking for a re-list: ${String(e)}`);
-        if (!disposed) bus.emit('domain.changed', { hostId, upserted: [], removed: [], resync: true });
+        if (!disposed) bus.emit('domain.changed', { hostId, ...inventory.stamp(hostId), upserted: [], removed: [], resync: true });
       }
     };
     const touch = (uuid: string, definitionChanged: boolean) => {
@@ -71,7 +73,7 @@ export function domainEventsHook(inventory: DomainInventory, bus: EventBus, log:
         .catch((e) => log.debug(`${hostId}: IP refresh failed: ${String(e)}`));
     }, IP_REFRESH_MS);
 
-    bus.emit('domain.changed', { hostId, upserted: [], removed: [], resync: true });
+    bus.emit('domain.changed', { hostId, ...inventory.stamp(hostId), upserted: [], removed: [], resync: true });
 
     return () => {
       disposed = true;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainListing, DomainSeq } from '../../shared/ipc/calls/domains';
 import type { DomainSummary } from '../../shared/model/domain';
 import { domainStateName, parseDomainXml, type ParsedDomain } from '../../shared/libvirt/domain-xml';
 import type { Logger } from '../util/log';
@@ -24,10 +26,14 @@ const defInfo = (d: ParsedDomain): DefInfo => ({ vcpus: d.vcpu.current, memoryKi
  * every state, and XML only for definitions not cached yet (pipelined).
  */
 export class DomainInventory {
+  /** Names this core process in every stamp: sequences start again with a new one. */
+  readonly epoch = randomUUID();
   private readonly defs = new Map<string, Map<string, DefInfo>>();
   private readonly ips = new Map<string, Map<string, string[]>>();
   /** Hosts listed at least once: their cache holds every domain's definition. */
   private readonly listed = new Set<string>();
+  /** Last sequence handed out per host; kept across reconnects so a number is never reused. */
+  private readonly seqs = new Map<string, number>();
 
   constructor(
     private readonly sessions: LibvirtSessions,
@@ -55,6 +61,23 @@ export class DomainInventory {
   invalidate(hostId: string, uuids: Iterable<string>): void {
     const m = this.defs.get(hostId);
     for (const u of uuids) m?.delete(u);
+  }
+
+  /**
+   * The place of a read that starts now in its host's history. Taken before
+   * the first RPC goes out: a read that starts later reflects at least every
+   * event that came before it, so the higher stamp is never the older state.
+   */
+  stamp(hostId: string): DomainSeq {
+    const seq = (this.seqs.get(hostId) ?? 0) + 1;
+    this.seqs.set(hostId, seq);
+    return { epoch: this.epoch, seq };
+  }
+
+  /** Every domain of a host, stamped (what `domains.list` answers). */
+  async listing(hostId: string): Promise<DomainListing> {
+    const stamp = this.stamp(hostId);
+    return { ...stamp, domains: await this.list(hostId) };
   }
 
   async list(hostId: string): Promise<DomainSummary[]> {
@@ -116,7 +139,8 @@ export class DomainInventory {
   }
 
   /** Fresh summaries for a few domains (after events); unknown UUIDs come back in `removed`. */
-  async refresh(hostId: string, uuids: readonly string[]): Promise<{ upserted: DomainSummary[]; removed: string[] }> {
+  async refresh(hostId: string, uuids: readonly string[]): Promise<DomainSeq & { upserted: DomainSummary[]; removed: string[] }> {
+    const stamp = this.stamp(hostId);
     const c = this.sessions.client(hostId);
     const upserted: DomainSummary[] = [];
     const removed: string[] = [];
@@ -141,7 +165,7 @@ export class DomainInventory {
         }
       }),
     );
-    return { upserted, removed };
+    return { ...stamp, upserted, removed };
   }
 
   /** Re-reads lease IPs of running domains; returns those whose addresses changed. */

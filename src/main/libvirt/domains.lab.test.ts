@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../shared/ipc/contract';
 import type { BusMessage } from '../ipc/bus';
-import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { connectLabRoot, harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
 import { DomainActions } from './domain-actions';
 import { domainEventsHook } from './domain-events';
 import { DomainInventory } from './domain-inventory';
@@ -53,15 +54,7 @@ beforeAll(async () => {
   inventory = new DomainInventory(sessions, silentLogger);
   actions = new DomainActions(sessions, inventory, silentLogger);
   sessions.addHook(domainEventsHook(inventory, h.bus, silentLogger));
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'svc',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
+  hostId = await connectLabRoot(h, lab, host, sessions, 'svc');
 });
 
 afterAll(async () => {
@@ -103,8 +96,7 @@ describe('domain services on a lab host', () => {
     await actions.domainLifecycle(hostId, [a.uuid], 'pause');
     await paused;
     const bad = await actions.domainLifecycle(hostId, [a.uuid], 'start');
-    expect(bad[0]).toMatchObject({ ok: false });
-    expect(bad[0]?.error).toMatch(/already (running|active)|is not in shut off|domain is already/i);
+    expect(bad[0]).toMatchObject({ ok: false, error: { code: 'LIBVIRT', hostId, message: expect.stringMatching(/already (running|active)|is not in shut off|domain is already/i) } });
     await actions.domainLifecycle(hostId, [a.uuid, b.uuid], 'forceOff');
   });
 
@@ -150,5 +142,47 @@ describe('domain services on a lab host', () => {
     expect(info.hostname).toBe(host.name);
     expect(info.libvirtVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(info.cpus).toBeGreaterThan(0);
+  });
+});
+
+const changed = (m: BusMessage) => m.payload as EventPayload<'domain.changed'>;
+
+// Issue 8, item 7: bulk results carry error codes; every domain answer (list or
+// pushed change) carries the read stamp the renderer's sequence guard compares.
+describe('domain updates on a lab host', () => {
+  it('a bulk call answers per domain: ok, or an AppError with a code (not a bare string)', async () => {
+    const { uuid: mine } = await define(`svc-bulk-${stamp}`);
+    const running = (await inventory.list(hostId)).find((d) => d.name === host.guests[0])!;
+    const missing = '0badc0de-0000-4000-8000-000000000000';
+    const res = await actions.domainLifecycle(hostId, [mine, running.uuid, missing], 'start');
+    expect(res).toEqual([
+      { uuid: mine, ok: true },
+      {
+        uuid: running.uuid,
+        ok: false,
+        error: { code: 'LIBVIRT', hostId, message: expect.stringMatching(/^Starting failed: .*already/i), detail: expect.objectContaining({ codeName: 'VIR_ERR_OPERATION_INVALID', libvirtCode: 55 }) },
+      },
+      { uuid: missing, ok: false, error: expect.objectContaining({ code: 'NOT_FOUND', hostId }) },
+    ]);
+    await actions.domainLifecycle(hostId, [mine], 'forceOff');
+  });
+
+  it('listings and pushed changes carry one growing per-host stamp; the events pass the contract', async () => {
+    const { uuid } = await define(`svc-seq-${stamp}`);
+    const before = await inventory.listing(hostId);
+    expect(before).toMatchObject({ epoch: inventory.epoch, seq: expect.any(Number) });
+    expect(before.domains.some((d) => d.uuid === uuid)).toBe(true);
+    const started = nextChange((m) => changed(m).upserted.some((d) => d.uuid === uuid && d.state === 'running'));
+    await actions.domainLifecycle(hostId, [uuid], 'start');
+    const ev = changed(await started);
+    expect(ev.epoch).toBe(before.epoch);
+    expect(ev.seq).toBeGreaterThan(before.seq);
+    const stopped = nextChange((m) => changed(m).upserted.some((d) => d.uuid === uuid && d.state === 'shutoff'));
+    await actions.domainLifecycle(hostId, [uuid], 'forceOff');
+    expect(changed(await stopped).seq).toBeGreaterThan(ev.seq);
+    const after = await inventory.listing(hostId);
+    expect(after.seq).toBeGreaterThan(ev.seq);
+    // Everything the hook pushed went through the contract's schema, none dropped.
+    expect(h.bus.rejected.size).toBe(0);
   });
 });

@@ -1,17 +1,16 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Dispose } from '../../shared/ipc/api';
 import type { Host, Prompt } from '../../shared/model/host';
-import type { DomainSummary } from '../../shared/model/domain';
 import { api } from './api';
 import { hostKeys } from '../features/hosts/queries';
 import { addPrompt, applyHostConfigs, applyHostState, removePrompt } from '../features/hosts/reducers';
-import { domainKeys } from '../features/domains/queries';
-import { applyDomainChanges } from '../features/domains/reducers';
+import { applyDomainEvent, domainKeys } from '../features/domains/queries';
 import { useNotifications } from '../features/notifications/store';
 import { metricsKeys } from '../features/metrics/queries';
 import { useMetricsStore } from '../features/metrics/store';
 import { taskKeys } from '../features/tasks/queries';
 import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
+import { networkEventBridge } from '../features/networks/events';
 import type { TaskSummary } from '../../shared/model/task';
 
 /**
@@ -28,12 +27,14 @@ export function startEventBridge(qc: QueryClient): Dispose {
     }),
     api.on('host.promptRequested', (p) => qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => addPrompt(old, p))),
     api.on('host.promptResolved', ({ promptId }) => qc.setQueryData<Prompt[]>(hostKeys.prompts(), (old) => removePrompt(old, promptId))),
-    api.on('domain.changed', ({ hostId, upserted, removed, resync }) => {
+    api.on('domain.changed', (change) => {
+      const { hostId, upserted, resync } = change;
       if (resync) {
         void qc.invalidateQueries({ queryKey: domainKeys.list(hostId) });
         return;
       }
-      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => applyDomainChanges(old, upserted, removed));
+      // Rows change only where this batch is newer than what is held (see domains/reducers.ts).
+      applyDomainEvent(qc, hostId, change);
       for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
     }),
     api.on('app.notified', (n) => useNotifications.getState().push(n)),
@@ -44,6 +45,7 @@ export function startEventBridge(qc: QueryClient): Dispose {
     api.on('task.removed', ({ taskIds }) => qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => removeTasks(old, taskIds))),
     api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
     api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
+    ...networkEventBridge(qc),
     // After the core link comes back, everything may be stale.
     api.onLink((s) => {
       if (s === 'open') void qc.invalidateQueries();

@@ -6,7 +6,10 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { vmSettingsCalls } from './calls/vm-settings';
+import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
 
 // The one contract between renderer and core. Calls are `noun.verb`, events
@@ -21,6 +24,9 @@ export const calls = {
   ...taskCalls,
   ...auditCalls,
   ...accountCalls,
+  ...vmSettingsCalls,
+  ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -29,6 +35,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

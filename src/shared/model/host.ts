@@ -55,6 +55,28 @@ export const HostConfigSchema = z.object({
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 
+/**
+ * Why a host key was refused, as fields the UI lays out (never a sentence to
+ * parse): which hop, the key it offered, and the known_hosts line that
+ * contradicts it. `changed`: the line holds another key of the same type;
+ * `revoked`: the line marks the offered key @revoked.
+ */
+export const HostKeyProblemSchema = z.object({
+  kind: z.enum(['changed', 'revoked']),
+  hostname: z.string(),
+  port: z.number().int(),
+  /** 'jump host' when a ProxyJump hop refused; absent for the host itself. */
+  role: z.string().optional(),
+  keyType: z.string(),
+  /** SHA256 fingerprint the host offered now. */
+  offered: z.string(),
+  /** SHA256 fingerprint on record (changed only). */
+  expected: z.string().optional(),
+  file: z.string(),
+  line: z.number().int(),
+});
+export type HostKeyProblem = z.infer<typeof HostKeyProblemSchema>;
+
 export const HostStatusSchema = z.enum(['disconnected', 'connecting', 'connected', 'needs-auth', 'unreachable']);
 export type HostStatus = z.infer<typeof HostStatusSchema>;
 
@@ -68,6 +90,8 @@ export const HostStateSchema = z.object({
   /** Next automatic reconnect attempt (epoch ms), when one is scheduled. */
   retryAt: z.number().optional(),
   attempt: z.number().int().optional(),
+  /** Set with errorCode HOST_KEY_MISMATCH: the refusal's facts. */
+  hostKey: HostKeyProblemSchema.optional(),
 });
 export type HostState = z.infer<typeof HostStateSchema>;
 

@@ -128,6 +128,9 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
   let closed = false;
   let failure: ConnectError | undefined;
   let answeredLate = false;
+  // When the answer was sent: a hang-up that Node reports just after it (the
+  // kernel saw the FIN first) is the same story as an answer given after it.
+  let answeredAt = 0;
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     pending.add(p);
@@ -151,6 +154,7 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
     try {
       const reply = await track(ctx.ask(req));
       if (closed && reply.accept) answeredLate = true;
+      else if (reply.accept) answeredAt = performance.now();
       return reply;
     } finally {
       if (--waitingOnUser === 0 && !closed) arm();
@@ -187,8 +191,9 @@ function handshake(hop: Hop, sock: Duplex, deps: DialDeps, ctx: DialContext): Pr
       cleanup();
       // If the server hung up while a prompt was open, let the person finish:
       // an accepted key is then recorded and the next attempt goes straight in.
+      const racedAnswer = answeredAt > 0 && performance.now() - answeredAt < 2000 && live.lastError?.level !== 'client-authentication';
       void Promise.allSettled([...pending]).then(() => {
-        if (answeredLate && !failure && !ctx.signal.aborted) {
+        if ((answeredLate || racedAnswer) && !failure && !ctx.signal.aborted) {
           return reject(new ConnectError('HOST_UNREACHABLE', `connection closed by ${where(hop)} while waiting for you; retrying`, 'now'));
         }
         reject(failure ?? auth.failure ?? closeReason(live, auth));

@@ -1,3 +1,4 @@
+import type { HostKeyProblem } from '../../../shared/model/host';
 import { ConnectError } from '../errors';
 import { keyTypeOf, sha256Fingerprint } from '../keys';
 import type { KnownHosts } from '../known-hosts';
@@ -33,25 +34,35 @@ export async function verifyHostKey(
   switch (result.status) {
     case 'match':
       return { keyType, fingerprint };
-    case 'revoked':
+    case 'revoked': {
+      // The sentence is for logs; the UI lays out `detail` (HostKeyProblem).
+      const detail: HostKeyProblem = { kind: 'revoked', ...hopFacts(hop), keyType, offered: fingerprint, file: result.file, line: result.line };
       throw new ConnectError(
         'HOST_KEY_MISMATCH',
         `host key revoked: ${where} offered ${keyType} ${fingerprint}, which ${result.file}:${result.line} marks @revoked. VirtDeck will not connect.`,
         'never',
-        { hostId: hop.hostId, detail: { offered: fingerprint, file: result.file, line: result.line } },
+        { hostId: hop.hostId, detail },
       );
-    case 'mismatch':
+    }
+    case 'mismatch': {
+      const detail: HostKeyProblem = {
+        kind: 'changed',
+        ...hopFacts(hop),
+        keyType,
+        offered: fingerprint,
+        expected: result.knownFingerprint,
+        file: result.file,
+        line: result.line,
+      };
       throw new ConnectError(
         'HOST_KEY_MISMATCH',
         `host key changed: ${where} offered ${keyType} ${fingerprint}, but ${result.file}:${result.line} expects ${result.knownFingerprint}. ` +
           'Someone may be intercepting the connection, or the host was reinstalled. If you are sure the new key is right, ' +
           `remove line ${result.line} of ${result.file} (ssh-keygen -R) and connect again.`,
         'never',
-        {
-          hostId: hop.hostId,
-          detail: { expected: result.knownFingerprint, offered: fingerprint, keyType, file: result.file, line: result.line },
-        },
+        { hostId: hop.hostId, detail },
       );
+    }
     case 'unknown': {
       const others = result.otherKeyTypes.length ? ` known_hosts already has ${result.otherKeyTypes.join(', ')} keys for it.` : '';
       const reply = await ask({
@@ -78,6 +89,8 @@ export async function verifyHostKey(
     }
   }
 }
+
+const hopFacts = (hop: HostKeyHop) => ({ hostname: hop.hostname, port: hop.port, ...(hop.role ? { role: hop.role } : {}) });
 
 // ssh-ed25519 -> ed25519, ecdsa-sha2-nistp256 -> ecdsa, ssh-rsa -> rsa
 function hostKeyFileName(keyType: string): string {

@@ -11,7 +11,7 @@ export function domainHandlers(
 ): Pick<Handlers, 'domains.list' | 'domains.get' | 'domains.lifecycle' | 'domains.deletePlan' | 'domains.delete' | 'domains.setAutostart' | 'domains.setTags' | 'hosts.info'> {
   return {
     'hosts.info': ({ hostId }) => hostInfo(sessions, hostId),
-    'domains.list': ({ hostId }) => inventory.list(hostId),
+    'domains.list': ({ hostId }) => inventory.listing(hostId),
     'domains.get': ({ hostId, uuid }) => actions.domainGet(hostId, uuid),
     'domains.lifecycle': ({ hostId, uuids, action }) => actions.domainLifecycle(hostId, uuids, action),
     'domains.deletePlan': ({ hostId, uuid }) => actions.domainDeletePlan(hostId, uuid),

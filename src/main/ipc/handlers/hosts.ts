@@ -9,6 +9,7 @@ type HostCalls =
   | 'hosts.connect'
   | 'hosts.disconnect'
   | 'hosts.parseUri'
+  | 'hosts.sshAliases'
   | 'hosts.prompts'
   | 'hosts.answerPrompt';
 
@@ -22,6 +23,7 @@ export function hostHandlers(hosts: HostRegistry): Pick<Handlers, HostCalls> {
     'hosts.connect': ({ hostId }) => hosts.connect(hostId),
     'hosts.disconnect': ({ hostId }) => hosts.disconnect(hostId),
     'hosts.parseUri': ({ uri }) => hosts.parseUri(uri),
+    'hosts.sshAliases': () => hosts.sshAliases(),
     'hosts.prompts': () => hosts.listPrompts(),
     'hosts.answerPrompt': (answer) => hosts.answerPrompt(answer),
   };

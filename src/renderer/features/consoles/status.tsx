@@ -75,7 +75,7 @@ export function useGuestRunning(hostId: string, uuid: string, onRunning: () => v
 
 export async function startGuest(hostId: string, uuid: string): Promise<void> {
   const [r] = await request('domains.lifecycle', { hostId, uuids: [uuid], action: 'start' });
-  if (r && !r.ok) throw new Error(r.error ?? 'start failed');
+  if (r && !r.ok) throw new ApiError(r.error);
 }
 
 export const isBusy = (e: unknown) => e instanceof ApiError && e.code === 'CONFLICT' && (e.error.detail as { busy?: boolean } | undefined)?.busy === true;

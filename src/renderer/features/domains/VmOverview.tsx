@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useHosts } from '../hosts/queries';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useUi } from '../../app/ui-store';
@@ -6,6 +7,7 @@ import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
 import { ConsoleButtons } from '../consoles';
+import { VmTabs, VmTabBody, type VmTab } from '../vm-settings/VmTabs';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
@@ -15,6 +17,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
   const list = useDomainSummary(hostId, uuid, connected);
   const details = useDomain(hostId, uuid, connected && !!list.summary);
   const select = useUi((s) => s.select);
+  const [tab, setTab] = useState<VmTab>('overview');
 
   if (hosts.isPending) return <LoadingState />;
   if (!host) return <EmptyState title="This host is gone">It was removed, maybe from another window.</EmptyState>;
@@ -59,11 +62,18 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         </div>
         <VmToolbar vm={vm} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
+        <VmTabs tab={tab} onTab={setTab} vm={vm} />
       </header>
-      {details.isPending && <LoadingState label="Reading configuration…" />}
-      {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}
-      {details.data && <VmDetails vm={vm} details={details.data} />}
-      <VmMetrics hostId={hostId} uuid={uuid} />
+      {tab === 'overview' ? (
+        <>
+          {details.isPending && <LoadingState label="Reading configuration…" />}
+          {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}
+          {details.data && <VmDetails vm={vm} details={details.data} />}
+          <VmMetrics hostId={hostId} uuid={uuid} />
+        </>
+      ) : (
+        <VmTabBody tab={tab} vm={vm} />
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import type { DomainState, LifecycleAction } from '../../../shared/model/domain';
+import type { AppError, ErrorCode } from '../../../shared/ipc/result';
+import type { DomainState, DomainSummary, LifecycleAction } from '../../../shared/model/domain';
 
 // Which lifecycle actions libvirt accepts in which state. Buttons are enabled
 // from this, and bulk actions skip VMs it rules out instead of collecting
@@ -53,3 +54,36 @@ export function pendingWindowMs(action: LifecycleAction): number {
   if (action === 'shutdown') return 90_000;
   return 15_000;
 }
+
+/** One VM a bulk call could not act on, with the core's error (its code decides the wording). */
+export interface BulkFailure {
+  domain: Pick<DomainSummary, 'name' | 'hostId'>;
+  error: AppError;
+}
+
+// Codes whose own words say it better than the message, whatever host or VM it was.
+const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
+  NOT_FOUND: 'no longer exists on its host (deleted elsewhere); the list was refreshed',
+  NOT_CONNECTED: 'its host is not connected',
+  HOST_UNREACHABLE: 'lost the connection before the host answered; nothing was retried',
+  UNAUTHORIZED: 'you may not do this',
+};
+
+/**
+ * Groups bulk failures by error code (and message, for libvirt's own errors)
+ * so 200 identical refusals read as one line: "web, db and 198 more: …".
+ */
+export function groupFailures(failed: readonly BulkFailure[]): Array<{ code: ErrorCode; text: string; names: string[] }> {
+  const groups = new Map<string, { code: ErrorCode; text: string; names: string[] }>();
+  for (const f of failed) {
+    const text = CODE_TEXT[f.error.code] ?? f.error.message;
+    const key = `${f.error.code}\0${text}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { code: f.error.code, text, names: [] }));
+    g.names.push(f.domain.name);
+  }
+  return [...groups.values()].sort((a, b) => b.names.length - a.names.length);
+}
+
+/** Hosts whose list a failure proved stale (a VM we showed is gone): re-list them. */
+export const staleHosts = (failed: readonly BulkFailure[]): string[] => [...new Set(failed.filter((f) => f.error.code === 'NOT_FOUND').map((f) => f.domain.hostId))];

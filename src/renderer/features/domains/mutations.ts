@@ -1,29 +1,33 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DomainDetails, DomainSummary, LifecycleAction } from '../../../shared/model/domain';
-import { request } from '../../app/api';
+import type { AppError } from '../../../shared/ipc/result';
+import { ApiError, request } from '../../app/api';
 import { useUi } from '../../app/ui-store';
 import { nameList, plural } from '../../ui/format';
 import { useNotifications } from '../notifications/store';
-import { ACTION_LABEL, canRun, pendingWindowMs } from './lifecycle';
+import { ACTION_LABEL, canRun, groupFailures, pendingWindowMs, staleHosts, type BulkFailure } from './lifecycle';
 import { usePending } from './pending';
 import { domainKeys } from './queries';
+import { dropRow, patchRow, type DomainList } from './reducers';
 import { usePicked } from './store';
 
 // The contract caps one call at 5,000 uuids.
 const CHUNK = 5000;
 const notify = (n: Parameters<ReturnType<typeof useNotifications.getState>['push']>[0]) => useNotifications.getState().push(n);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const appErrorOf = (e: unknown): AppError => (e instanceof ApiError ? e.error : { code: 'INTERNAL', message: messageOf(e) });
 
 export interface LifecycleOutcome {
   ok: DomainSummary[];
-  failed: Array<{ domain: DomainSummary; error: string }>;
+  failed: Array<BulkFailure & { domain: DomainSummary }>;
   skipped: DomainSummary[];
 }
 
 /**
  * Runs one action on VMs that may span hosts: one `domains.lifecycle` call per
  * host. No optimistic state: rows show a spinner until `domain.changed`
- * arrives (see pending.ts).
+ * arrives (see pending.ts). A failed call is final: it is reported, never
+ * re-sent (the transport does not replay either).
  */
 export async function runLifecycle(targets: readonly DomainSummary[], action: LifecycleAction): Promise<LifecycleOutcome> {
   const out: LifecycleOutcome = { ok: [], failed: [], skipped: [] };
@@ -53,7 +57,7 @@ export async function runLifecycle(targets: readonly DomainSummary[], action: Li
           for (const d of chunk) {
             const r = byUuid.get(d.uuid);
             if (r && !r.ok) {
-              out.failed.push({ domain: d, error: r.error ?? 'failed' });
+              out.failed.push({ domain: d, error: r.error });
               failedKeys.push(`${hostId}/${d.uuid}`);
             } else out.ok.push(d);
           }
@@ -62,7 +66,7 @@ export async function runLifecycle(targets: readonly DomainSummary[], action: Li
           if (wait === 0) pending.end(allKeys, seq);
           else setTimeout(() => usePending.getState().end(allKeys, seq), wait);
         } catch (e) {
-          for (const d of chunk) out.failed.push({ domain: d, error: messageOf(e) });
+          for (const d of chunk) out.failed.push({ domain: d, error: appErrorOf(e) });
           pending.end(allKeys, seq);
         }
       });
@@ -74,16 +78,14 @@ export async function runLifecycle(targets: readonly DomainSummary[], action: Li
 export function reportLifecycle(action: LifecycleAction, total: number, o: LifecycleOutcome) {
   const label = ACTION_LABEL[action];
   const skippedNote = o.skipped.length ? `Skipped ${plural(o.skipped.length, 'VM')} already in a state where ${label.toLowerCase()} does not apply.` : '';
+  const groups = groupFailures(o.failed);
   if (o.failed.length === 1 && total === 1) {
     const f = o.failed[0]!;
-    notify({ level: 'error', title: `${label} failed for ${f.domain.name}`, message: f.error, hostId: f.domain.hostId });
+    notify({ level: 'error', title: `${label} failed for ${f.domain.name}`, message: groups[0]?.text ?? f.error.message, hostId: f.domain.hostId });
     return;
   }
   if (o.failed.length) {
-    // Group identical libvirt messages so 200 "not running" errors read as one line.
-    const byMsg = new Map<string, string[]>();
-    for (const f of o.failed) byMsg.set(f.error, [...(byMsg.get(f.error) ?? []), f.domain.name]);
-    const lines = [...byMsg.entries()].map(([msg, names]) => `${nameList(names)}: ${msg}`);
+    const lines = groups.map((g) => `${nameList(g.names)}: ${g.text}`);
     notify({ level: 'error', title: `${label} failed for ${o.failed.length} of ${plural(total, 'VM')}`, message: [...lines, skippedNote].filter(Boolean).join('\n') });
     return;
   }
@@ -95,9 +97,14 @@ export function reportLifecycle(action: LifecycleAction, total: number, o: Lifec
 }
 
 export function useLifecycle() {
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ targets, action }: { targets: readonly DomainSummary[]; action: LifecycleAction }) => {
       const outcome = await runLifecycle(targets, action);
+      // A VM that is gone proves the list stale: re-read it rather than keep offering a ghost.
+      for (const hostId of staleHosts(outcome.failed)) {
+        void qc.invalidateQueries({ queryKey: domainKeys.list(hostId) });
+      }
       reportLifecycle(action, targets.length, outcome);
       return outcome;
     },
@@ -110,7 +117,7 @@ export function useSetAutostart(hostId: string, uuid: string) {
     mutationFn: (autostart: boolean) => request('domains.setAutostart', { hostId, uuid, autostart }),
     onSuccess: ({ autostart }) => {
       qc.setQueryData<DomainDetails>(domainKeys.detail(hostId, uuid), (old) => (old ? { ...old, autostart } : old));
-      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.map((d) => (d.uuid === uuid ? { ...d, autostart } : d)));
+      qc.setQueryData<DomainList>(domainKeys.list(hostId), (old) => patchRow(old, uuid, { autostart }));
     },
     onError: (e) => notify({ level: 'error', title: 'Could not change autostart', message: messageOf(e), hostId }),
   });
@@ -123,7 +130,7 @@ export function useSetTags(hostId: string, uuid: string) {
     onSuccess: ({ tags }) => {
       qc.setQueryData<DomainDetails>(domainKeys.detail(hostId, uuid), (old) => (old ? { ...old, tags } : old));
       // The tree filters on tags; patch the list too in case no event follows a metadata edit.
-      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.map((d) => (d.uuid === uuid ? { ...d, tags } : d)));
+      qc.setQueryData<DomainList>(domainKeys.list(hostId), (old) => patchRow(old, uuid, { tags }));
     },
     onError: (e) => notify({ level: 'error', title: 'Could not save tags', message: messageOf(e), hostId }),
   });
@@ -136,7 +143,7 @@ export function useDeleteDomain() {
       request('domains.delete', { hostId: v.domain.hostId, uuid: v.domain.uuid, volumes: v.volumes }),
     onSuccess: (r, { domain }) => {
       const { hostId, uuid } = domain;
-      qc.setQueryData<DomainSummary[]>(domainKeys.list(hostId), (old) => old?.filter((d) => d.uuid !== uuid));
+      qc.setQueryData<DomainList>(domainKeys.list(hostId), (old) => dropRow(old, uuid));
       qc.removeQueries({ queryKey: domainKeys.detail(hostId, uuid) });
       const ui = useUi.getState();
       if (ui.selection.kind === 'domain' && ui.selection.uuid === uuid) ui.select({ kind: 'host', hostId });

@@ -3,18 +3,15 @@ import { useMemo } from 'react';
 import type { DomainSummary } from '../../../shared/model/domain';
 import type { Host } from '../../../shared/model/host';
 import { request } from '../../app/api';
-import { hostKeys } from '../hosts/queries';
 import type { DomainsView } from '../tree/model';
+import { domainKeys, listingQueryFn, rowsOf } from './cache';
 
-export const domainKeys = {
-  list: (hostId: string) => [...hostKeys.host(hostId), 'domains'] as const,
-  detail: (hostId: string, uuid: string) => [...hostKeys.host(hostId), 'domain', uuid] as const,
-  deletePlan: (hostId: string, uuid: string) => [...hostKeys.host(hostId), 'domain', uuid, 'deletePlan'] as const,
-};
+export { applyDomainEvent, domainKeys } from './cache';
 
 const listQuery = (hostId: string, enabled: boolean) => ({
   queryKey: domainKeys.list(hostId),
-  queryFn: () => request('domains.list', { hostId }),
+  queryFn: listingQueryFn(hostId, () => request('domains.list', { hostId })),
+  select: rowsOf,
   enabled,
   // The event bridge keeps lists fresh; a refetch would only re-read what was pushed.
   staleTime: Infinity,

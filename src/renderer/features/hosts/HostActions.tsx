@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Host } from '../../../shared/model/host';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
+import { EditHostDialog } from './EditHostDialog';
 import { useConnectHost, useDisconnectHost, useRemoveHost } from './mutations';
 import { useCan } from '../session/queries';
 
@@ -13,6 +14,7 @@ export function HostActions({ host }: { host: Host }) {
   const remove = useRemoveHost();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const can = useCan();
+  const [editing, setEditing] = useState(false);
   const busy = connect.isPending || disconnect.isPending || remove.isPending;
   const failed = status === 'unreachable' || status === 'needs-auth' || retryAt !== undefined;
   // Disconnect also stops a scheduled retry, so it stays offered while one is pending.
@@ -36,9 +38,13 @@ export function HostActions({ host }: { host: Host }) {
             {disconnect.isPending && <Spinner />}Disconnect
           </button>
           <span className="toolbar-sep" />
+          <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
+            Edit…
+          </button>
           <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
             Remove…
           </button>
+          {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
         </>
       )}
       {confirmRemove && (

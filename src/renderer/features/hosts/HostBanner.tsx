@@ -1,5 +1,6 @@
 import type { Host } from '../../../shared/model/host';
 import { HOST_KEY_CHANGED_TEXT } from '../tree/model';
+import { HostKeyRefusal } from './HostKeyRefusal';
 import { RetryCountdown, isHostKeyMismatch } from './HostStatus';
 import { usePrompts } from './queries';
 import { targetText } from './target';
@@ -11,12 +12,13 @@ export function HostBanner({ host }: { host: Host }) {
   const waiting = prompts.data?.some((p) => p.hostId === config.id);
 
   if (isHostKeyMismatch(state)) {
+    // The core's facts as fields; an older core gave only its sentence.
+    if (state.hostKey) return <HostKeyRefusal k={state.hostKey} />;
     const hostname = config.target.transport === 'ssh' ? config.target.hostname : config.id;
     return (
       <div className="banner bad" role="alert" data-testid="host-key-mismatch">
-        <strong>{/revoked/i.test(state.reason ?? '') ? 'Host key revoked' : 'Host key changed'}: connection refused</strong>
+        <strong>Host key changed: connection refused</strong>
         <p className="wrap-anywhere">{state.reason ?? HOST_KEY_CHANGED_TEXT}</p>
-        {/* The core's reason already says what to do; only add it when the core gave none. */}
         {!state.reason && (
           <p className="muted">
             VirtDeck will not connect while the key differs from the one on record. If the host was reinstalled, confirm the new key with its

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { NewHostSchema } from '../../../shared/ipc/calls/hosts';
+import type { HostPatchSchema, NewHostSchema } from '../../../shared/ipc/calls/hosts';
 import type { Host, HostState } from '../../../shared/model/host';
 import { request } from '../../app/api';
 import { useUi } from '../../app/ui-store';
@@ -10,6 +10,7 @@ import { hostKeys } from './queries';
 import { applyHostState } from './reducers';
 
 export type NewHost = z.input<typeof NewHostSchema>;
+export type HostPatch = z.input<typeof HostPatchSchema>;
 
 const notifyError = (title: string, e: unknown, hostId?: string) =>
   useNotifications.getState().push({ level: 'error', title, message: e instanceof Error ? e.message : String(e), ...(hostId ? { hostId } : {}) });
@@ -52,5 +53,14 @@ export function useAddHost() {
       qc.setQueryData<Host[]>(hostKeys.list(), (old) => (old?.some((h) => h.config.id === host.config.id) ? old : [...(old ?? []), host]));
       useUi.getState().select({ kind: 'host', hostId: host.config.id });
     },
+  });
+}
+
+export function useUpdateHost() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { hostId: string; patch: HostPatch }) => request('hosts.update', v),
+    // host.listChanged follows; patch the config now so the page shows the change at once.
+    onSuccess: (host) => qc.setQueryData<Host[]>(hostKeys.list(), (old) => old?.map((h) => (h.config.id === host.config.id ? { ...h, config: host.config } : h))),
   });
 }

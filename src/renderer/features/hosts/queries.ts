@@ -1,15 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from '../../app/api';
+import { hostKeys } from './keys';
 
-// Host-first key factories: every cache entry about a host sits under
-// ['hosts', hostId, …] so a disconnect or removal can drop them in one go.
-export const hostKeys = {
-  all: ['hosts'] as const,
-  list: () => [...hostKeys.all, 'list'] as const,
-  host: (hostId: string) => [...hostKeys.all, hostId] as const,
-  info: (hostId: string) => [...hostKeys.host(hostId), 'info'] as const,
-  prompts: () => [...hostKeys.all, 'prompts'] as const,
-};
+export { hostKeys };
 
 export const useHosts = () => useQuery({ queryKey: hostKeys.list(), queryFn: () => request('hosts.list', {}) });
 
@@ -17,3 +10,6 @@ export const useHostInfo = (hostId: string, enabled: boolean) =>
   useQuery({ queryKey: hostKeys.info(hostId), queryFn: () => request('hosts.info', { hostId }), enabled, staleTime: 60_000 });
 
 export const usePrompts = () => useQuery({ queryKey: hostKeys.prompts(), queryFn: () => request('hosts.prompts', {}) });
+
+/** ssh_config aliases for the host form; re-read each time a form opens (users edit the file while we run). */
+export const useSshAliases = () => useQuery({ queryKey: hostKeys.sshAliases(), queryFn: () => request('hosts.sshAliases', {}), staleTime: 0 });

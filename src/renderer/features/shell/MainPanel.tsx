@@ -8,6 +8,7 @@ import { TopConsumers } from '../metrics/TopConsumers';
 import { AuditPage } from '../audit/AuditPage';
 import { AccountsPage } from '../accounts/AccountsPage';
 import { useCan } from '../session/queries';
+import { NetworkPage } from '../networks/NetworkPage';
 
 export function MainPanel() {
   const selection = useUi((s) => s.selection);
@@ -18,6 +19,7 @@ export function MainPanel() {
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
   else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
+  else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)
     body = (
       <EmptyState title="Welcome to VirtDeck" action={can.manageHosts ? { label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' } : undefined}>

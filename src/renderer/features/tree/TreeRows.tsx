@@ -42,6 +42,7 @@ export const GroupRowView = memo(function GroupRowView({ row, index, style, focu
       className="trow trow-group"
       style={{ ...style, ...indent(row.level) }}
       data-index={index}
+      data-testid={`group-row-${row.name || 'ungrouped'}`}
       tabIndex={focused ? 0 : -1}
       aria-level={row.level}
       aria-setsize={row.setSize}

@@ -81,8 +81,15 @@ function hostNote(h: Host, level: number, parentKey: string): NoteRow | null {
   const key = `n:${h.config.id}`;
   const base = { kind: 'note' as const, key, level, parentKey, hostId: h.config.id };
   if (s.errorCode === 'HOST_KEY_MISMATCH') {
-    // Lead with what happened even if the core's wording changes; its reason carries the fingerprints.
-    const text = !s.reason ? HOST_KEY_CHANGED_TEXT : /^host key/i.test(s.reason) ? s.reason : `Host key changed: ${s.reason}`;
+    // Built from the core's fields when it gave them (the host page lays out the rest).
+    const k = s.hostKey;
+    const text = k
+      ? `Host key ${k.kind} on ${k.hostname}${k.port === 22 ? '' : `:${k.port}`}${k.role ? ` (${k.role})` : ''}: connection refused. Offered ${k.offered}.`
+      : !s.reason
+        ? HOST_KEY_CHANGED_TEXT
+        : /^host key/i.test(s.reason)
+          ? s.reason
+          : `Host key changed: ${s.reason}`;
     return { ...base, tone: 'error', text };
   }
   if (!s.reason && s.retryAt === undefined) return null;
@@ -111,6 +118,11 @@ export function groupHosts(hosts: Host[]): Array<{ group: string; hosts: Host[] 
 export function flattenTree(input: FlattenInput): TreeRow[] {
   const { filter } = input;
   const filtering = filter.length > 0;
+  // A host "matches on its own" (and shows its VMs) only through a positive
+  // term (`host:kvm1`, `state:unreachable`); negated terms then narrow its VMs.
+  // Otherwise `-tag:web` would match every host and hide nothing.
+  const hasPositive = filter.some((t) => !t.negate);
+  const negated = filter.filter((t) => t.negate);
   const groups = groupHosts(input.hosts);
   // Group headers only earn their space when someone actually uses groups.
   const showGroups = groups.some((g) => g.group !== UNGROUPED);
@@ -127,8 +139,9 @@ export function flattenTree(input: FlattenInput): TreeRow[] {
           blocks.push({ host, domains: all, view });
           continue;
         }
-        if (matchHost(filter, host)) {
-          blocks.push({ host, domains: all, view });
+        if (hasPositive && matchHost(filter, host)) {
+          const kept = all && negated.length ? all.filter((d) => matchDomain(negated, domainMatchable(d, host.config.name))) : all;
+          blocks.push({ host, domains: kept, view });
           continue;
         }
         const hits = (all ?? []).filter((d) => matchDomain(filter, domainMatchable(d, host.config.name)));

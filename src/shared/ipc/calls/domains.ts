@@ -2,14 +2,30 @@ import { z } from 'zod';
 import { call, event } from '../define';
 import { HostIdSchema } from '../../model/host';
 import { DeletePlanSchema } from '../../model/delete-plan';
+import { AppErrorSchema } from '../result';
 import { DomainDetailsSchema, DomainRefSchema, DomainSummarySchema, LifecycleActionSchema, UuidSchema } from '../../model/domain';
 
+// One outcome per domain; a failure carries the whole AppError (code, message,
+// libvirt detail) so the UI can group and act on codes, not parse sentences.
 export const BulkResultSchema = z.array(
-  z.object({ uuid: UuidSchema, ok: z.boolean(), error: z.string().optional() }),
+  z.discriminatedUnion('ok', [z.object({ uuid: UuidSchema, ok: z.literal(true) }), z.object({ uuid: UuidSchema, ok: z.literal(false), error: AppErrorSchema })]),
 );
 
+/**
+ * Where a domain read stands in its host's history. `seq` grows with every
+ * read the core starts for that host (a list, or a refresh after events), so
+ * of two answers about one domain the higher `seq` saw the newer state, even
+ * when it arrives first. `epoch` names the core process: after a restart of
+ * `serve`, sequences begin again and the old ones mean nothing.
+ */
+export const DomainSeqSchema = z.object({ epoch: z.string().min(1).max(64), seq: z.number().int().nonnegative() });
+export type DomainSeq = z.infer<typeof DomainSeqSchema>;
+
+export const DomainListingSchema = DomainSeqSchema.extend({ domains: z.array(DomainSummarySchema) });
+export type DomainListing = z.infer<typeof DomainListingSchema>;
+
 export const domainCalls = {
-  'domains.list': call(z.object({ hostId: HostIdSchema }).strict(), z.array(DomainSummarySchema), 'All domains of a host with their state.'),
+  'domains.list': call(z.object({ hostId: HostIdSchema }).strict(), DomainListingSchema, 'All domains of a host with their state, stamped with the read sequence.'),
   'domains.get': call(DomainRefSchema.strict(), DomainDetailsSchema, 'One domain parsed from its XML.'),
   'domains.lifecycle': call(
     z.object({ hostId: HostIdSchema, uuids: z.array(UuidSchema).min(1).max(5000), action: LifecycleActionSchema }).strict(),
@@ -40,7 +56,7 @@ export const domainCalls = {
 
 export const domainEvents = {
   'domain.changed': event(
-    z.object({
+    DomainSeqSchema.extend({
       hostId: HostIdSchema,
       /** Domains whose summary changed (state, definition); full rows to patch in. */
       upserted: z.array(DomainSummarySchema),

@@ -28,13 +28,34 @@ export const NewHostSchema = z
 // No defaults here: a patch that omits `tags` must not reset them to [].
 export const HostPatchSchema = z.object(hostFields).partial().strict();
 
+/** `detail` of the CONFLICT that refuses a second entry for the same host. */
+export const HostConflictSchema = z.object({
+  duplicateOf: z.object({ hostId: HostIdSchema, name: z.string() }),
+  /** `user@address:port` (via …) both entries reach. */
+  endpoint: z.string(),
+});
+export type HostConflict = z.infer<typeof HostConflictSchema>;
+
+/** A `Host` alias of ~/.ssh/config as ssh would resolve it now (for the host form to offer). */
+export const SshAliasSchema = z.object({
+  alias: z.string(),
+  hostname: z.string(),
+  port: z.number().int(),
+  /** Only when the config sets one. */
+  user: z.string().optional(),
+  /** ProxyJump hops as written (`user@host:port`). */
+  proxyJump: z.array(z.string()),
+  identityFiles: z.array(z.string()),
+});
+export type SshAlias = z.infer<typeof SshAliasSchema>;
+
 export const hostCalls = {
   'hosts.list': call(z.object({}).strict(), z.array(HostSchema), 'Every configured host with its connection state.'),
-  'hosts.add': call(NewHostSchema, HostSchema, 'Adds a host and starts connecting when autoConnect is set.'),
+  'hosts.add': call(NewHostSchema, HostSchema, 'Adds a host and starts connecting when autoConnect is set; refuses one already listed (CONFLICT).'),
   'hosts.update': call(
     z.object({ hostId: HostIdSchema, patch: HostPatchSchema }).strict(),
     HostSchema,
-    'Changes name, target, group, tags or autoConnect.',
+    'Changes name, target, group, tags or autoConnect; refuses a target another host already has (CONFLICT).',
   ),
   'hosts.remove': call(hostRef, z.object({ removed: z.boolean() }), 'Disconnects and forgets a host.'),
   'hosts.connect': call(hostRef, HostStateSchema, 'Connects (or retries now); answers when connected or failed.'),
@@ -44,6 +65,11 @@ export const hostCalls = {
     z.object({ uri: z.string().min(1).max(2048) }).strict(),
     NewHostSchema,
     'Turns qemu+ssh://user@host:port/system into a host draft.',
+  ),
+  'hosts.sshAliases': call(
+    z.object({}).strict(),
+    z.object({ aliases: z.array(SshAliasSchema).max(1000), warnings: z.array(z.string()) }),
+    'The Host aliases of the ssh_config the core reads (wildcards left out), resolved.',
   ),
   'hosts.prompts': call(z.object({}).strict(), z.array(PromptSchema), 'Prompts still waiting for an answer.'),
   'hosts.answerPrompt': call(PromptAnswerSchema, z.object({ accepted: z.boolean() }), 'Answers a host-key, password or 2FA prompt.'),
