@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { tokenFromLink } from '../../shared/ipc/access';
+import { useNotifications } from '../features/notifications/store';
 import { Spinner } from '../ui/Spinner';
 import { api } from './api';
 import { accessMode } from './login';
@@ -28,6 +29,7 @@ export function AccessGate({ children }: { children: ReactNode }) {
     // Whatever was cached belongs to the identity that just went away.
     qc.clear();
     useUi.getState().select({ kind: 'none' });
+    useNotifications.setState({ items: [] });
     let live = true;
     setMode(null);
     void accessMode().then((m) => live && setMode(m));
