@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { RoleSchema } from '../../shared/model/account';
+import { AccountSchema } from '../../shared/model/account';
 import { writeFileAtomic } from '../util/atomic-file';
 
 // `<config-dir>/accounts.json` (mode 0600): serve's team accounts with their
@@ -9,16 +9,9 @@ import { writeFileAtomic } from '../util/atomic-file';
 // every change re-reads the file first and replaces it atomically, and a
 // running serve notices changes made by the CLI (refresh()).
 
-export const StoredAccountSchema = z.object({
-  name: z.string(),
-  role: RoleSchema,
-  hosts: z.array(z.string()),
-  tags: z.array(z.string()),
-  disabled: z.boolean(),
+/** An account as kept on disk: what the UI sees (less the live session count), plus the hash. */
+export const StoredAccountSchema = AccountSchema.omit({ sessions: true }).extend({
   hash: z.string(),
-  createdAt: z.number(),
-  passwordChangedAt: z.number(),
-  lastLoginAt: z.number().optional(),
   /** Set by `virtdeck accounts logout`: a running serve ends the account's sessions when it changes. */
   loggedOutAt: z.number().optional(),
 });

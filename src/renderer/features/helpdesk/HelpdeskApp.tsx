@@ -2,6 +2,7 @@ import { useUi } from '../../app/ui-store';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { ConsolePanel, useQuickConsole } from '../consoles';
 import { useDomainSummary } from '../domains/queries';
+import { VmTitle } from '../domains/VmTitle';
 import { VmToolbar } from '../domains/VmToolbar';
 import { useHosts } from '../hosts/queries';
 import { useSession } from '../session/queries';
@@ -70,14 +71,9 @@ function VmConsole({ hostId, uuid }: { hostId: string; uuid: string }) {
   return (
     <div className="helpdesk-console" data-testid="helpdesk-console">
       <header className="page-head">
-        <div className="page-title">
-          <span className={`dot lg ${vm.state}`} aria-hidden />
-          <h1 data-testid="vm-title">{vm.name}</h1>
-          <span className={`badge s-${vm.state}`} data-testid="vm-header-state">
-            {vm.state}
-          </span>
+        <VmTitle vm={vm}>
           <span className="muted">on {host.config.name}</span>
-        </div>
+        </VmTitle>
         <VmToolbar vm={vm} />
       </header>
       {off ? (
