@@ -16,6 +16,9 @@ import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { p2vHandlers, sourceHandlers } from './ipc/handlers/p2v';
+import { SourceRegistry } from './sources/registry';
+import { P2vService } from './wizards/p2v';
 import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
 import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
@@ -95,11 +98,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let resolveName: (hostId: string, uuid: string) => Promise<string | undefined> = async () => undefined;
   const audit = new AuditService(opts.configDir, log.child('audit'), (h, u) => resolveName(h, u));
   disposers.push(() => audit.dispose());
+  const secretStore = opts.secretStore ?? new MemorySecretStore();
   const hosts = new HostRegistry({
     configDir: opts.configDir,
     sshConfigPath: opts.ssh?.configPath,
     knownHostsPaths: opts.ssh?.knownHostsPaths,
-    secretStore: opts.secretStore ?? new MemorySecretStore(),
+    secretStore,
     localSocketPath: opts.localSocketPath,
     bus,
     log: log.child('hosts'),
@@ -117,6 +121,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
+  // P2V source machines: SSH only, same dial rules and prompts as hosts, no libvirt.
+  const sources = new SourceRegistry({ configDir: opts.configDir, sshConfigPath: opts.ssh?.configPath, knownHostsPaths: opts.ssh?.knownHostsPaths, secretStore, bus, log: log.child('sources'), hosts });
+  disposers.push(() => sources.dispose());
+  const p2v = new P2vService({ tasks, sources, hosts, sessions });
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
   disposers.push(() => tasks.dispose());
   // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
@@ -141,6 +149,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...auditHandlers(audit),
+    ...sourceHandlers(sources),
+    ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
@@ -157,6 +167,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' }, gate);
   registry.observe(audit.observer);
   await hosts.start();
+  await sources.start();
   return {
     bus,
     registry,

@@ -12,6 +12,7 @@ import { taskKeys } from '../features/tasks/queries';
 import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
 import { networkEventBridge } from '../features/networks/events';
 import type { TaskSummary } from '../../shared/model/task';
+import { p2vKeys } from '../features/p2v/queries';
 
 /**
  * The one place pushed events become cache updates. Keys come from the
@@ -37,6 +38,8 @@ export function startEventBridge(qc: QueryClient): Dispose {
       applyDomainEvent(qc, hostId, change);
       for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
     }),
+    api.on('source.listChanged', (configs) => qc.setQueryData<Host[]>(p2vKeys.sources(), (old) => applyHostConfigs(old, configs))),
+    api.on('source.stateChanged', (state) => qc.setQueryData<Host[]>(p2vKeys.sources(), (old) => applyHostState(old, state))),
     api.on('app.notified', (n) => useNotifications.getState().push(n)),
     api.on('task.updated', (t) => {
       qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => applyTaskUpdate(old, t));

@@ -8,6 +8,8 @@ import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { sourceCalls, sourceEvents } from './calls/sources';
+import { p2vCalls } from './calls/p2v';
 import { vmSettingsCalls } from './calls/vm-settings';
 import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
@@ -24,6 +26,8 @@ export const calls = {
   ...taskCalls,
   ...auditCalls,
   ...accountCalls,
+  ...sourceCalls,
+  ...p2vCalls,
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
@@ -35,6 +39,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...sourceEvents,
   ...networkEvents,
 } satisfies Record<string, EventSpec>;
 

@@ -8,6 +8,7 @@ import { TopConsumers } from '../metrics/TopConsumers';
 import { AuditPage } from '../audit/AuditPage';
 import { AccountsPage } from '../accounts/AccountsPage';
 import { useCan } from '../session/queries';
+import { P2vPage } from '../p2v/P2vPage';
 import { NetworkPage } from '../networks/NetworkPage';
 
 export function MainPanel() {
@@ -17,7 +18,7 @@ export function MainPanel() {
   const can = useCan();
   let body;
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
-  else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : <AuditPage />;
+  else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : selection.page === 'p2v' ? <P2vPage /> : <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)

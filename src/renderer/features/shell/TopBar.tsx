@@ -25,6 +25,12 @@ export function TopBar() {
             Add host
           </button>
         )}
+        {/* p2v.* and sources.* are admins' (docs/access.md), as is adding hosts. */}
+        {can.manageHosts && (
+          <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title="Physical to virtual: copy a Linux machine into a VM">
+            P2V
+          </button>
+        )}
         {can.audit && (
           <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
             Audit log
