@@ -163,3 +163,22 @@ test('a help-desk account opens its console; the core refuses it everything else
     await undefineGuest(h1, otherUuid);
   }
 });
+
+test('the help-desk profile (a setting for the single user) shows only the tree and consoles, and stays across a reload', async ({ app, core }) => {
+  await addLabHost(core, h1);
+  await expect(app.getByTestId('add-host-open')).toBeVisible();
+  await app.getByTestId('helpdesk-profile-on').click();
+  await expect(app.getByTestId('helpdesk-app')).toBeVisible();
+  await expect(app.getByTestId('vm-row-lab1-web')).toBeVisible();
+  for (const hidden of ['add-host-open', 'open-audit', 'open-accounts', 'open-p2v']) await expect(app.getByTestId(hidden)).toHaveCount(0);
+  await app.reload();
+  await expect(app.getByTestId('helpdesk-app')).toBeVisible();
+  await app.getByTestId('vm-row-lab1-web').click();
+  await expect(app.getByTestId('console-status')).toHaveAttribute('data-phase', 'open', { timeout: 60_000 });
+  // Power on and reboot only, even for the admin it is.
+  await expect(app.getByTestId('vm-action-reboot')).toBeVisible();
+  for (const hidden of ['vm-action-forceOff', 'vm-action-shutdown', 'vm-action-delete']) await expect(app.getByTestId(hidden)).toHaveCount(0);
+  await app.screenshot({ path: test.info().outputPath('helpdesk-profile.png') });
+  await app.getByTestId('helpdesk-profile-off').click();
+  await expect(app.getByTestId('add-host-open')).toBeVisible();
+});

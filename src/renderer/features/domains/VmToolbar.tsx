@@ -23,7 +23,8 @@ const CONFIRM: Partial<Record<LifecycleAction, { title: (n: string) => string; b
   },
 };
 
-export function VmToolbar({ vm }: { vm: DomainSummary }) {
+/** `only`: offer just these actions and no delete (the help-desk profile's power on and reboot). */
+export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly LifecycleAction[] }) {
   const lifecycle = useLifecycle();
   const op = usePending((s) => s.ops[`${vm.hostId}/${vm.uuid}`]);
   const busy = isBusy(op, vm.state) || lifecycle.isPending;
@@ -38,7 +39,7 @@ export function VmToolbar({ vm }: { vm: DomainSummary }) {
 
   return (
     <div className="toolbar" role="toolbar" aria-label={`Actions for ${vm.name}`}>
-      {BUTTONS.filter((a) => can.lifecycle.includes(a)).map((a) => {
+      {BUTTONS.filter((a) => can.lifecycle.includes(a) && (!only || only.includes(a))).map((a) => {
         const allowed = canRun(a, vm.state);
         const spinning = busy && (op?.action === a || lifecycle.variables?.action === a);
         return (
@@ -57,7 +58,7 @@ export function VmToolbar({ vm }: { vm: DomainSummary }) {
           </button>
         );
       })}
-      {can.deleteVms && (
+      {can.deleteVms && !only && (
         <>
           <span className="toolbar-sep" />
           <button type="button" className="ghost danger-text" disabled={busy} onClick={() => setDeleting(true)} data-testid="vm-action-delete">

@@ -58,6 +58,9 @@ export function HelpdeskApp() {
   );
 }
 
+/** What a console desk offers besides the screen, for any role (a help-desk account may do no more anyway). */
+const DESK_ACTIONS = ['start', 'reboot'] as const;
+
 function VmConsole({ hostId, uuid }: { hostId: string; uuid: string }) {
   const host = useHosts().data?.find((h) => h.config.id === hostId);
   const connected = host?.state.status === 'connected';
@@ -74,7 +77,7 @@ function VmConsole({ hostId, uuid }: { hostId: string; uuid: string }) {
         <VmTitle vm={vm}>
           <span className="muted">on {host.config.name}</span>
         </VmTitle>
-        <VmToolbar vm={vm} />
+        <VmToolbar vm={vm} only={DESK_ACTIONS} />
       </header>
       {off ? (
         <EmptyState title={`${vm.name} is off`}>Start it to see its screen.</EmptyState>
