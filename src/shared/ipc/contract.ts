@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accountCalls } from './calls/accounts';
 import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
 import { backupCalls } from './calls/backup';
@@ -31,6 +32,7 @@ export const calls = {
   ...migrationCalls,
   ...placementCalls,
   ...auditCalls,
+  ...accountCalls,
   ...sourceCalls,
   ...p2vCalls,
   ...vmSettingsCalls,
