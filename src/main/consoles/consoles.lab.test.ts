@@ -11,6 +11,8 @@ import type { DomainRef } from '../libvirt/rpc/types';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { silentLogger } from '../util/log';
 import { createConsoles, type Consoles } from './index';
+import { DisposableStore } from '../util/disposable';
+import type { CallContext } from '../ipc/registry';
 
 // The consoles service against lab-1's real sshd + libvirtd + QEMU. Run in the lab netns:
 //   ip netns exec lab npx vitest run -c vitest.lab.config.ts src/main/consoles
@@ -190,8 +192,8 @@ describe('consoles against lab-1', () => {
   });
 });
 
-// The contract handlers, as the registry calls them (they ignore the CallContext).
-const ctx = undefined as never;
+// The contract handlers, as the registry calls them for the desktop's single user (no access record: the core's default subject).
+const ctx = { connectionId: 'lab-test', disposables: new DisposableStore() } satisfies CallContext;
 const open = {
   openVnc: (a: { hostId: string; uuid: string }) => Promise.resolve(consoles.handlers['consoles.openVnc'](a, ctx)),
   openSerial: (a: { hostId: string; uuid: string; force: boolean }) => Promise.resolve(consoles.handlers['consoles.openSerial'](a, ctx)),

@@ -10,6 +10,8 @@ import type { DomainRef } from '../libvirt/rpc/types';
 import { LibvirtSessions } from '../libvirt/sessions';
 import { silentLogger } from '../util/log';
 import { createConsoles, type Consoles } from './index';
+import { DisposableStore } from '../util/disposable';
+import type { CallContext } from '../ipc/registry';
 
 // A console page that stops reading must never stall its host: the serial
 // stream shares the host's one libvirt channel with every reply, event and
@@ -70,7 +72,7 @@ it(`a serial page that stops reading for ${STALL_MS / 1000} s never stalls its h
   await c.call(P.DOMAIN_CREATE, { dom: flooder });
   await run('bash', [path.join(REPO, 'e2e/lab/lab.sh'), 'wait-guest', h1.name, name, '60']);
 
-  const ticket = await Promise.resolve(consoles.handlers['consoles.openSerial']({ hostId, uuid: flooder.uuid, force: false }, undefined as never));
+  const ticket = await Promise.resolve(consoles.handlers['consoles.openSerial']({ hostId, uuid: flooder.uuid, force: false }, { connectionId: 'lab-test', disposables: new DisposableStore() } satisfies CallContext));
   const ws = new WebSocket(ticket.url);
   let received = 0;
   let closed: { code: number; reason: string } | undefined;

@@ -21,6 +21,7 @@ import { DisposableStore } from '../util/disposable';
 import { silentLogger } from '../util/log';
 import { harness, inHost, REPO, waitForLab, type Harness, type Lab, type LabHost } from './lab-harness';
 import { secretKeys } from './secrets';
+import type { CallContext } from '../ipc/registry';
 
 const run = promisify(execFile);
 const USER = 'vdfish';
@@ -158,7 +159,7 @@ describe(`remote commands for a user whose login shell is fish`, () => {
     // cgroup discovery gets their pidfile paths as arguments.
     const ctx = { connectionId: 'fish', disposables: new DisposableStore() };
     metrics.subscribe(ctx, doms.map((d) => ({ kind: 'vm' as const, hostId, uuid: d.uuid })));
-    const ctxNone = undefined as never;
+    const ctxNone = { connectionId: 'lab-test', disposables: new DisposableStore() } satisfies CallContext;
     const shell = await consoleClient((await consoles.handlers['consoles.openShell']({ hostId, cols: 80, rows: 24 }, ctxNone)).url);
     await shell.until((x) => x.includes('shell-is-fish-3'), 'echo shell-is-fish-(math 1 + 2)\n');
     for (const dom of doms) await c.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 0 });
