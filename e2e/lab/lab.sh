@@ -39,6 +39,10 @@ cmd_up() {
   for n in $(seq $((want + 1)) "$LAB_MAX_HOSTS"); do host_has_state "$n" && extra+=("$n"); done
   if [ ${#todo[@]} -gt 0 ] || [ ${#extra[@]} -gt 0 ]; then
     start_hosts "$want" "${#extra[@]}" "${extra[@]}" "${todo[@]}"
+  else
+    # Healthy hosts: the guest image may still be older than its scripts (a
+    # pull changed guest-init.sh). Rebuilding is a no-op when the stamp matches.
+    bash "$LAB_HERE/build-images.sh" || lab_die "building guest images failed"
   fi
   echo "$want" >"$LAB_RUN/count"
 
