@@ -9,6 +9,7 @@ import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
+import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
 import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
 import { VmSettingsService } from './domains/service';
@@ -21,6 +22,9 @@ import { DomainInventory } from './libvirt/domain-inventory';
 import { LibvirtSessions } from './libvirt/sessions';
 import { P } from './libvirt/rpc/procedures/index';
 import { MetricsService } from './metrics/service';
+import { networkEventsHook } from './networks/events';
+import { VmNicIndex } from './networks/nic-index';
+import { NetworkService } from './networks/service';
 import { TaskManager } from './tasks/manager';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
@@ -98,6 +102,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const networks = new NetworkService(sessions, new VmNicIndex(sessions, log.child('networks')), log.child('networks'));
+  sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
@@ -112,6 +118,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...taskHandlers(tasks),
     ...auditHandlers(audit),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
+    ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

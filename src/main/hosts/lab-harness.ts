@@ -9,6 +9,7 @@ import { EventBus, type BusMessage } from '../ipc/bus';
 import { silentLogger } from '../util/log';
 import { HostRegistry, type HostRegistryOptions } from './registry';
 import { MemorySecretStore } from './secrets';
+import type { LibvirtSessions } from '../libvirt/sessions';
 
 // Shared by the *.lab.test.ts files: reads .lab/lab.json (written by
 // e2e/lab/lab.sh), builds registries in throwaway directories, and waits on
@@ -183,4 +184,21 @@ export async function waitForNoLeaks(baseline: Record<string, number>, timeoutMs
     if (extra.length === 0 || Date.now() > deadline) return now;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Adds a lab host as root (by the lab's key) with libvirt sessions attached,
+ * connects it and returns its id; throws with the host's reason if it won't.
+ */
+export async function connectLabRoot(h: Harness, lab: Lab, host: LabHost, sessions: Pick<LibvirtSessions, 'attach'>, name: string): Promise<string> {
+  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
+  const added = await h.registry.add({
+    name,
+    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
+    tags: [],
+    autoConnect: false,
+  });
+  const state = await h.registry.connect(added.config.id);
+  if (state.status !== 'connected') throw new Error(`${host.name} did not connect: ${state.status} ${state.reason ?? ''}`);
+  return added.config.id;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/ipc/contract';
 import type { BusMessage } from '../ipc/bus';
-import { harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
+import { connectLabRoot, harness, inHost, REPO, waitForLab, type Harness, type LabHost } from '../hosts/lab-harness';
 import { DomainActions } from './domain-actions';
 import { domainEventsHook } from './domain-events';
 import { DomainInventory } from './domain-inventory';
@@ -54,15 +54,7 @@ beforeAll(async () => {
   inventory = new DomainInventory(sessions, silentLogger);
   actions = new DomainActions(sessions, inventory, silentLogger);
   sessions.addHook(domainEventsHook(inventory, h.bus, silentLogger));
-  h.registry.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
-  const added = await h.registry.add({
-    name: 'svc',
-    target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' },
-    tags: [],
-    autoConnect: false,
-  });
-  hostId = added.config.id;
-  expect((await h.registry.connect(hostId)).status).toBe('connected');
+  hostId = await connectLabRoot(h, lab, host, sessions, 'svc');
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { metricsKeys } from '../features/metrics/queries';
 import { useMetricsStore } from '../features/metrics/store';
 import { taskKeys } from '../features/tasks/queries';
 import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
+import { networkEventBridge } from '../features/networks/events';
 import type { TaskSummary } from '../../shared/model/task';
 
 /**
@@ -44,6 +45,7 @@ export function startEventBridge(qc: QueryClient): Dispose {
     api.on('task.removed', ({ taskIds }) => qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => removeTasks(old, taskIds))),
     api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
     api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
+    ...networkEventBridge(qc),
     // After the core link comes back, everything may be stale.
     api.onLink((s) => {
       if (s === 'open') void qc.invalidateQueries();

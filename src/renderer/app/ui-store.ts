@@ -4,7 +4,12 @@ import { persist } from 'zustand/middleware';
 export type Theme = 'system' | 'light' | 'dark';
 /** App-level pages that are not a host or a VM. */
 export type AppPage = 'audit';
-export type Selection = { kind: 'none' } | { kind: 'host'; hostId: string } | { kind: 'domain'; hostId: string; uuid: string } | { kind: 'page'; page: AppPage };
+export type Selection =
+  | { kind: 'none' }
+  | { kind: 'host'; hostId: string }
+  | { kind: 'domain'; hostId: string; uuid: string }
+  | { kind: 'network'; hostId: string; name: string }
+  | { kind: 'page'; page: AppPage };
 
 interface UiState {
   theme: Theme;

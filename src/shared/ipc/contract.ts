@@ -5,6 +5,7 @@ import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { vmSettingsCalls } from './calls/vm-settings';
 import { snapshotCalls } from './calls/snapshots';
@@ -23,6 +24,7 @@ export const calls = {
   ...auditCalls,
   ...vmSettingsCalls,
   ...snapshotCalls,
+  ...networkCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...networkEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

@@ -6,6 +6,7 @@ import { HostOverview } from '../hosts/HostOverview';
 import { useHosts } from '../hosts/queries';
 import { TopConsumers } from '../metrics/TopConsumers';
 import { AuditPage } from '../audit/AuditPage';
+import { NetworkPage } from '../networks/NetworkPage';
 
 export function MainPanel() {
   const selection = useUi((s) => s.selection);
@@ -15,6 +16,7 @@ export function MainPanel() {
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
   else if (selection.kind === 'page') body = <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
+  else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)
     body = (
       <EmptyState title="Welcome to VirtDeck" action={{ label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' }}>

@@ -36,6 +36,8 @@ describe('procedure registry', () => {
       CONNECT_LIST_ALL_STORAGE_POOLS: 281, STORAGE_POOL_LIST_ALL_VOLUMES: 282, CONNECT_LIST_ALL_NETWORKS: 283,
       CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: 316, CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: 317,
       CONNECT_GET_ALL_DOMAIN_STATS: 344, DOMAIN_DEFINE_XML_FLAGS: 350, DOMAIN_INTERFACE_ADDRESSES: 353,
+      INTERFACE_GET_XML_DESC: 130, NETWORK_IS_PERSISTENT: 153, INTERFACE_IS_ACTIVE: 156, CONNECT_LIST_ALL_INTERFACES: 284,
+      NETWORK_UPDATE: 291, CONNECT_NETWORK_EVENT_REGISTER_ANY: 313, NETWORK_GET_DHCP_LEASES: 341, NETWORK_DEFINE_XML_FLAGS: 432,
     };
     for (const [name, proc] of Object.entries(pins)) expect(P[name as keyof typeof P].proc, name).toBe(proc);
     expect(Events.domainLifecycle).toMatchObject({ proc: 318, eventId: 0 });
@@ -43,6 +45,7 @@ describe('procedure registry', () => {
     expect(Events.domainDeviceRemoved).toMatchObject({ proc: 333, eventId: 15 });
     expect(Events.domainDeviceAdded).toMatchObject({ proc: 354, eventId: 19 });
     expect(Events.domainMetadataChange).toMatchObject({ proc: 379, eventId: 23 });
+    expect(Events.networkLifecycle).toMatchObject({ proc: 315, eventId: 0 });
   });
 
   it('stream procedures are marked', () => {
