@@ -71,9 +71,12 @@ vd_nocloud() {
   mnt=/run/cidata
   mkdir -p "$mnt"
   for _ in $(seq 1 30); do
+    # This busybox has no blkid and its findfs does not know ISO 9660: read the
+    # primary volume descriptor (sector 16: "CD001", volume id at byte 40).
     for dev in /dev/sr[0-9] /dev/vd[a-z] /dev/sd[a-z] /dev/hd[a-z]; do
       [ -b "$dev" ] || continue
-      blkid "$dev" 2>/dev/null | grep -qi 'LABEL="cidata"' || continue
+      [ "$(dd if="$dev" bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] || continue
+      [ "$(dd if="$dev" bs=1 skip=32808 count=7 2>/dev/null | tr a-z A-Z)" = "CIDATA " ] || continue
       mount -t iso9660 -o ro "$dev" "$mnt" 2>/dev/null || continue
       say "seed on $dev (label cidata): $(ls "$mnt" | tr '\n' ' ')"
       host=$(awk '/^local-hostname:/ {sub(/^[^:]*:/, ""); print; exit}' "$mnt/meta-data" 2>/dev/null | vd_unquote)

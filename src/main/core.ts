@@ -5,6 +5,8 @@ import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
+import { createHandlers } from './ipc/handlers/create';
+import { CreateService } from './create/service';
 import { AuditService } from './audit/service';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
@@ -119,6 +121,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...auditHandlers(audit),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
+    ...createHandlers(new CreateService({ sessions, tasks, transport: (id) => hosts.transport(id) })),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

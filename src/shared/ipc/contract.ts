@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
 import { consoleCalls } from './calls/consoles';
+import { createCalls } from './calls/create';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
@@ -25,6 +26,7 @@ export const calls = {
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...createCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
