@@ -18,6 +18,9 @@ export function TopBar() {
         <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
           Add host
         </button>
+        <button type="button" onClick={() => select({ kind: 'page', page: 'create' })} data-testid="open-create">
+          New VM
+        </button>
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
           Audit log
         </button>
