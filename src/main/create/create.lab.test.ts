@@ -164,6 +164,7 @@ describe('create (lab)', () => {
     const seedLog = ctx.tasks.get(seedTask.taskId).log.map((l) => l.message).join('\n');
     expect(await volumes()).not.toContain(`${name}-cidata.iso`);
     expect(seedLog).toMatch(/Unplugged the seed drive/);
+    expect(seedLog).toMatch(/No reads for 5 s/); // removed because it was read, not at the deadline
     const diskSources = (xml: string) => Array.from(parseXmlDoc(xml).getElementsByTagName('disk')).map((d) => d.getElementsByTagName('source')[0]?.getAttribute('file') ?? '');
     expect(diskSources(await xmlOf(r.uuid, false)).filter((f) => f.includes('cidata'))).toEqual([]); // unplugged from the running VM
     expect(await xmlOf(r.uuid)).not.toContain('cidata'); // and gone from the definition, plan included

@@ -15,15 +15,16 @@ import type { StorageVolRef } from '../libvirt/rpc/types';
 // The cloud-init seed's life: made as a raw volume and uploaded (sparse
 // upload on a bulk session, SHA-256 logged), attached for the first boot, and
 // removed once the guest has read it. "Read" is measured, not guessed: the
-// seed drive's rd.bytes in the domain's block stats passed the ISO's 32 KiB
-// system area (the kernel's partition scan reads only the first 4 KiB; a
-// label probe or mount reads the volume descriptors after it, and readahead
-// brings the small files with them), then stayed still for a quiet spell.
-// The quiet spell is long by default (60 s) because a distribution's udev may
-// probe the label some seconds before cloud-init mounts it from page cache.
+// seed drive's rd.bytes in the domain's block stats passed what the kernel's
+// partition scan reads at device discovery (the first and at most the last
+// 4 KiB page; measured: 4096 bytes), so something mounted or probed it, then
+// stayed still for a quiet spell. Bytes count pages, not offsets: a mount of
+// this small ISO reads only a few pages. The quiet spell is long by default
+// (60 s) because a distribution's udev may probe the label some seconds
+// before cloud-init mounts it from page cache.
 
-/** Bytes a reader of the filesystem must pass: the ISO 9660 system area (16 sectors of 2 KiB). */
-const SYSTEM_AREA = 32 * 1024;
+/** More than the kernel's partition scan reads (two 4 KiB pages). */
+const PROBE_BYTES = 8 * 1024;
 
 export async function uploadSeed(
   ctx: TaskContext,
@@ -96,15 +97,15 @@ export async function removeSeedAfterRead(ctx: TaskContext, sessions: LibvirtSes
       break;
     }
     if (n !== last) {
-      if (n > SYSTEM_AREA) ctx.log(`The guest has read ${n} bytes of the seed`);
+      if (n > PROBE_BYTES) ctx.log(`The guest has read ${n} bytes of the seed`);
       last = n;
       quietSince = Date.now();
-    } else if (n > SYSTEM_AREA && Date.now() - quietSince >= quietMs) {
+    } else if (n > PROBE_BYTES && Date.now() - quietSince >= quietMs) {
       ctx.log(`No reads for ${Math.round(quietMs / 1000)} s: the guest has the seed`);
       break;
     }
     if (Date.now() > deadline) {
-      ctx.log(n > SYSTEM_AREA ? 'The guest is still reading the seed at the deadline; removing it' : 'The guest never read the seed (no cloud-init in the image?); removing it', 'warn');
+      ctx.log(n > PROBE_BYTES ? 'The guest is still reading the seed at the deadline; removing it' : 'The guest never read the seed (no cloud-init in the image?); removing it', 'warn');
       break;
     }
     await new Promise<void>((r, j) => {
