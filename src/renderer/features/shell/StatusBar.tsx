@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, request } from '../../app/api';
 import type { LinkState } from '../../app/transport';
 import { useHosts } from '../hosts/queries';
+import { TaskStatusButton } from '../tasks/TaskStatusButton';
 
 export function StatusBar() {
   // Read the current state too: the socket may have opened before this mounted.
@@ -24,6 +25,8 @@ export function StatusBar() {
       <span data-testid="host-count">
         {connected}/{total} hosts connected
       </span>
+      <span className="sep" />
+      <TaskStatusButton />
       <span className="grow" />
       {info.data && (
         <span data-testid="app-version">

@@ -21,6 +21,9 @@ export function TopBar() {
         <button type="button" onClick={() => select({ kind: 'page', page: 'create' })} data-testid="open-create">
           New VM
         </button>
+        <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title="Physical to virtual: copy a Linux machine into a VM">
+          P2V
+        </button>
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
           Audit log
         </button>
