@@ -138,7 +138,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
-    ...createHandlers(new CreateService({ sessions, tasks, transport: (id) => hosts.transport(id) })),
+    ...createHandlers(
+      new CreateService({
+        sessions,
+        tasks,
+        transport: (id) => hosts.transport(id),
+        advice: { hosts: () => hosts.list().map((h) => ({ id: h.config.id, name: h.config.name, connected: h.state.status === 'connected' })), domains: (id) => inventory.list(id), vmLoad: () => metrics.latest() },
+      }),
+    ),
     ...consoles.handlers,
     ...appHandlers({
       name: 'VirtDeck',

@@ -21,6 +21,9 @@ import { firstStart } from './first-boot';
 import { readBridges, readCapabilities, readNetworks, readOsDatabase, readPools, readVmNames, type OsDatabase } from './host-facts';
 import { createCopy, volumeNames, type CopyResult } from './run';
 import { removeSeedAfterRead, type SeedWatchOptions } from './seed';
+import { advise, type AdviceDeps } from './advice';
+import { appTag } from '../../shared/create/placement';
+import type { CallArgs } from '../../shared/ipc/contract';
 
 // The create wizard's service (issue 11): what a host offers, a preview of
 // the definition and its virt-install line, and the create itself as one
@@ -33,6 +36,8 @@ export interface CreateDeps {
   /** Where ~/.ssh is (tests point it elsewhere). */
   home?: string;
   seedWatch?: SeedWatchOptions;
+  /** Hosts, inventory and metrics for the placement advice (absent: advice refused). */
+  advice?: Omit<AdviceDeps, 'sessions'>;
 }
 
 const ISO_RE = /\.iso$/i;
@@ -203,6 +208,16 @@ export class CreateService {
     });
     run.result.catch(() => {});
     return { taskId: run.taskId, result: run.result };
+  }
+
+  async advise(a: CallArgs<'create.advise'>) {
+    if (!this.deps.advice) throw new AppFailure('UNSUPPORTED', 'Placement advice is not available in this build');
+    const app = appTag(a.tags);
+    return advise(
+      { sessions: this.deps.sessions, ...this.deps.advice },
+      { vcpus: a.vcpus, memoryMiB: a.memoryMiB, diskBytes: a.diskGiB * 1024 ** 3, cpuOvercommit: a.cpuOvercommit, ...(a.network ? { network: a.network } : {}), ...(a.pool ? { pool: a.pool } : {}), ...(app ? { app } : {}) },
+      a.copies,
+    );
   }
 
   /** Seed ids by VM uuid, for tests and the UI to follow. */

@@ -12,5 +12,6 @@ export function createHandlers(svc: CreateService): Pick<Handlers, CreateCall> {
     'create.start': ({ spec, placements }) => ({ taskId: svc.start(spec, placements).taskId }),
     'create.begin': async ({ hostId, uuid }) => ({ taskId: (await svc.begin(hostId, uuid)).taskId }),
     'create.listSshKeys': () => svc.listSshKeys(),
+    'create.advise': (a) => svc.advise(a),
   };
 }

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { CreatePreview } from '../../../shared/ipc/calls/create';
 import { request } from '../../app/api';
@@ -73,7 +74,7 @@ export function CreateWizard() {
           </li>
         ))}
       </ol>
-      {step === 0 ? <SourceStep d={d} set={set} opts={opts.data} hosts={connected} media={media.data} /> : null}
+      {step === 0 ? <SourceStep d={d} set={set} opts={opts.data} hosts={connected} media={media.data} onUploaded={() => void media.refetch()} /> : null}
       {step === 1 ? <OsStep d={d} set={set} opts={opts.data} /> : null}
       {step === 2 ? <HardwareStep d={d} set={set} opts={opts.data} /> : null}
       {step === 3 ? <CloudInitStep d={d} set={set} opts={opts.data} /> : null}
@@ -102,24 +103,71 @@ export function CreateWizard() {
 
 function PlacementStep({ d, set, hosts }: { d: Draft; set(p: Partial<Draft>): void; hosts: Array<{ id: string; name: string }> }) {
   const names = copyNames(d);
+  const tags = d.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  const advice = useQuery({
+    queryKey: ['create', 'advise', d.vcpus, d.memoryMiB, d.nicType, d.nicSource, d.disk, d.diskPool, d.diskGiB, tags.join(','), d.copies, d.cpuOvercommit],
+    queryFn: () =>
+      request('create.advise', {
+        vcpus: d.vcpus,
+        memoryMiB: d.memoryMiB,
+        ...(d.nicType === 'network' ? { network: d.nicSource } : {}),
+        ...(d.disk ? { pool: d.diskPool, diskGiB: d.diskGiB } : {}),
+        tags,
+        copies: d.copies,
+        cpuOvercommit: d.cpuOvercommit,
+      }),
+    staleTime: 0,
+  });
+  const picks = advice.data?.picks;
+  useEffect(() => {
+    if (!picks || d.hostsOverridden) return;
+    set({ hosts: names.map((_, i) => picks[i] ?? d.hostId) });
+    // Follow the advice until the admin picks a host by hand.
+  }, [picks]);
+  const nameOf = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
   return (
     <div className="create-step">
-      <Field label="Copies" hint="several copies are named name-1, name-2…">
-        <input type="number" min={1} max={20} value={d.copies} onChange={(e) => { const n = Math.min(20, Math.max(1, Number(e.target.value) || 1)); set({ copies: n, hosts: Array.from({ length: n }, (_, i) => d.hosts[i] ?? hosts[i % hosts.length]?.id ?? d.hostId) }); }} data-testid="create-copies" />
-      </Field>
-      <table className="create-placement" data-testid="create-placement">
+      <div className="create-grid">
+        <Field label="Copies" hint="several copies are named name-1, name-2…">
+          <input type="number" min={1} max={20} value={d.copies} onChange={(e) => set({ copies: Math.min(20, Math.max(1, Number(e.target.value) || 1)) })} data-testid="create-copies" />
+        </Field>
+        <Field label="vCPU overcommit" hint="vCPUs allowed per host CPU">
+          <input type="number" min={0.1} step="any" value={d.cpuOvercommit} onChange={(e) => set({ cpuOvercommit: Math.max(0.1, Number(e.target.value) || 4) })} data-testid="create-overcommit" />
+        </Field>
+      </div>
+      <h3>Advice</h3>
+      {advice.isLoading ? <p className="muted">Measuring the hosts…</p> : null}
+      {advice.error ? <p className="field-error">{advice.error.message}</p> : null}
+      <table className="create-placement" data-testid="create-advice">
         <thead>
           <tr>
-            <th>VM</th>
             <th>Host</th>
+            <th>Score</th>
+            <th>Why</th>
           </tr>
         </thead>
+        <tbody>
+          {(advice.data?.hosts ?? []).map((h, i) => (
+            <tr key={h.hostId} data-testid={`create-advice-${i}`} className={h.eligible ? '' : 'muted'}>
+              <td>{h.name}</td>
+              <td>{h.eligible ? h.score : 'no'}</td>
+              <td>{h.reasons.join('; ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Where each VM goes</h3>
+      <table className="create-placement" data-testid="create-placement">
         <tbody>
           {names.map((n, i) => (
             <tr key={n}>
               <td>{n}</td>
               <td>
-                <select value={d.hosts[i] ?? d.hostId} onChange={(e) => set({ hosts: names.map((_, j) => (j === i ? e.target.value : (d.hosts[j] ?? d.hostId))) })} data-testid={`create-placement-${i}`}>
+                <select
+                  value={d.hosts[i] ?? d.hostId}
+                  onChange={(e) => set({ hostsOverridden: true, hosts: names.map((_, j) => (j === i ? e.target.value : (d.hosts[j] ?? d.hostId))) })}
+                  data-testid={`create-placement-${i}`}
+                >
                   {hosts.map((h) => (
                     <option key={h.id} value={h.id}>
                       {h.name}
@@ -127,10 +175,16 @@ function PlacementStep({ d, set, hosts }: { d: Draft; set(p: Partial<Draft>): vo
                   ))}
                 </select>
               </td>
+              <td className="muted">{d.hostsOverridden ? 'chosen by you' : picks?.[i] ? `advised (${nameOf(picks[i]!)})` : picks ? 'no host can take it' : ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {d.hostsOverridden ? (
+        <button type="button" className="ghost" onClick={() => set({ hostsOverridden: false, hosts: names.map((_, i) => picks?.[i] ?? d.hostId) })} data-testid="create-placement-advice">
+          Follow the advice again
+        </button>
+      ) : null}
       <p className="muted">Media, pools and networks are looked up by name on each chosen host.</p>
     </div>
   );

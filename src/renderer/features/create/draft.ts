@@ -56,6 +56,9 @@ export interface Draft {
   copies: number;
   /** Host per copy (index = copy). */
   hosts: string[];
+  /** The admin chose hosts by hand: the advice no longer moves them. */
+  hostsOverridden: boolean;
+  cpuOvercommit: number;
   /** The edited XML of the review step (one VM only). */
   xml?: string;
 }
@@ -107,6 +110,8 @@ export const emptyDraft = (hostId: string): Draft => ({
   ciDns: '',
   copies: 1,
   hosts: [hostId],
+  hostsOverridden: false,
+  cpuOvercommit: 4,
 });
 
 /** What picking an OS sets: the OS's defaults, kept within what the host offers. */

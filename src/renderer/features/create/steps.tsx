@@ -2,6 +2,8 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { CreateOptions, MediaVolume } from '../../../shared/ipc/calls/create';
 import { applyOs, type Draft, type SourceKind } from './draft';
 import { useNameCheck, useSshKeys } from './queries';
+import { UploadDialog } from '../storage/UploadDialog';
+import { usePools } from '../storage/queries';
 
 // The wizard's form steps. Each edits the draft through `set`; checks that
 // need the host (name free) ask it live.
@@ -36,9 +38,12 @@ const SOURCES: Array<{ kind: SourceKind; label: string; hint: string }> = [
   { kind: 'pxe', label: 'Network boot (PXE)', hint: 'Boot from the network the NIC is on' },
 ];
 
-export function SourceStep({ d, set, opts, hosts, media }: StepProps & { hosts: Array<{ id: string; name: string }>; media: MediaVolume[] | undefined }) {
+export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps & { hosts: Array<{ id: string; name: string }>; media: MediaVolume[] | undefined; onUploaded(): void }) {
   const wanted = d.source === 'iso' ? 'iso' : 'disk';
   const list = (media ?? []).filter((m) => m.kind === wanted);
+  const [uploading, setUploading] = useState(false);
+  const pools = usePools(d.hostId, uploading);
+  const uploadPool = pools.data?.find((p) => p.name === d.diskPool) ?? pools.data?.find((p) => p.active);
   return (
     <div className="create-step">
       <Field label="Host">
@@ -72,6 +77,23 @@ export function SourceStep({ d, set, opts, hosts, media }: StepProps & { hosts: 
               ))}
             </select>
           </Field>
+          <span className="inline">
+            <button type="button" className="ghost" onClick={() => setUploading(true)} data-testid="create-upload">
+              Upload from this computer…
+            </button>
+            <span className="muted">into pool {uploadPool?.name ?? d.diskPool}; pick it above once it is there</span>
+          </span>
+          {uploading && uploadPool ? (
+            <UploadDialog
+              hostId={d.hostId}
+              pool={uploadPool}
+              taken={(media ?? []).filter((m) => m.pool === uploadPool.name).map((m) => m.volume)}
+              onClose={() => {
+                setUploading(false);
+                onUploaded();
+              }}
+            />
+          ) : null}
           {!d.media ? (
             <Field label="Path on the host">
               <input value={d.mediaPath} onChange={(e) => set({ mediaPath: e.target.value })} placeholder="/var/lib/libvirt/images/debian.iso" data-testid="create-media-path" />

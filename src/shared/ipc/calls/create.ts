@@ -55,7 +55,25 @@ export const SshPublicKeySchema = z.object({ file: z.string(), key: z.string(), 
 export const CreatedVmSchema = z.object({ hostId: HostIdSchema, uuid: UuidSchema, name: z.string(), started: z.boolean() });
 export type CreatedVm = z.infer<typeof CreatedVmSchema>;
 
+export const HostAdviceSchema = z.object({ hostId: HostIdSchema, name: z.string(), eligible: z.boolean(), score: z.number(), reasons: z.array(z.string()) });
+
 export const createCalls = {
+  'create.advise': call(
+    z
+      .object({
+        vcpus: z.number().int().min(1).max(512),
+        memoryMiB: z.number().int().min(16),
+        network: z.string().max(200).optional(),
+        pool: z.string().max(200).optional(),
+        diskGiB: z.number().min(0).default(0),
+        tags: z.array(z.string().max(60)).max(32).default([]),
+        copies: z.number().int().min(1).max(20).default(1),
+        cpuOvercommit: z.number().min(0.1).max(64).default(4),
+      })
+      .strict(),
+    z.object({ hosts: z.array(HostAdviceSchema), picks: z.array(HostIdSchema.nullable()) }),
+    'Ranks the connected hosts for a new VM (free memory and CPU, network, pool room, app: tag spread) with reasons; picks a host per copy.',
+  ),
   'create.getOptions': call(
     z.object({ hostId: HostIdSchema, refreshOs: z.boolean().default(false) }).strict(),
     CreateOptionsSchema,
