@@ -133,3 +133,73 @@ test('a VM from a cloud image with cloud-init: hostname ci-test and the runcmd m
   await expect.poll(() => virsh(h1, 'vol-list', 'default'), { timeout: 180_000, intervals: [3000] }).not.toContain(`${name}-cidata.iso`);
   expect(await virsh(h1, 'dumpxml', '--inactive', name)).not.toContain('cidata');
 });
+
+test('placement: with lab-1 busy the advice ranks another host first and says why; three app:web copies spread over the hosts; an override is honoured', async ({ app, core }) => {
+  test.setTimeout(420_000);
+  // Three hosts with `lab.sh up 3` (three copies on three hosts); on two, the copies still use both.
+  const hostsUsed = Math.min(3, lab.hosts.length);
+  expect(hostsUsed).toBeGreaterThanOrEqual(2);
+  const ids: string[] = [];
+  for (const h of lab.hosts.slice(0, 3)) {
+    const id = await addLabHost(core, h);
+    const st = await coreCall<{ status: string }>(core, 'hosts.connect', { hostId: id });
+    expect(st.status).toBe('connected');
+    ids.push(id);
+  }
+  // Load lab-1: a CPU burner in its web guest, typed on the guest's serial console.
+  const web = `${h1.name.replace('lab-', 'lab')}-web`;
+  const webUuid = (await virsh(h1, 'domuuid', web)).trim();
+  await app.goto(`${core.origin}/#/console/${ids[0]}/${webUuid}/serial`);
+  await app.getByTestId('console-serial').click();
+  await app.keyboard.type('(while :; do :; done &) ; echo burner-started\n');
+  await expect.poll(() => termText(app), { timeout: 60_000 }).toContain('burner-started');
+  try {
+    await app.goto(core.url);
+    await app.getByTestId('open-create').click();
+    await app.getByTestId('create-source-pxe').check();
+    await app.getByTestId('create-next').click();
+    await app.getByTestId('create-next').click();
+    const base = `vd-e2e-web-${stamp}`;
+    await app.getByTestId('create-name').fill(base);
+    await app.getByTestId('create-memory').fill('64');
+    await app.getByTestId('create-disk-on').uncheck();
+    await app.getByTestId('create-accel').selectOption('qemu');
+    await app.getByTestId('create-tags').fill('app:web');
+    await app.getByTestId('create-next').click();
+    await app.getByTestId('create-next').click();
+    await app.getByTestId('create-copies').fill('3');
+    // The advice follows live CPU: lab-1's burner shows within a few samples.
+    await expect
+      .poll(
+        async () => {
+          await app.getByTestId('create-overcommit').fill(String(4 + Math.random() / 100)); // asks again
+          return app.getByTestId('create-advice').innerText();
+        },
+        { timeout: 120_000, intervals: [3000] },
+      )
+      .toMatch(new RegExp(`${h1.name}\\s+\\d+\\s+.*CPU (\\d{2,3})% busy`));
+    const first = await app.getByTestId('create-advice-0').innerText();
+    expect(first).not.toContain(h1.name);
+    const picks = await Promise.all([0, 1, 2].map((i) => app.getByTestId(`create-placement-${i}`).inputValue()));
+    expect(new Set(picks).size).toBe(hostsUsed);
+    await app.screenshot({ path: test.info().outputPath('placement-advice.png'), fullPage: true });
+    // Override: copy 2 goes to lab-1 although lab-1 already gets one (the advice put one there last).
+    const to = ids[0]!;
+    const idx = picks.indexOf(to) === 1 ? 2 : 1;
+    await app.getByTestId(`create-placement-${idx}`).selectOption(to);
+    await expect(app.getByTestId('create-placement')).toContainText('chosen by you');
+    for (let i = 0; i < 3; i++) made.push(`${base}-${i + 1}`);
+    await app.getByTestId('create-next').click();
+    await app.getByTestId('create-submit').click();
+    await expect(app.getByTestId('create-run-state')).toContainText('succeeded', { timeout: 240_000 });
+    const want = picks.map((p, i) => (i === idx ? to : p));
+    for (let i = 0; i < 3; i++) {
+      const h = lab.hosts[ids.indexOf(want[i]!)]!;
+      expect(await virsh(h, 'domstate', `${base}-${i + 1}`)).toContain('running');
+    }
+  } finally {
+    for (const h of lab.hosts.slice(0, 3)) for (let i = 1; i <= 3; i++) await virsh(h, 'destroy', `vd-e2e-web-${stamp}-${i}`).catch(() => {}).then(() => virsh(h, 'undefine', `vd-e2e-web-${stamp}-${i}`).catch(() => {}));
+    await virsh(h1, 'destroy', web).catch(() => {});
+    await virsh(h1, 'start', web).catch(() => {});
+  }
+});
