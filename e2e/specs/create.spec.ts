@@ -172,7 +172,7 @@ test('placement: with lab-1 busy the advice ranks another host first and says wh
     await expect
       .poll(
         async () => {
-          await app.getByTestId('create-overcommit').fill(String(4 + Math.random() / 100)); // asks again
+          await app.getByTestId('create-advice-refresh').click();
           return app.getByTestId('create-advice').innerText();
         },
         { timeout: 120_000, intervals: [3000] },

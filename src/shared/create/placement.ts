@@ -58,7 +58,7 @@ export function scoreHost(req: AdviceRequest, h: HostFacts): HostAdvice {
   const needKiB = req.memoryMiB * 1024;
   const freeAfter = h.freeKiB - needKiB;
   if (freeAfter < 0) blockers.push(`needs ${req.memoryMiB} MiB, ${mib(h.freeKiB)} free`);
-  const cpuLimit = h.cpus * req.cpuOvercommit;
+  const cpuLimit = Math.round(h.cpus * req.cpuOvercommit * 10) / 10;
   if (h.allocatedVcpus + req.vcpus > cpuLimit) blockers.push(`${h.allocatedVcpus + req.vcpus} vCPUs would pass ${cpuLimit} (${req.cpuOvercommit}x ${h.cpus} CPUs)`);
   if (blockers.length) return { hostId: h.hostId, name: h.name, eligible: false, score: 0, reasons: blockers };
   const memFree = clamp(freeAfter / h.memoryKiB);

@@ -135,7 +135,12 @@ function PlacementStep({ d, set, hosts }: { d: Draft; set(p: Partial<Draft>): vo
           <input type="number" min={0.1} step="any" value={d.cpuOvercommit} onChange={(e) => set({ cpuOvercommit: Math.max(0.1, Number(e.target.value) || 4) })} data-testid="create-overcommit" />
         </Field>
       </div>
-      <h3>Advice</h3>
+      <h3>
+        Advice{' '}
+        <button type="button" className="ghost" onClick={() => void advice.refetch()} data-testid="create-advice-refresh">
+          Measure again
+        </button>
+      </h3>
       {advice.isLoading ? <p className="muted">Measuring the hosts…</p> : null}
       {advice.error ? <p className="field-error">{advice.error.message}</p> : null}
       <table className="create-placement" data-testid="create-advice">
