@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { request } from '../../app/api';
+import { useDebounced } from '../../ui/useDebounced';
 
 export const createKeys = {
   options: (hostId: string) => ['create', 'options', hostId] as const,
@@ -15,14 +15,6 @@ export const useMedia = (hostId: string) => useQuery({ queryKey: createKeys.medi
 
 export const useSshKeys = (enabled: boolean) => useQuery({ queryKey: ['create', 'sshKeys'], queryFn: () => request('create.listSshKeys', {}), enabled });
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /** Whether the name (and its volume names) is free on the host, asked 300 ms after the last keystroke. */
 export function useNameCheck(hostId: string, name: string, pool?: string) {
