@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useDomainSummary } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
+import { useCan } from '../session/queries';
 import { openConsole, type ConsoleRoute } from './route';
 import './consoles.css';
 
@@ -12,7 +13,9 @@ const TIP = 'Shift+click: open in a new window. Ctrl+Shift+K: quick console from
 /** "Display" and "Serial console" for a VM (disabled while it is off). */
 export function ConsoleButtons({ hostId, uuid }: { hostId: string; uuid: string }) {
   const { summary } = useDomainSummary(hostId, uuid, true);
+  const can = useCan();
   const off = !summary || summary.state === 'shutoff' || summary.state === 'crashed';
+  if (!can.consoles) return null;
   const go = (view: 'display' | 'serial') => (e: MouseEvent) => openConsole({ kind: 'domain', hostId, uuid, view } satisfies ConsoleRoute, how(e));
   return (
     <div className="console-buttons" role="group" aria-label="Consoles">
@@ -29,7 +32,8 @@ export function ConsoleButtons({ hostId, uuid }: { hostId: string; uuid: string 
 /** "Shell" for an SSH host that is connected; nothing otherwise. */
 export function HostShellButton({ hostId }: { hostId: string }) {
   const host = useHosts().data?.find((h) => h.config.id === hostId);
-  if (!host || host.config.target.transport !== 'ssh' || host.state.status !== 'connected') return null;
+  const can = useCan();
+  if (!can.hostShell || !host || host.config.target.transport !== 'ssh' || host.state.status !== 'connected') return null;
   return (
     <button type="button" className="small ghost" onClick={(e) => openConsole({ kind: 'shell', hostId }, how(e))} title={TIP} data-testid="host-open-shell">
       Shell

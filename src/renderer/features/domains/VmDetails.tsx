@@ -3,6 +3,7 @@ import type { DomainDetails, DomainSummary } from '../../../shared/model/domain'
 import { formatKiB } from '../../ui/format';
 import { AutostartToggle } from './AutostartToggle';
 import { TagsEditor } from './TagsEditor';
+import { useCan } from '../session/queries';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -44,6 +45,7 @@ const mono = (s: string | undefined) => (s ? <span className="mono">{s}</span> :
 export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: DomainDetails }) {
   const topo = d.topology ? `${d.topology.sockets} socket × ${d.topology.cores} core × ${d.topology.threads} thread` : undefined;
   const os = [d.osType, d.arch, d.machine].filter(Boolean).join(' · ');
+  const can = useCan();
   return (
     <div className="vm-details">
       <div className="cards">
@@ -77,13 +79,13 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
             {d.kernel && <Field label="Kernel">{mono(d.kernel)}</Field>}
             <Field label="Persistent">{vm.persistent === false ? 'No (transient)' : 'Yes'}</Field>
             <Field label="Autostart">
-              <AutostartToggle hostId={vm.hostId} uuid={vm.uuid} value={d.autostart ?? vm.autostart ?? false} disabled={vm.persistent === false} />
+              <AutostartToggle hostId={vm.hostId} uuid={vm.uuid} value={d.autostart ?? vm.autostart ?? false} disabled={vm.persistent === false || !can.configure} />
             </Field>
           </dl>
         </section>
         <section className="section" aria-labelledby="vm-notes-h">
           <h2 id="vm-notes-h">Tags and description</h2>
-          <TagsEditor hostId={vm.hostId} uuid={vm.uuid} tags={d.tags} />
+          {can.configure ? <TagsEditor hostId={vm.hostId} uuid={vm.uuid} tags={d.tags} /> : <ul className="chips" aria-label="Tags">{d.tags.map((t) => <li key={t} className="chip">{t}</li>)}</ul>}
           <div className="description">{d.description ? <p>{d.description}</p> : <p className="muted">No description.</p>}</div>
         </section>
       </div>

@@ -7,7 +7,9 @@ import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
 import { ConsoleButtons } from '../consoles';
+import { MigrateButton } from '../migration';
 import { VmTabs, VmTabBody, type VmTab } from '../vm-settings/VmTabs';
+import { VmTitle } from './VmTitle';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
@@ -43,13 +45,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
   return (
     <div className="page" data-testid="vm-overview">
       <header className="page-head">
-        <div className="page-title">
-          <span className={`dot lg ${vm.state}`} aria-hidden />
-          <h1 data-testid="vm-title">{vm.name}</h1>
-          <span className={`badge s-${vm.state}`} data-testid="vm-header-state">
-            {vm.state}
-          </span>
-        </div>
+        <VmTitle vm={vm} />
         <div className="page-sub">
           <span>
             on{' '}
@@ -62,6 +58,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         </div>
         <VmToolbar vm={vm} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
+        <MigrateButton hostId={hostId} uuid={uuid} />
         <VmTabs tab={tab} onTab={setTab} vm={vm} />
       </header>
       {tab === 'overview' ? (

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
 import { EditHostDialog } from './EditHostDialog';
 import { useConnectHost, useDisconnectHost, useRemoveHost } from './mutations';
+import { useCan } from '../session/queries';
 
 export function HostActions({ host }: { host: Host }) {
   const id = host.config.id;
@@ -12,12 +13,14 @@ export function HostActions({ host }: { host: Host }) {
   const disconnect = useDisconnectHost();
   const remove = useRemoveHost();
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const can = useCan();
   const [editing, setEditing] = useState(false);
   const busy = connect.isPending || disconnect.isPending || remove.isPending;
   const failed = status === 'unreachable' || status === 'needs-auth' || retryAt !== undefined;
   // Disconnect also stops a scheduled retry, so it stays offered while one is pending.
   const canDisconnect = status === 'connected' || status === 'connecting' || retryAt !== undefined;
 
+  if (!can.connectHosts) return null;
   return (
     <div className="toolbar" role="toolbar" aria-label="Host actions">
       {failed ? (
@@ -29,17 +32,21 @@ export function HostActions({ host }: { host: Host }) {
           {connect.isPending && <Spinner />}Connect
         </button>
       )}
-      <button type="button" className="ghost" onClick={() => disconnect.mutate(id)} disabled={busy || !canDisconnect} data-testid="host-action-disconnect">
-        {disconnect.isPending && <Spinner />}Disconnect
-      </button>
-      <span className="toolbar-sep" />
-      <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
-        Edit…
-      </button>
-      <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
-        Remove…
-      </button>
-      {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
+      {can.manageHosts && (
+        <>
+          <button type="button" className="ghost" onClick={() => disconnect.mutate(id)} disabled={busy || !canDisconnect} data-testid="host-action-disconnect">
+            {disconnect.isPending && <Spinner />}Disconnect
+          </button>
+          <span className="toolbar-sep" />
+          <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
+            Edit…
+          </button>
+          <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
+            Remove…
+          </button>
+          {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
+        </>
+      )}
       {confirmRemove && (
         <ConfirmDialog
           title={`Remove host ${host.config.name}?`}

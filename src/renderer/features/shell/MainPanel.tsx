@@ -6,7 +6,10 @@ import { HostOverview } from '../hosts/HostOverview';
 import { useHosts } from '../hosts/queries';
 import { TopConsumers } from '../metrics/TopConsumers';
 import { AuditPage } from '../audit/AuditPage';
+import { AccountsPage } from '../accounts/AccountsPage';
+import { useCan } from '../session/queries';
 import { P2vPage } from '../p2v/P2vPage';
+import { BackupsPage } from '../backup/BackupsPage';
 import { NetworkPage } from '../networks/NetworkPage';
 import { CreateWizard } from '../create/CreateWizard';
 
@@ -14,15 +17,16 @@ export function MainPanel() {
   const selection = useUi((s) => s.selection);
   const hosts = useHosts();
   const openAddHost = useUi((s) => s.setAddHostOpen);
+  const can = useCan();
   let body;
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
-  else if (selection.kind === 'page') body = selection.page === 'p2v' ? <P2vPage /> : selection.page === 'create' ? <CreateWizard /> : <AuditPage />;
+  else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : selection.page === 'p2v' ? <P2vPage /> : selection.page === 'backups' ? <BackupsPage /> : selection.page === 'create' ? <CreateWizard /> : <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)
     body = (
-      <EmptyState title="Welcome to VirtDeck" action={{ label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' }}>
-        Manage virtual machines on any number of libvirt/KVM hosts over SSH. Nothing needs to be installed on the hosts.
+      <EmptyState title="Welcome to VirtDeck" action={can.manageHosts ? { label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' } : undefined}>
+        {can.manageHosts ? 'Manage virtual machines on any number of libvirt/KVM hosts over SSH. Nothing needs to be installed on the hosts.' : 'No host is shared with your account yet: ask an admin.'}
       </EmptyState>
     );
   else

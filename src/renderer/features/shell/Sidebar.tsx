@@ -5,6 +5,7 @@ import { plural } from '../../ui/format';
 import { useAllDomains } from '../domains/queries';
 import { usePicked } from '../domains/store';
 import { useHosts } from '../hosts/queries';
+import { useCan } from '../session/queries';
 import { HostTree, useTreeRows } from '../tree/HostTree';
 import { TreeFilter } from '../tree/TreeFilter';
 
@@ -15,6 +16,7 @@ export function Sidebar() {
   const list = hosts.data ?? NO_HOSTS;
   const { views, byKey } = useAllDomains(list);
   const openAddHost = useUi((s) => s.setAddHostOpen);
+  const can = useCan();
   const { rows, order, filtering } = useTreeRows(list, views);
   const pickedCount = usePicked((s) => Object.keys(s.picked).length);
 
@@ -30,8 +32,8 @@ export function Sidebar() {
       {hosts.isPending && <div className="muted pad">Loading hosts…</div>}
       {hosts.error && <ErrorState title="Could not load hosts" error={hosts.error} onRetry={() => void hosts.refetch()} />}
       {hosts.data?.length === 0 && (
-        <EmptyState title="No hosts yet" action={{ label: 'Add host', onClick: () => openAddHost(true), testId: 'add-host-empty' }}>
-          Connect to a libvirt host over SSH. VirtDeck needs nothing installed on it beyond libvirt.
+        <EmptyState title="No hosts yet" action={can.manageHosts ? { label: 'Add host', onClick: () => openAddHost(true), testId: 'add-host-empty' } : undefined}>
+          {can.manageHosts ? 'Connect to a libvirt host over SSH. VirtDeck needs nothing installed on it beyond libvirt.' : 'No host or VM is shared with your account yet.'}
         </EmptyState>
       )}
       {list.length > 0 && <HostTree rows={rows} order={order} />}
