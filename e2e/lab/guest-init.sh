@@ -75,6 +75,75 @@ echo 1000 >/sys/module/block/parameters/events_dfl_poll_msecs 2>/dev/null
 # The first lease arrives 7-11 s after boot under TCG: keep retrying quietly.
 (udhcpc -f -i eth0 -t 10 -T 2 -A 2 -s /etc/udhcpc.script >/var/log/udhcpc.log 2>&1 &)
 
+# cloud-init's NoCloud datasource, a small honest subset (for the create
+# wizard's tests): find a filesystem labelled cidata/CIDATA on any disk or
+# CD-ROM, read meta-data (local-hostname, hostname) and user-data
+# (#cloud-config: `hostname:` and `runcmd:` items that are one-line strings,
+# plain or quoted), set the host name (user-data wins, as in cloud-init) and
+# run each runcmd item with sh -c, printing what it did on the serial
+# console. Everything else (users, packages, write_files, network-config,
+# list-form runcmd items, #! scripts, multipart) is reported as not applied.
+# ISO 9660 only (the isofs module is loaded above); the guest has no state, so
+# "once per instance" is "once per boot": the wizard removes the seed after it.
+vd_unquote() { # a YAML scalar on stdin -> its value (plain, '…' or "…")
+  awk '{
+    s = $0; sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s)
+    if (s ~ /^".*"$/) { s = substr(s, 2, length(s) - 2); gsub(/\\"/, "\"", s); gsub(/\\\\/, "\\", s) }
+    else if (s ~ /^\047.*\047$/) { s = substr(s, 2, length(s) - 2); gsub(/\047\047/, "\047", s) }
+    print s
+  }'
+}
+vd_nocloud() {
+  say() { echo "VIRTDECK-NOCLOUD $*" >/dev/ttyS0; }
+  mnt=/run/cidata
+  mkdir -p "$mnt"
+  for _ in $(seq 1 30); do
+    # This busybox has no blkid and its findfs does not know ISO 9660: read the
+    # primary volume descriptor (sector 16: "CD001", volume id at byte 40).
+    for dev in /dev/sr[0-9] /dev/vd[a-z] /dev/sd[a-z] /dev/hd[a-z]; do
+      [ -b "$dev" ] || continue
+      [ "$(dd if="$dev" bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] || continue
+      [ "$(dd if="$dev" bs=1 skip=32808 count=7 2>/dev/null | tr a-z A-Z)" = "CIDATA " ] || continue
+      mount -t iso9660 -o ro "$dev" "$mnt" 2>/dev/null || continue
+      say "seed on $dev (label cidata): $(ls "$mnt" | tr '\n' ' ')"
+      host=$(awk '/^local-hostname:/ {sub(/^[^:]*:/, ""); print; exit}' "$mnt/meta-data" 2>/dev/null | vd_unquote)
+      from=meta-data
+      ud=$mnt/user-data
+      if [ -f "$ud" ] && [ "$(head -n 1 "$ud" | tr -d '\r')" = "#cloud-config" ]; then
+        h=$(awk '/^hostname:/ {sub(/^hostname:/, ""); print; exit}' "$ud" | vd_unquote)
+        [ -n "$h" ] && { host=$h; from=user-data; }
+        awk '/^runcmd:/ {on = 1; next} on && /^[^ \t#-]/ {on = 0} on && /^[ \t]*- / {sub(/^[ \t]*- /, ""); print}' "$ud" >/run/vd-runcmd
+        for key in $(awk '/^[a-z_]+:/ {sub(/:.*/, ""); print}' "$ud"); do
+          case $key in hostname | runcmd | manage_etc_hosts) ;; *) say "user-data $key: not applied (not in this guest's subset)" ;; esac
+        done
+      elif [ -f "$ud" ]; then
+        say "user-data is not #cloud-config: not applied (not in this guest's subset)"
+      fi
+      [ -f "$mnt/network-config" ] && say "network-config: not applied (the guest uses DHCP)"
+      if [ -n "$host" ]; then
+        hostname "$host"
+        say "hostname $host (from $from)"
+      fi
+      n=0
+      while IFS= read -r item; do
+        n=$((n + 1))
+        case $item in
+          '['*) say "runcmd $n: list form not applied (not in this guest's subset)"; continue ;;
+        esac
+        cmd=$(printf '%s\n' "$item" | vd_unquote)
+        say "runcmd $n: $cmd"
+        sh -c "$cmd" </dev/null >/dev/ttyS0 2>&1
+        say "runcmd $n exit $?"
+      done </run/vd-runcmd 2>/dev/null
+      umount "$mnt"
+      say "done"
+      return 0
+    done
+    sleep 1
+  done
+}
+(vd_nocloud &)
+
 # A login shell on the VGA console too (for typing through VNC).
 (while :; do setsid sh -c 'exec sh -l <>/dev/tty1 >&0 2>&1'; sleep 1; done &)
 

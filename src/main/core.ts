@@ -5,6 +5,8 @@ import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
+import { createHandlers } from './ipc/handlers/create';
+import { CreateService } from './create/service';
 import { backupHandlers } from './ipc/handlers/backup';
 import { BackupScheduler } from './backup/schedule';
 import { BackupService } from './backup/service';
@@ -173,6 +175,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
+    ...createHandlers(
+      new CreateService({
+        sessions,
+        tasks,
+        transport: (id) => hosts.transport(id),
+        advice: { hosts: () => hosts.list().map((h) => ({ id: h.config.id, name: h.config.name, connected: h.state.status === 'connected' })), domains: (id) => inventory.list(id), vmLoad: () => metrics.latest() },
+      }),
+    ),
     ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),
     ...consoles.handlers,
     ...accountHandlers(accounts, gate, opts.mode),

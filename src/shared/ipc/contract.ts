@@ -4,6 +4,7 @@ import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
 import { backupCalls } from './calls/backup';
 import { consoleCalls } from './calls/consoles';
+import { createCalls } from './calls/create';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
@@ -38,6 +39,7 @@ export const calls = {
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...createCalls,
   ...backupCalls,
 } satisfies Record<string, CallSpec>;
 

@@ -25,8 +25,12 @@ export function expandCloneNames(pattern: string, count: number, source: string,
   return out;
 }
 
+/** The VM name with anything risky in a file name replaced (quotes, spaces, `$`, non-ASCII…). */
+export function volumeStem(vmName: string, fallback = 'vm'): string {
+  return vmName.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^[._-]+/, '') || fallback;
+}
+
 /** A file name for a clone's disk: the VM name with anything risky in a path replaced. */
 export function cloneVolumeName(vmName: string, target: string, ext: string, single: boolean): string {
-  const safe = vmName.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^[._-]+/, '') || 'clone';
-  return `${safe}${single ? '' : `-${target}`}${ext}`;
+  return `${volumeStem(vmName, 'clone')}${single ? '' : `-${target}`}${ext}`;
 }

@@ -11,6 +11,7 @@ import { useTaskSummary } from '../tasks/queries';
 import { MODE_HINT } from './format';
 import { useCreateNetwork } from './mutations';
 import { useHostInterfaces, useNetworks, useSubnetCheck } from './queries';
+import { useDebounced } from '../../ui/useDebounced';
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
   return (
@@ -31,14 +32,6 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 /** Waits this long after the last keystroke before asking the host about a subnet. */
 const CHECK_DEBOUNCE_MS = 300;
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 const MODES: Array<{ mode: CreatableMode; label: string }> = [
   { mode: 'nat', label: 'NAT' },

@@ -11,6 +11,7 @@ import { useCan } from '../session/queries';
 import { P2vPage } from '../p2v/P2vPage';
 import { BackupsPage } from '../backup/BackupsPage';
 import { NetworkPage } from '../networks/NetworkPage';
+import { CreateWizard } from '../create/CreateWizard';
 
 export function MainPanel() {
   const selection = useUi((s) => s.selection);
@@ -19,7 +20,7 @@ export function MainPanel() {
   const can = useCan();
   let body;
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
-  else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : selection.page === 'p2v' ? <P2vPage /> : selection.page === 'backups' ? <BackupsPage /> : <AuditPage />;
+  else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : selection.page === 'p2v' ? <P2vPage /> : selection.page === 'backups' ? <BackupsPage /> : selection.page === 'create' ? <CreateWizard /> : <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)

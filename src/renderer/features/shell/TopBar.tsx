@@ -25,6 +25,9 @@ export function TopBar() {
             Add host
           </button>
         )}
+        <button type="button" onClick={() => select({ kind: 'page', page: 'create' })} data-testid="open-create">
+          New VM
+        </button>
         {/* p2v.* and sources.* are admins' (docs/access.md), as is adding hosts. */}
         {can.manageHosts && (
           <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title="Physical to virtual: copy a Linux machine into a VM">
