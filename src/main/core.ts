@@ -180,7 +180,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         sessions,
         tasks,
         transport: (id) => hosts.transport(id),
-        advice: { hosts: () => hosts.list().map((h) => ({ id: h.config.id, name: h.config.name, connected: h.state.status === 'connected' })), domains: (id) => inventory.list(id), vmLoad: () => metrics.latest() },
+        advice: { candidates: () => migration.placement.candidates(), settings: () => migration.placement.settings() },
       }),
     ),
     ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),

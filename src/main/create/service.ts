@@ -36,8 +36,8 @@ export interface CreateDeps {
   /** Where ~/.ssh is (tests point it elsewhere). */
   home?: string;
   seedWatch?: SeedWatchOptions;
-  /** Hosts, inventory and metrics for the placement advice (absent: advice refused). */
-  advice?: Omit<AdviceDeps, 'sessions'>;
+  /** The placement service's measured hosts and settings (absent: advice refused). */
+  advice?: AdviceDeps;
 }
 
 const ISO_RE = /\.iso$/i;
@@ -214,9 +214,20 @@ export class CreateService {
     if (!this.deps.advice) throw new AppFailure('UNSUPPORTED', 'Placement advice is not available in this build');
     const app = appTag(a.tags);
     return advise(
-      { sessions: this.deps.sessions, ...this.deps.advice },
-      { vcpus: a.vcpus, memoryMiB: a.memoryMiB, diskBytes: a.diskGiB * 1024 ** 3, cpuOvercommit: a.cpuOvercommit, ...(a.network ? { network: a.network } : {}), ...(a.pool ? { pool: a.pool } : {}), ...(app ? { app } : {}) },
+      this.deps.advice,
+      {
+        vcpus: a.vcpus,
+        memoryKiB: a.memoryMiB * 1024,
+        networks: a.network ? [a.network] : [],
+        pools: a.pool ? [a.pool] : [],
+        poolPaths: [],
+        diskBytes: a.diskGiB * 1024 ** 3,
+        exclude: [],
+        running: true,
+        ...(app ? { app } : {}),
+      },
       a.copies,
+      a.cpuOvercommit,
     );
   }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { appOf, rankHosts } from '../../shared/placement/score';
-import { HOST_METRICS } from '../../shared/model/metrics';
+import { HOST_METRICS, VM_METRICS, type TopRow } from '../../shared/model/metrics';
 import { child, parseXml, text } from '../../shared/libvirt/xml';
 import { PlacementSettingsSchema, type HostCandidate, type HostScore, type PlacementRequest, type PlacementSettings } from '../../shared/model/placement';
 import type { Host } from '../../shared/model/host';
@@ -22,11 +22,12 @@ export interface PlacementDeps {
   sessions: LibvirtSessions;
   hosts: { list(): Host[] };
   domains: { list(hostId: string): Promise<DomainSummary[]> };
-  metrics: { latestHost(hostId: string): HostLatest | undefined };
+  metrics: { latestHost(hostId: string): HostLatest | undefined; latest(): TopRow[] };
   log: Logger;
 }
 
 const CPU = HOST_METRICS.indexOf('cpu');
+const VM_CPU = VM_METRICS.indexOf('cpu');
 const RUNNING = new Set(['running', 'paused', 'blocked']);
 
 export class PlacementService {
@@ -102,7 +103,7 @@ export class PlacementService {
         const app = appOf(d.tags);
         if (app) apps[app] = (apps[app] ?? 0) + 1;
       }
-      const busy = this.deps.metrics.latestHost(h.config.id)?.v[CPU];
+      const busy = cpuBusy(this.deps.metrics.latestHost(h.config.id)?.v[CPU], this.deps.metrics.latest(), h.config.id, node.cpus);
       return {
         ...base,
         connected: true,
@@ -142,4 +143,18 @@ async function activePools(c: RpcClient): Promise<HostCandidate['pools']> {
       return { name: pool.name, ...(p ? { path: p } : {}), availableBytes: info.available };
     }),
   );
+}
+
+/**
+ * Host CPU busy %: /proc/stat, or the load of its VMs when that is higher.
+ * Hosts that share a kernel (containers, the lab's namespaces) all report the
+ * machine's /proc/stat; their VMs' cgroup figures still tell them apart.
+ */
+export function cpuBusy(hostPct: number | null | undefined, vmRows: readonly TopRow[], hostId: string, cpus: number): number | undefined {
+  const rows = vmRows.filter((r) => r.hostId === hostId && typeof r.v[VM_CPU] === 'number');
+  // A VM's cpu figure is % of its own vCPUs: weigh by vCPUs to get % of the host.
+  const vms = rows.length && cpus > 0 ? Math.min(100, (rows.reduce((a, r) => a + ((r.v[VM_CPU] as number) / 100) * (r.vcpus ?? 1), 0) / cpus) * 100) : undefined;
+  const host = typeof hostPct === 'number' ? hostPct : undefined;
+  if (host === undefined) return vms;
+  return vms === undefined ? host : Math.max(host, vms);
 }

@@ -1,43 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { appTag, rankHosts, spreadCopies, type AdviceRequest, type HostFacts } from './placement';
+import { PlacementSettingsSchema, type HostCandidate, type PlacementRequest } from '../model/placement';
+import { appTag, spreadCopies } from './placement';
 
-// Pure scoring: figures made up on purpose (what a loaded and an idle host report).
-const host = (id: string, o: Partial<HostFacts> = {}): HostFacts => ({
+// Pure: figures made up on purpose (what a loaded and an idle host report).
+const GiB = 1024 * 1024;
+const host = (id: string, o: Partial<HostCandidate> = {}): HostCandidate => ({
   hostId: id,
   name: id,
+  connected: true,
+  maintenance: false,
   cpus: 4,
-  memoryKiB: 8 * 1024 * 1024,
-  freeKiB: 6 * 1024 * 1024,
+  memoryKiB: 8 * GiB,
+  availableKiB: 6 * GiB,
   allocatedVcpus: 2,
+  allocatedMemKiB: 2 * GiB,
+  runningVms: 1,
   networks: ['default'],
   pools: [{ name: 'default', availableBytes: 50e9 }],
   apps: {},
   ...o,
 });
-const req: AdviceRequest = { vcpus: 2, memoryMiB: 1024, network: 'default', pool: 'default', diskBytes: 10e9, cpuOvercommit: 4 };
+const req: PlacementRequest = { vcpus: 2, memoryKiB: GiB, networks: ['default'], pools: ['default'], poolPaths: [], diskBytes: 10e9, exclude: [], running: true };
+const settings = PlacementSettingsSchema.parse({});
 
-describe('placement advice', () => {
+describe('create placement (shared scoring, copies placed one at a time)', () => {
   it('ranks the idle host above the CPU-loaded one and says why', () => {
-    const r = rankHosts(req, [host('lab-1', { cpuBusyPct: 95 }), host('lab-2', { cpuBusyPct: 3 })]);
-    expect(r.map((x) => x.hostId)).toEqual(['lab-2', 'lab-1']);
-    expect(r[1]!.reasons.join(' ')).toContain('CPU 95% busy');
-  });
-  it('refuses hosts without the network, the pool room or the memory, with the reason', () => {
-    const r = rankHosts(req, [host('a', { networks: [] }), host('b', { pools: [{ name: 'default', availableBytes: 1e9 }] }), host('c', { freeKiB: 512 * 1024 })]);
-    expect(r.every((x) => !x.eligible)).toBe(true);
-    expect(r.find((x) => x.hostId === 'a')!.reasons[0]).toBe("no active network 'default'");
-    expect(r.find((x) => x.hostId === 'b')!.reasons[0]).toMatch(/pool 'default' has 953 MiB free/);
-    expect(r.find((x) => x.hostId === 'c')!.reasons[0]).toBe('needs 1024 MiB, 512 MiB free');
+    const { ranking, picks } = spreadCopies(req, [host('lab-1', { cpuBusyPct: 95 }), host('lab-2', { cpuBusyPct: 3 })], settings, 1);
+    expect(ranking.map((x) => x.hostId)).toEqual(['lab-2', 'lab-1']);
+    expect(ranking[1]!.reasons.join(' ')).toContain('CPU 95% busy');
+    expect(picks).toEqual(['lab-2']);
   });
   it('spreads three app:web copies over three hosts, and a host already running one comes last', () => {
-    const hosts = [host('h1', { apps: { web: 1 } }), host('h2'), host('h3')];
-    const { picks } = spreadCopies({ ...req, app: 'web' }, hosts, 3);
+    const { picks } = spreadCopies({ ...req, app: 'web' }, [host('h1', { apps: { web: 1 } }), host('h2'), host('h3')], settings, 3);
     expect(new Set(picks).size).toBe(3);
     expect(picks[2]).toBe('h1');
     expect(appTag(['env:x', 'app:web'])).toBe('web');
   });
-  it('puts copies on the same host when it is the only one that can take them', () => {
-    const { picks } = spreadCopies({ ...req, app: 'web' }, [host('h1'), host('h2', { networks: [] })], 2);
+  it('puts copies on the same host when it is the only one that can take them, and never on a host in maintenance', () => {
+    const { picks, ranking } = spreadCopies({ ...req, app: 'web' }, [host('h1'), host('h2', { networks: [] }), host('h3', { maintenance: true })], settings, 2);
     expect(picks).toEqual(['h1', 'h1']);
+    expect(ranking.find((r) => r.hostId === 'h3')!.reasons[0]).toMatch(/maintenance/);
+  });
+  it('counts each copy against its host: the third copy finds no memory left', () => {
+    const { picks } = spreadCopies(req, [host('h1', { availableKiB: 2.6 * GiB })], settings, 3);
+    expect(picks).toEqual(['h1', 'h1', null]);
   });
 });
