@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { HOST_METRICS, VM_METRICS, type AlertRule } from '../../../shared/model/metrics';
 import { useUi } from '../../app/ui-store';
-import { formatMetric } from './format';
+import { formatMetric } from '../../i18n/format';
 import { useAlerts, useRules, useSetRules } from './queries';
 
 /** Alerts firing now, and the editable threshold rules behind them. */

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricUnit } from '../../../shared/model/metrics';
-import { formatTick, formatValue } from './format';
+import { formatTick, formatValue } from '../../i18n/format';
 import { lastValue, type ChartRow } from './merge';
 
 export interface ChartLine {

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { VM_METRICS, type TopRow } from '../../../shared/model/metrics';
 import { useUi } from '../../app/ui-store';
-import { formatMetric } from './format';
+import { formatMetric } from '../../i18n/format';
 
 export const TOP_COLUMNS: { metric: string; label: string }[] = [
   { metric: 'cpu', label: 'CPU' },

@@ -1,9 +1,11 @@
+import { useTranslation } from 'react-i18next';
 import { useUi, type Theme } from '../../app/ui-store';
+import { LanguagePicker } from '../../i18n/LanguagePicker';
 
 const next: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
-const label: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
 export function TopBar() {
+  const { t } = useTranslation('shell');
   const theme = useUi((s) => s.theme);
   const setTheme = useUi((s) => s.setTheme);
   const openAddHost = useUi((s) => s.setAddHostOpen);
@@ -16,14 +18,15 @@ export function TopBar() {
       </div>
       <div className="topbar-actions">
         <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
-          Add host
+          {t('addHost')}
         </button>
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
-          Audit log
+          {t('auditLog')}
         </button>
-        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme" data-testid="theme-toggle">
-          {label[theme]}
+        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title={t('switchTheme')} data-testid="theme-toggle">
+          {t(`theme.${theme}`)}
         </button>
+        <LanguagePicker />
       </div>
     </header>
   );

@@ -1,0 +1,15 @@
+import type { DomainState } from '../../shared/model/domain';
+import { i18n } from './instance';
+
+/**
+ * A translated title for a core error code. Messages from the core (libvirt's
+ * own text, host names) stay as they come; the code is what we can translate.
+ * Codes added by other areas fall back to the generic title.
+ */
+export function errorTitle(code: string | undefined): string {
+  const key = `errorCode.${code ?? 'unknown'}`;
+  return i18n.exists(key, { ns: 'common' }) ? i18n.t(key as 'errorCode.unknown') : i18n.t('errorCode.unknown');
+}
+
+/** A VM state as shown in badges and the tree (libvirt's names in English). */
+export const stateLabel = (s: DomainState): string => i18n.t(`state.${s}`);
