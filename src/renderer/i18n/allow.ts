@@ -22,7 +22,7 @@ export const ALLOWED_WORDS: ReadonlySet<string> = new Set([
  */
 export function isAllowedText(text: string, extra: ReadonlySet<string> = new Set()): boolean {
   // Filter syntax (tag:web, state:running,paused) and key:value tokens are code, not prose.
-  const words = text.replace(/\S+:\S+/g, ' ').match(/[A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*/g);
+  const words = text.replace(/\S+:\S+|\{\w+\}/g, ' ').match(/[A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*/g);
   if (!words) return true;
   // Single capitals are keys (Ctrl+K) or units.
   return words.every((w) => /^[A-Z]$/.test(w) || ALLOWED_WORDS.has(w) || extra.has(w) || /^[A-Fa-f0-9]+$/.test(w) && /\d/.test(w));

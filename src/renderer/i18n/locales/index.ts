@@ -6,6 +6,12 @@ import zhCommon from './zh-CN/common';
 import enShell from './en/shell';
 import enDomains from './en/domains';
 import zhDomains from './zh-CN/domains';
+import enConsoles from './en/consoles';
+import zhConsoles from './zh-CN/consoles';
+import enSettings from './en/settings';
+import zhSettings from './zh-CN/settings';
+import enMetrics from './en/metrics';
+import zhMetrics from './zh-CN/metrics';
 import enTree from './en/tree';
 import zhTree from './zh-CN/tree';
 import enHosts from './en/hosts';
@@ -16,6 +22,9 @@ export const en = {
   common: enCommon,
   shell: enShell,
   domains: enDomains,
+  'consoles': enConsoles,
+  'settings': enSettings,
+  metrics: enMetrics,
   hosts: enHosts,
   tree: enTree,
 };
@@ -24,6 +33,9 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   common: zhCommon,
   shell: zhShell,
   domains: zhDomains,
+  'consoles': zhConsoles,
+  'settings': zhSettings,
+  metrics: zhMetrics,
   hosts: zhHosts,
   tree: zhTree,
 };
