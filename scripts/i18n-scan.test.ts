@@ -6,10 +6,6 @@ import { scanSource, scanTree } from './i18n-scan';
 
 // Files still being converted in this branch; must end empty.
 const PENDING = new Set<string>([
-  'src/renderer/features/audit/AuditPage.tsx',
-  'src/renderer/features/hosts/AddHostDialog.tsx',
-  'src/renderer/features/hosts/EditHostDialog.tsx',
-  'src/renderer/features/hosts/HostForm.tsx',
   'src/renderer/features/hosts/HostKeyRefusal.tsx',
   'src/renderer/features/hosts/PromptDialog.tsx',
   'src/renderer/features/metrics/AlertsPanel.tsx',
@@ -22,7 +18,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/networks/NetworkRowActions.tsx',
   'src/renderer/features/networks/NetworkSections.tsx',
   'src/renderer/features/networks/ReservationDialog.tsx',
-  'src/renderer/features/snapshots/SnapshotsPanel.tsx',
 ]);
 
 describe('untranslated UI strings in src/renderer', () => {
@@ -38,7 +33,9 @@ describe('the scanner itself', () => {
     expect(scan(`const a = <p title="Start the VM">Hello there</p>;`)).toEqual(['prop:Start the VM', 'text:Hello there']);
     expect(scan(`const a = <b>{busy ? 'Saving…' : \`Save \${n} VMs\`}</b>;`)).toEqual(['expr:Saving…', 'expr:Save', 'expr:VMs']);
     expect(scan(`const a = <Card label="Memory" sub={x ?? 'none'} />;`)).toEqual(['prop:Memory', 'prop:none']);
-    expect(scan(`const a = <input placeholder={'e.g. web-01'} aria-label="Name" />;`)).toEqual(['prop:e.g. web-01', 'prop:Name']);
+    expect(scan(`const a = <input placeholder={'Type a name'} aria-label="Name" />;`)).toEqual(['prop:Type a name', 'prop:Name']);
+    // Example values are data: an address or identifier in a placeholder is not prose.
+    expect(scan(`const a = <input placeholder="kvm1.example.org" />;`)).toEqual([]);
   });
   it('leaves code, t() calls and allowed words alone', () => {
     expect(scan(`const a = <p className="Big Box" data-testid="Some Id" title={t('x')}>{t('hello', { n: 'Two Words' })}</p>;`)).toEqual([]);

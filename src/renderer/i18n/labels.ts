@@ -11,5 +11,5 @@ export function errorTitle(code: string | undefined): string {
   return i18n.exists(key, { ns: 'common' }) ? i18n.t(key as 'errorCode.unknown') : i18n.t('errorCode.unknown');
 }
 
-/** A VM state as shown in badges and the tree (libvirt's names in English). */
-export const stateLabel = (s: DomainState): string => i18n.t(`state.${s}`);
+/** A VM state as shown in badges and the tree (libvirt's names in English); unknown states (snapshot 'disk-snapshot') stay raw. */
+export const stateLabel = (s: DomainState | string): string => (i18n.exists(`state.${s}`, { ns: 'common' }) ? i18n.t(`state.${s as DomainState}`) : s);

@@ -6,6 +6,10 @@ import zhCommon from './zh-CN/common';
 import enShell from './en/shell';
 import enDomains from './en/domains';
 import zhDomains from './zh-CN/domains';
+import enSnapshots from './en/snapshots';
+import zhSnapshots from './zh-CN/snapshots';
+import enAudit from './en/audit';
+import zhAudit from './zh-CN/audit';
 import enConsoles from './en/consoles';
 import zhConsoles from './zh-CN/consoles';
 import enSettings from './en/settings';
@@ -22,6 +26,8 @@ export const en = {
   common: enCommon,
   shell: enShell,
   domains: enDomains,
+  'snapshots': enSnapshots,
+  'audit': enAudit,
   'consoles': enConsoles,
   'settings': enSettings,
   metrics: enMetrics,
@@ -33,6 +39,8 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   common: zhCommon,
   shell: zhShell,
   domains: zhDomains,
+  'snapshots': zhSnapshots,
+  'audit': zhAudit,
   'consoles': zhConsoles,
   'settings': zhSettings,
   metrics: zhMetrics,
