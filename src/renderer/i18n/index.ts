@@ -2,4 +2,4 @@
 export { i18n, applyLanguageChoice, currentLanguage } from './instance';
 export { LANGUAGES, type Language, type LanguageChoice } from './detect';
 export { useLanguageChoice } from './store';
-export { errorTitle, stateLabel } from './labels';
+export { enumLabel, errorTitle, stateLabel } from './labels';

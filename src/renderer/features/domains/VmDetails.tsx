@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DomainDetails, DomainSummary } from '../../../shared/model/domain';
 import { formatKiB, formatNumber } from '../../i18n/format';
+import { enumLabel } from '../../i18n';
 import { AutostartToggle } from './AutostartToggle';
 import { TagsEditor } from './TagsEditor';
 
@@ -55,7 +56,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
             {d.vcpu.current}
             {d.vcpu.max !== d.vcpu.current && <span className="muted small"> {t('details.ofMax', { max: d.vcpu.max })}</span>}
           </div>
-          <div className="card-sub">{[topo, d.cpuMode].filter(Boolean).join(' · ') || t('details.defaultTopology')}</div>
+          <div className="card-sub">{[topo, enumLabel('cpuMode', d.cpuMode)].filter(Boolean).join(' · ') || t('details.defaultTopology')}</div>
         </section>
         <section className="card" aria-label={t('details.memory')}>
           <div className="card-label">{t('details.memory')}</div>
@@ -75,7 +76,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
           <dl className="kv">
             <Field label={t('details.hypervisor')}>{d.virtType}</Field>
             <Field label={t('details.osMachine')}>{os || undefined}</Field>
-            <Field label={t('details.bootOrder')}>{d.boot.length ? d.boot.join(', ') : undefined}</Field>
+            <Field label={t('details.bootOrder')}>{d.boot.length ? d.boot.map((b) => enumLabel('boot', b)).join(', ') : undefined}</Field>
             {d.kernel && <Field label={t('details.kernel')}>{mono(d.kernel)}</Field>}
             <Field label={t('details.persistent')}>{vm.persistent === false ? t('details.transient') : t('details.yes')}</Field>
             <Field label={t('details.autostart')}>
@@ -96,7 +97,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
           label={t('details.disks')}
           empty={t('details.noDisks')}
           head={[t('details.col.target'), t('details.col.device'), t('details.col.bus'), t('details.col.source'), t('details.col.format'), t('details.col.mode')]}
-          rows={d.disks.map((k) => [mono(k.target), k.device, k.bus, mono(k.source ?? (k.pool ? `${k.pool}/${k.volume ?? ''}` : undefined)), k.format, k.readonly ? t('details.readOnly') : t('details.readWrite')])}
+          rows={d.disks.map((k) => [mono(k.target), enumLabel('device', k.device), k.bus, mono(k.source ?? (k.pool ? `${k.pool}/${k.volume ?? ''}` : undefined)), k.format, k.readonly ? t('details.readOnly') : t('details.readWrite')])}
         />
       </section>
       <section className="section" aria-labelledby="vm-nics-h">
@@ -105,7 +106,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
           label={t('details.nics')}
           empty={t('details.noNics')}
           head={[t('details.col.type'), t('details.col.source'), t('details.col.model'), 'MAC', t('details.col.hostDevice')]}
-          rows={d.nics.map((n) => [n.type, n.source, n.model, mono(n.mac), mono(n.target)])}
+          rows={d.nics.map((n) => [enumLabel('nicType', n.type), n.source, n.model, mono(n.mac), mono(n.target)])}
         />
       </section>
       <section className="section" aria-labelledby="vm-gfx-h">
@@ -116,7 +117,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
           head={[t('details.col.type'), t('details.col.listen'), t('details.col.port'), t('details.col.password')]}
           rows={d.graphics.map((g) => [g.type.toUpperCase(), mono(g.socket ?? g.listen), g.autoport ? (g.port && g.port > 0 ? t('details.autoPort', { port: g.port }) : t('details.auto')) : g.port?.toString(), g.hasPassword ? t('details.passwordSet') : t('details.passwordNone')])}
         />
-        {d.consoles.length > 0 && <p className="muted small">{t('details.textConsoles', { list: d.consoles.map((c) => `${c.type}${c.target ? ` (${c.target})` : ''}`).join(', ') })}</p>}
+        {d.consoles.length > 0 && <p className="muted small">{t('details.textConsoles', { list: d.consoles.map((c) => `${c.type}${c.target ? ` (${enumLabel('charType', c.target)})` : ''}`).join(', ') })}</p>}
       </section>
     </div>
   );

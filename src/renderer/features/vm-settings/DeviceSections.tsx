@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SettingsChoices } from '../../../shared/ipc/calls/vm-settings';
 import type { DiskConfig, IoTune, NicConfig, VmSettings } from '../../../shared/model/vm-settings';
 import { IOTUNE_KEYS } from '../../../shared/model/vm-settings';
+import { enumLabel } from '../../i18n';
 import { useApply } from './queries';
 import { Num, Pick, Section, Text } from './Section';
 
@@ -51,7 +52,7 @@ export function DisksSection({ s, choices }: Props) {
           {s.config.disks.map((d) => (
             <tr key={d.target} data-testid={`disk-${d.target}`}>
               <td className="mono">{d.target}</td>
-              <td>{d.device}</td>
+              <td>{enumLabel('device', d.device)}</td>
               <td className="mono small">{d.source ?? <span className="muted">{t('dev.empty')}</span>}</td>
               <td>{[d.bus, d.cache ?? t('default'), d.io ?? t('default'), d.discard ?? t('default')].join(' · ')}</td>
               <td className="small">{Object.entries(d.iotune).map(([k, v]) => `${k}=${v}`).join(', ') || t('none')}</td>
@@ -172,7 +173,7 @@ function NicRow({ n, s, apply }: { n: NicConfig; s: VmSettings; apply: ReturnTyp
       <tr data-testid={`nic-${n.mac}`}>
         <td className="mono">{n.mac}</td>
         <td>
-          {n.type} {n.source}
+          {enumLabel('nicType', n.type)} {n.source}
         </td>
         <td>{n.model}</td>
         <td data-testid={`link-${n.mac}`}>{(live ?? n).linkUp ? t('dev.up') : t('dev.down')}</td>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SettingsChoices } from '../../../shared/ipc/calls/vm-settings';
 import type { BootDevice, CpuConfig, MemoryConfig, VmSettings } from '../../../shared/model/vm-settings';
 import { formatKiB } from '../../i18n/format';
+import { enumLabel } from '../../i18n';
 import { useApply, useDraft } from './queries';
 import { Num, Pick, Section, Text } from './Section';
 
@@ -52,7 +53,7 @@ export function CpuSection({ s, choices }: Props) {
             {live && live.vcpus !== c.vcpus ? ` ${t('cpu.runningWith', { n: live.vcpus })}` : ''}
           </dd>
           <dt>{t('cpu.model')}</dt>
-          <dd>{c.mode === 'custom' ? c.model : c.mode}</dd>
+          <dd>{c.mode === 'custom' ? c.model : enumLabel('cpuMode', c.mode)}</dd>
           <dt>{t('cpu.topology')}</dt>
           <dd>{c.topology ? t('cpu.topologyText', { sockets: c.topology.sockets, cores: c.topology.cores, threads: c.topology.threads }) : t('default')}</dd>
           <dt>{t('cpu.pinning')}</dt>

@@ -24,6 +24,13 @@ export default {
     andMore: '{{list}} and {{n}} more',
   },
   state: { nostate: 'nostate', running: 'running', blocked: 'blocked', paused: 'paused', shutdown: 'shutdown', shutoff: 'shutoff', crashed: 'crashed', pmsuspended: 'pmsuspended' },
+  enum: {
+    device: { disk: 'disk', cdrom: 'cdrom', floppy: 'floppy', lun: 'lun' },
+    nicType: { network: 'network', bridge: 'bridge', direct: 'direct', user: 'user', ethernet: 'ethernet', hostdev: 'hostdev' },
+    boot: { hd: 'hd', cdrom: 'cdrom', network: 'network', fd: 'fd' },
+    cpuMode: { custom: 'custom', 'host-passthrough': 'host-passthrough', 'host-model': 'host-model', default: 'default', maximum: 'maximum' },
+    charType: { serial: 'serial', console: 'console', channel: 'channel' },
+  },
   errorCode: {
     VALIDATION: 'Invalid input',
     UNKNOWN_CALL: 'Unknown call',

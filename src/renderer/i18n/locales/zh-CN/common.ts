@@ -23,6 +23,13 @@ export default {
     andMore: '{{list}} 等另外 {{n}} 个',
   },
   state: { nostate: '无状态', running: '运行中', blocked: '阻塞', paused: '已暂停', shutdown: '正在关机', shutoff: '已关机', crashed: '已崩溃', pmsuspended: '已挂起' },
+  enum: {
+    device: { disk: '磁盘', cdrom: '光驱', floppy: '软驱', lun: '逻辑单元' },
+    nicType: { network: '虚拟网络', bridge: '网桥', direct: '直连', user: '用户模式', ethernet: '以太网', hostdev: '主机设备' },
+    boot: { hd: '硬盘', cdrom: '光驱', network: '网络', fd: '软盘' },
+    cpuMode: { custom: '自定义', 'host-passthrough': '主机直通', 'host-model': '主机型号', default: '默认', maximum: '最大' },
+    charType: { serial: '串口', console: '控制台', channel: '通道' },
+  },
   errorCode: {
     VALIDATION: '输入无效',
     UNKNOWN_CALL: '未知调用',
