@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . e2e/lab/lib.sh # LAB_NETNS (lab, or labK with VIRTDECK_LAB_ID=K)
 
 bash e2e/lab/lab.sh up
+bash e2e/lab/lab.sh source up # the "physical" P2V source (p2v lab test and spec)
 bash e2e/lab/lab-check.sh
 
 echo "== service tests against the lab (real sshd + libvirtd)"

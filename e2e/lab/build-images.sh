@@ -24,16 +24,6 @@ kernel_pkg() {
     awk '/Depends: linux-image-[0-9].*-cloud-amd64/ {print $2; exit}'
 }
 
-fetch_deb() { # <package> -> path of the .deb in $debs
-  local pkg=$1 f
-  f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
-  if [ -z "$f" ]; then
-    (cd "$debs" && apt-get -q -o APT::Sandbox::User=root download "$pkg" >&2) || return 1
-    f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
-  fi
-  [ -n "$f" ] && echo "$f"
-}
-
 kpkg=$(find "$debs" -maxdepth 1 -name 'linux-image-*-cloud-amd64_*.deb' -printf '%f\n' | sort | tail -n 1 | cut -d_ -f1)
 if [ -z "$kpkg" ]; then
   kpkg=$(kernel_pkg)
@@ -44,8 +34,8 @@ if [ -z "$kpkg" ]; then
   fi
 fi
 [ -n "$kpkg" ] || lab_die "cannot find a linux-image-*-cloud-amd64 package"
-kdeb=$(fetch_deb "$kpkg") || lab_die "apt-get download $kpkg failed"
-bdeb=$(fetch_deb busybox-static) || lab_die "apt-get download busybox-static failed"
+kdeb=$(lab_fetch_deb "$kpkg") || lab_die "apt-get download $kpkg failed"
+bdeb=$(lab_fetch_deb busybox-static) || lab_die "apt-get download busybox-static failed"
 
 work=$(mktemp -d "$LAB_DIR/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT

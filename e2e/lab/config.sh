@@ -52,6 +52,7 @@ write_client_ssh() { # <count>
   for n in $(seq 1 "$count"); do
     echo "$(lab_host_ip "$n") $(host_pubkey "$n")" >>"$LAB_KNOWN_HOSTS.tmp"
   done
+  ! declare -F source_known_host_line >/dev/null || source_known_host_line >>"$LAB_KNOWN_HOSTS.tmp"
   mv -f "$LAB_KNOWN_HOSTS.tmp" "$LAB_KNOWN_HOSTS"
   q() { printf '"%s"' "$1"; }
   {
@@ -60,7 +61,8 @@ write_client_ssh() { # <count>
     for n in $(seq 1 "$count"); do
       printf 'Host lab-%s\n  HostName %s\n' "$n" "$(lab_host_ip "$n")"
     done
-    echo "Host lab-* $LAB_SUBNET.*"
+    ! declare -F source_ssh_config >/dev/null || source_ssh_config
+    echo "Host lab-* vd-physical $LAB_SUBNET.*"
     echo "  User root"
     echo "  Port 22"
     echo "  IdentityFile $(q "$LAB_SSH_KEY")"
@@ -164,30 +166,7 @@ EOF
   fi
 
   # /etc/ssh: the machine's files, but only this host's key and our config.
-  mkdir -p "$hd/etc-ssh"
-  cp -a /etc/ssh/. "$hd/etc-ssh/"
-  rm -f "$hd/etc-ssh"/ssh_host_* "$hd/etc-ssh/sshd_config.d"/*.conf
-  k=$(host_key_file "$n")
-  install -m 600 "$k" "$hd/etc-ssh/ssh_host_ed25519_key"
-  install -m 644 "$k.pub" "$hd/etc-ssh/ssh_host_ed25519_key.pub"
-  cat >"$hd/etc-ssh/sshd_config" <<EOF
-# VirtDeck lab host lab-$n
-ListenAddress $ip:22
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd.pid
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-UsePAM no
-MaxSessions 64
-MaxStartups 100
-UseDNS no
-PrintMotd no
-PrintLastLog no
-AcceptEnv LANG LC_*
-Subsystem sftp /usr/lib/openssh/sftp-server
-EOF
+  lab_write_etc_ssh "$hd" "$(host_key_file "$n")" "$ip" "VirtDeck lab host lab-$n"
 
   mkdir -p "$hd/root"
   chmod 700 "$hd/root"
@@ -228,6 +207,7 @@ write_lab_json() { # <count>
     echo "  \"initrd\": $($q "$LAB_IMAGES_MOUNT/initrd.img"),"
     echo "  \"guestXml\": $($q "$LAB_HERE/guest-xml.sh"),"
     echo "  \"banner\": $($q "$LAB_BANNER"),"
+    ! declare -F source_json >/dev/null || echo "  \"source\": $(source_json),"
     echo "  \"hosts\": ["
     for n in $(seq 1 "$count"); do
       pid=$(lab_host_pid "$n" || echo 0)

@@ -20,6 +20,29 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
   [ -n "$f" ] && insmod "$f" 2>/dev/null
 done
 
+# Extra modules an initramfs may list (the P2V source disk's: SATA + ext4),
+# then, in the background, the P2V marker: a disk copied from the lab's
+# "physical" source holds /virtdeck-p2v-marker; say what it holds.
+for m in $(cat /etc/modules-extra 2>/dev/null); do
+  f=$(find /lib/modules -name "$m.ko" | head -n 1)
+  [ -n "$f" ] && insmod "$f" 2>/dev/null
+done
+(
+  mkdir -p /mnt/p2v
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    for dev in /dev/sd[a-z][0-9] /dev/vd[a-z][0-9] /dev/hd[a-z][0-9]; do
+      [ -b "$dev" ] || continue
+      mount -o ro "$dev" /mnt/p2v 2>/dev/null || continue
+      if [ -f /mnt/p2v/virtdeck-p2v-marker ]; then
+        echo "VIRTDECK-P2V-MARKER $(cat /mnt/p2v/virtdeck-p2v-marker) on $dev" >/dev/ttyS0
+        umount /mnt/p2v
+        exit 0
+      fi
+      umount /mnt/p2v
+    done
+    sleep 1
+  done
+) &
 # What udev does on a distro: online a hot-added vCPU (ACPI hotplug sends
 # "add" for cpuN). busybox's uevent applet runs the helper for each netlink
 # uevent (this kernel has no /proc/sys/kernel/hotplug).
@@ -44,6 +67,10 @@ banner="VIRTDECK-GUEST READY ($(uname -r), $(grep -c '^processor' /proc/cpuinfo)
 $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB)"
 echo "$banner" >/dev/ttyS0
 echo "$banner" >/dev/tty1
+
+# The kernel notices a disc put into a CD-ROM drive only when something polls
+# for media changes (udev/udisks do it on real systems): poll every second.
+echo 1000 >/sys/module/block/parameters/events_dfl_poll_msecs 2>/dev/null
 
 # The first lease arrives 7-11 s after boot under TCG: keep retrying quietly.
 (udhcpc -f -i eth0 -t 10 -T 2 -A 2 -s /etc/udhcpc.script >/var/log/udhcpc.log 2>&1 &)

@@ -3,7 +3,7 @@
 #   NAME  any libvirt domain name (quotes, $(...), spaces, non-ASCII are escaped)
 #   DISK  qcow2 path on the host (default /var/lib/libvirt/images/NAME.qcow2)
 # Env: LAB_GUEST_MEMORY_MIB (96), LAB_GUEST_VCPUS (1), LAB_GUEST_UUID (none),
-#      LAB_GUEST_NETWORK (default).
+#      LAB_GUEST_NETWORK (default), LAB_GUEST_CDROM (1 = an empty IDE CD-ROM drive, hdc).
 # TCG (type='qemu') on purpose: under this nested KVM a stock guest kernel
 # never finishes booting with type='kvm'.
 set -euo pipefail
@@ -35,6 +35,13 @@ log=$(xml_escape "/var/log/libvirt/qemu/$name-serial.log")
 mem=${LAB_GUEST_MEMORY_MIB:-96}
 vcpus=${LAB_GUEST_VCPUS:-1}
 net=$(xml_escape "${LAB_GUEST_NETWORK:-default}")
+cdrom=
+[ "${LAB_GUEST_CDROM:-}" != 1 ] || cdrom="
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>"
 uuid=
 [ -z "${LAB_GUEST_UUID:-}" ] || uuid="
   <uuid>$(xml_escape "$LAB_GUEST_UUID")</uuid>"
@@ -63,7 +70,7 @@ cat <<EOF
       <driver name='qemu' type='qcow2'/>
       <source file='$d'/>
       <target dev='vda' bus='virtio'/>
-    </disk>
+    </disk>$cdrom
     <interface type='network'>
       <source network='$net'/>
       <model type='virtio'/>

@@ -8,13 +8,16 @@
 #   lab.sh in HOST CMD...         run CMD inside a host's namespaces (no ssh; cwd /)
 #   lab.sh wait-guest HOST GUEST [TIMEOUT_S]
 #                                 wait until the guest's serial log shows the banner
+#   lab.sh source up|down|status  the "physical" P2V source (source.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=hosts.sh
 . "$LAB_HERE/hosts.sh"
+# shellcheck source=source.sh
+. "$LAB_HERE/source.sh"
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 need_root() { [ "$(id -u)" = 0 ] || lab_die "must run as root (namespaces, cgroups, mounts)"; }
 
@@ -109,6 +112,7 @@ cmd_down() {
   with_lock
   local n pids=() failed=0 t0
   t0=$(lab_now_ms)
+  source_down quiet
   for n in $(seq 1 "$LAB_MAX_HOSTS"); do
     host_has_state "$n" && { stop_host "$n" & pids+=($!); }
   done
@@ -207,6 +211,7 @@ main() {
   ssh) cmd_ssh "$@" ;;
   in) cmd_in "$@" ;;
   wait-guest) cmd_wait_guest "$@" ;;
+  source) cmd_source "$@" ;;
   *) usage ;;
   esac
 }

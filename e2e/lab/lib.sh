@@ -173,3 +173,45 @@ lab_in_host() {
 lab_virsh() { local n=$1; shift; lab_in_host "$n" virsh -q -c qemu:///system "$@"; }
 
 lab_ns_exists() { [ -e "/run/netns/$1" ]; }
+
+# <package> -> path of its .deb in $LAB_DIR/debs, downloaded once (no install).
+lab_fetch_deb() {
+  local pkg=$1 debs=$LAB_DIR/debs f
+  mkdir -p "$debs"
+  f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
+  if [ -z "$f" ]; then
+    (cd "$debs" && apt-get -q -o APT::Sandbox::User=root download "$pkg" >&2) || return 1
+    f=$(find "$debs" -maxdepth 1 -name "${pkg}_*.deb" | sort | tail -n 1)
+  fi
+  [ -n "$f" ] && echo "$f"
+}
+
+# <dir> <host key file> <listen ip> <comment>: <dir>/etc-ssh holds the
+# machine's /etc/ssh but only that host key and the lab's sshd_config (a lab
+# host's or the P2V source's, bind-mounted over /etc/ssh there).
+lab_write_etc_ssh() {
+  local e=$1/etc-ssh k=$2
+  mkdir -p "$e"
+  cp -a /etc/ssh/. "$e/"
+  rm -f "$e"/ssh_host_* "$e/sshd_config.d"/*.conf
+  install -m 600 "$k" "$e/ssh_host_ed25519_key"
+  install -m 644 "$k.pub" "$e/ssh_host_ed25519_key.pub"
+  cat >"$e/sshd_config" <<EOF
+# $4
+ListenAddress $3:22
+HostKey /etc/ssh/ssh_host_ed25519_key
+PidFile /run/sshd.pid
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM no
+MaxSessions 64
+MaxStartups 100
+UseDNS no
+PrintMotd no
+PrintLastLog no
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+}

@@ -36,6 +36,8 @@ async function typeInGuest(guest: string, line: string): Promise<void> {
 }
 
 const readout = (v: string | null) => (v ? Number(v) : NaN);
+/** CPU % a burning guest reads at the least, even on a loaded machine (an idle one reads < 2 %). */
+const HOT = 10;
 
 test('a CPU burner in a guest shows in its CPU chart while the idle guest stays low', async ({ app, core }) => {
   await addLabHost(core, h1);
@@ -45,7 +47,11 @@ test('a CPU burner in a guest shows in its CPU chart while the idle guest stays 
   await expect(cpu).not.toHaveAttribute('data-value', '');
   try {
     await typeInGuest(busy, BURN);
-    await expect.poll(async () => readout(await cpu.getAttribute('data-value')), { timeout: 60_000, message: 'busy guest CPU %' }).toBeGreaterThan(50);
+    // A burning TCG guest reads 60-100 % on an idle machine; on the shared 2-core machine it gets what
+    // the scheduler leaves it (15 % seen at load 30), still far above an idle guest: so the checks
+    // below are relative to what the burner got.
+    await expect.poll(async () => readout(await cpu.getAttribute('data-value')), { timeout: 60_000, message: 'busy guest CPU %' }).toBeGreaterThan(HOT);
+    const busyCpu = readout(await cpu.getAttribute('data-value'));
     // The chart drew it: a line with points, and the readout text the user sees.
     await expect(app.getByTestId('chart-cpu').locator('.recharts-line path.recharts-curve').first()).toHaveAttribute('d', /L/);
     await expect(cpu).toContainText(/\d+ %/);
@@ -57,7 +63,7 @@ test('a CPU burner in a guest shows in its CPU chart while the idle guest stays 
     await app.getByTestId(`vm-row-${idle}`).click();
     const idleCpu = app.getByTestId('chart-cpu-cpu');
     await expect(idleCpu).not.toHaveAttribute('data-value', '');
-    expect(readout(await idleCpu.getAttribute('data-value'))).toBeLessThan(30);
+    expect(readout(await idleCpu.getAttribute('data-value'))).toBeLessThan(busyCpu / 3);
 
     // The host's top list puts the burner first by CPU.
     await app.getByTestId(`host-row-${h1.name}`).click();
@@ -72,7 +78,7 @@ test('a CPU burner in a guest shows in its CPU chart while the idle guest stays 
     await expect(app.getByTestId('top-row').first()).toHaveAttribute('data-name', busy, { timeout: 30_000 });
     await app.getByTestId('alert-rules-toggle').click();
     const rule = app.getByTestId('alert-rule').first();
-    await rule.getByLabel('Threshold').fill('50');
+    await rule.getByLabel('Threshold').fill(String(Math.max(5, Math.floor(busyCpu / 2))));
     await rule.getByLabel('Seconds').fill('0');
     await app.getByTestId('alert-rules-save').click();
     // Unwatched VMs are sampled every 10 s: the alert fires on the next background sample.

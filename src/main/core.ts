@@ -11,6 +11,10 @@ import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
 import { networkHandlers } from './ipc/handlers/networks';
 import { taskHandlers } from './ipc/handlers/tasks';
+import { storageHandlers } from './ipc/handlers/storage';
+import { p2vHandlers, sourceHandlers } from './ipc/handlers/p2v';
+import { SourceRegistry } from './sources/registry';
+import { P2vService } from './wizards/p2v';
 import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
 import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
@@ -26,6 +30,7 @@ import { networkEventsHook } from './networks/events';
 import { VmNicIndex } from './networks/nic-index';
 import { NetworkService } from './networks/service';
 import { TaskManager } from './tasks/manager';
+import { createStorage, type FileDialogs, type StorageService } from './storage/index';
 import type { Logger } from './util/log';
 import { VERSION } from './version';
 
@@ -45,6 +50,8 @@ export interface CoreOptions {
   secretStore?: SecretStore;
   /** The local libvirt socket offered as "This machine" (default /var/run/libvirt/libvirt-sock). */
   localSocketPath?: string;
+  /** Electron's native open/save dialogs (desktop uploads and downloads). */
+  fileDialogs?: FileDialogs;
 }
 
 export interface Core {
@@ -55,6 +62,7 @@ export interface Core {
   metrics: MetricsService;
   consoles: Consoles;
   tasks: TaskManager;
+  storage: StorageService;
   audit: AuditService;
   dispose(): Promise<void>;
 }
@@ -84,11 +92,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   let resolveName: (hostId: string, uuid: string) => Promise<string | undefined> = async () => undefined;
   const audit = new AuditService(opts.configDir, log.child('audit'), (h, u) => resolveName(h, u));
   disposers.push(() => audit.dispose());
+  const secretStore = opts.secretStore ?? new MemorySecretStore();
   const hosts = new HostRegistry({
     configDir: opts.configDir,
     sshConfigPath: opts.ssh?.configPath,
     knownHostsPaths: opts.ssh?.knownHostsPaths,
-    secretStore: opts.secretStore ?? new MemorySecretStore(),
+    secretStore,
     localSocketPath: opts.localSocketPath,
     bus,
     log: log.child('hosts'),
@@ -102,10 +111,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const actions = new DomainActions(sessions, inventory, log.child('domains'));
   sessions.addHook(domainEventsHook(inventory, bus, log.child('events')));
   sessions.addHook(metrics.sessionHook);
+  const storage = createStorage({ sessions, bus, tasks, log: log.child('storage'), fileDialogs: opts.fileDialogs });
   const networks = new NetworkService(sessions, new VmNicIndex(sessions, log.child('networks')), log.child('networks'));
   sessions.addHook(networkEventsHook({ nics: networks.nics, inventory, bus, log: log.child('networks') }));
   hosts.addAttachment((hostId, transport, signal, ctx) => sessions.attach(hostId, transport, signal, (reason) => ctx.drop(reason)));
   disposers.push(() => hosts.dispose());
+  // P2V source machines: SSH only, same dial rules and prompts as hosts, no libvirt.
+  const sources = new SourceRegistry({ configDir: opts.configDir, sshConfigPath: opts.ssh?.configPath, knownHostsPaths: opts.ssh?.knownHostsPaths, secretStore, bus, log: log.child('sources'), hosts });
+  disposers.push(() => sources.dispose());
+  const p2v = new P2vService({ tasks, sources, hosts, sessions });
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
   disposers.push(() => tasks.dispose());
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
@@ -116,8 +130,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
+    ...storageHandlers(storage),
     ...auditHandlers(audit),
-    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory)),
+    ...sourceHandlers(sources),
+    ...p2vHandlers(p2v),
+    ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
     ...consoles.handlers,
     ...appHandlers({
@@ -134,6 +151,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
   registry.observe(audit.observer);
   await hosts.start();
+  await sources.start();
   return {
     bus,
     registry,
@@ -142,6 +160,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     metrics,
     consoles,
     tasks,
+    storage,
     audit,
     async dispose() {
       for (const d of disposers.reverse()) await d();

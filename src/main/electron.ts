@@ -9,6 +9,7 @@ import { hardenContents, hardenSession } from './electron/hardening';
 import { secureWebPreferences, trustedUrlCheck, isAppConsoleUrl, isExternalHttpUrl } from './electron/window-options';
 import { attachElectronIpc } from './ipc/electron-main';
 import { SafeStorageSecretStore } from './electron/safe-secrets';
+import { electronFileDialogs } from './electron/file-dialogs';
 import { createLogger } from './util/log';
 
 const log = createLogger('electron');
@@ -16,7 +17,7 @@ const log = createLogger('electron');
 async function start(): Promise<void> {
   await app.whenReady();
   const configDir = app.getPath('userData');
-  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir, log.child('secrets')) });
+  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir, log.child('secrets')), fileDialogs: electronFileDialogs() });
   // Alerts and failures reach the desktop even when the window is hidden.
   core.bus.subscribe((msg) => {
     if (msg.name !== 'app.notified' || !Notification.isSupported()) return;

@@ -78,9 +78,11 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     scope: 'control',
     handle: (_req, res, { grant }) => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ scope: grant.scope }));
+      res.end(JSON.stringify({ scope: grant?.scope }));
     },
   });
+  // Browser uploads/downloads stream over HTTP, never through the WebSocket's contract frames.
+  for (const route of core.storage.transfers.routes()) front.addRoute(route);
   if (opts.metricsEndpoint) {
     const metrics = prometheusRoute(core.metrics);
     front.addRoute({ path: '/metrics', scope: 'scrape', handle: (req, res, { url }) => metrics(req, res, url) });

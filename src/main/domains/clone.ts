@@ -1,14 +1,14 @@
 import { AppFailure } from '../../shared/ipc/result';
 import { cloneVolumeName } from '../../shared/libvirt/clone-names';
+import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
 import { attr, child, children, devicesOf, domainRoot, makeElement, parseXmlDoc, path, readDisk, removeElement, serializeXmlDoc, setAttr, setText, appendChild, type XmlDocument } from '../../shared/libvirt/dom/index';
 import type { TaskRef } from '../../shared/model/task';
 import { toLibvirtFailure } from '../libvirt/errors';
 import { Undefine } from '../libvirt/flags';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { StoragePoolRef, StorageVolRef } from '../libvirt/rpc/types';
-import type { LibvirtSessions } from '../libvirt/sessions';
 import type { TaskContext, TaskManager } from '../tasks/manager';
-import { copyVolume, deleteVolumeWhenIdle } from './clone-copy';
+import { deleteVolumeWhenFree, runOnBulk, type BulkDeps } from '../storage/bulk-call';
 import { DEFINE_VALIDATE, inactiveXml, openDomain, type DomainHandle } from './definition';
 
 // Full clone of a shut-off VM (virt-clone's recipe, LIBVIRT-NEXT.md §2):
@@ -55,7 +55,7 @@ async function volumeByPath(h: DomainHandle, file: string): Promise<StorageVolRe
   }
 }
 
-async function planDisks(sessions: LibvirtSessions, h: DomainHandle, doc: XmlDocument, newName: string, linked: boolean): Promise<DiskPlan[]> {
+async function planDisks(h: DomainHandle, doc: XmlDocument, newName: string, linked: boolean): Promise<DiskPlan[]> {
   const c = h.c;
   const disks = children(devicesOf(doc), 'disk').filter((d) => (attr(d, 'device') ?? 'disk') === 'disk' && !child(d, 'readonly') && !child(d, 'shareable'));
   const plans: DiskPlan[] = [];
@@ -127,17 +127,12 @@ function cloneXml(doc: XmlDocument, newName: string, plans: DiskPlan[]): string 
   return serializeXmlDoc(doc);
 }
 
-function overlayXml(p: DiskPlan, capacity: number, backingFormat: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<volume><name>${esc(p.volName)}</name><capacity unit="bytes">${capacity}</capacity><target><format type="qcow2"/></target><backingStore><path>${esc(p.sourcePath)}</path><format type="${esc(backingFormat)}"/></backingStore></volume>`;
-}
-
-async function cloneOne(sessions: LibvirtSessions, ctx: TaskContext, h: DomainHandle, newName: string, linked: boolean): Promise<{ uuid: string; name: string }> {
+async function cloneOne(deps: BulkDeps, ctx: TaskContext, h: DomainHandle, newName: string, linked: boolean): Promise<{ uuid: string; name: string }> {
   const c = h.c;
   const fail = (what: string) => (e: unknown) => Promise.reject(toLibvirtFailure(e, h.hostId, what));
   ctx.phase('Preparing');
   const doc = parseXmlDoc(await inactiveXml(h));
-  const plans = await planDisks(sessions, h, doc, newName, linked);
+  const plans = await planDisks(h, doc, newName, linked);
   const sourceFormats = new Map(plans.map((p) => [p.target, readDisk(children(devicesOf(doc), 'disk').find((d) => attr(child(d, 'target'), 'dev') === p.target)!).format ?? 'raw']));
   for (const p of plans) {
     const exists = await c.call(P.STORAGE_VOL_LOOKUP_BY_NAME, { pool: p.pool, name: p.volName }).then(() => true, () => false);
@@ -154,25 +149,27 @@ async function cloneOne(sessions: LibvirtSessions, ctx: TaskContext, h: DomainHa
   let before = 0;
   for (const [i, p] of plans.entries()) {
     ctx.throwIfCancelled();
-    const label = `volume '${p.volName}' in pool '${p.pool.name}'`;
+    const where = { hostId: h.hostId, pool: p.pool.name, name: p.volName };
     if (linked) {
       ctx.phase(`Creating overlay for ${p.target}`);
-      const vol = await c.call(P.STORAGE_VOL_CREATE_XML, { pool: p.pool, xml: overlayXml(p, totals[i]!.cap, sourceFormats.get(p.target) ?? 'raw'), flags: 0 }).catch(fail(`Creating ${p.volName}`));
-      keeps.push(ctx.undo(`delete ${label}`, () => deleteVolumeWhenIdle(sessions, h.hostId, vol)));
+      const xml = buildVolumeXml({ name: p.volName, capacity: totals[i]!.cap, allocation: 0, format: 'qcow2', backing: { path: p.sourcePath, format: sourceFormats.get(p.target) ?? 'raw' } });
+      await c.call(P.STORAGE_VOL_CREATE_XML, { pool: p.pool, xml, flags: 0 }).catch(fail(`Creating ${p.volName}`));
+      keeps.push(ctx.undo(`delete volume '${p.volName}' in pool '${p.pool.name}'`, () => deleteVolumeWhenFree(deps, ctx, where)));
       continue;
     }
     ctx.phase(`Copying ${p.target} (${i + 1} of ${plans.length})`);
-    await copyVolume({
-      sessions,
-      hostId: h.hostId,
-      source: p.source,
-      pool: p.pool,
-      name: p.volName,
-      format: p.format,
-      signal: ctx.signal,
-      onCreated: (vol) => keeps.push(ctx.undo(`delete ${label}`, () => deleteVolumeWhenIdle(sessions, h.hostId, vol))),
-      onProgress: (done) => ctx.progress({ unit: 'bytes', done: before + done, total: grand }),
-    }).catch((e) => (ctx.signal.aborted ? Promise.reject(ctx.signal.reason) : fail(`Copying ${p.target}`)(e)));
+    // The storage area's bulk copy: VolCreateXMLFrom on a bulk session, progress from the copy's allocation, cancel deletes the copy.
+    const offset = before;
+    keeps.push(
+      await runOnBulk(deps, ctx, {
+        ...where,
+        total: totals[i]!.alloc,
+        what: { what: `Copying ${p.target} to '${p.volName}'`, pool: p.pool.name, volume: p.volName },
+        onProgress: (done) => ctx.progress({ unit: 'bytes', done: offset + done, total: grand }),
+        call: (bulk, signal) =>
+          bulk.call(P.STORAGE_VOL_CREATE_XML_FROM, { pool: p.pool, xml: buildVolumeXml({ name: p.volName, capacity: totals[i]!.cap, allocation: 0, format: p.format }), clonevol: p.source, flags: 0 }, { signal }),
+      }),
+    );
     before += totals[i]!.alloc;
   }
   // The new VM owns its disks now.
@@ -181,8 +178,8 @@ async function cloneOne(sessions: LibvirtSessions, ctx: TaskContext, h: DomainHa
   return { uuid: dom.uuid, name: newName };
 }
 
-export async function domainClone(tasks: TaskManager, sessions: LibvirtSessions, hostId: string, uuid: string, spec: CloneSpec): Promise<TaskRef & { result: Promise<unknown> }> {
-  const h = await openDomain(sessions, hostId, uuid);
+export async function domainClone(tasks: TaskManager, deps: BulkDeps, hostId: string, uuid: string, spec: CloneSpec): Promise<TaskRef & { result: Promise<unknown> }> {
+  const h = await openDomain(deps.sessions, hostId, uuid);
   if (h.active) throw new AppFailure('CONFLICT', `${h.dom.name} is running: shut it off first, so its disks are copied in a consistent state`, { hostId });
   if (!h.persistent) throw new AppFailure('UNSUPPORTED', `${h.dom.name} is transient: there is no definition to clone`, { hostId });
   const target = { kind: 'domain' as const, hostId, id: uuid, name: h.dom.name };
@@ -196,12 +193,12 @@ export async function domainClone(tasks: TaskManager, sessions: LibvirtSessions,
       retry: { call: 'domains.clone', input: { hostId, uuid, names: spec.names, linked: spec.linked } },
     },
     async (ctx) => {
-      if (!many) return [await cloneOne(sessions, ctx, h, spec.names[0]!, spec.linked)];
+      if (!many) return [await cloneOne(deps, ctx, h, spec.names[0]!, spec.linked)];
       const made: Array<{ uuid: string; name: string }> = [];
       for (const [i, name] of spec.names.entries()) {
         ctx.phase(`Clone ${i + 1} of ${spec.names.length}: ${name}`);
         ctx.progress({ unit: 'steps', done: i, total: spec.names.length });
-        made.push(await ctx.child({ kind: 'domain.clone', title: `Clone ${h.dom.name} as ${name}`, hostId, target }, (child) => cloneOne(sessions, child, h, name, spec.linked)));
+        made.push(await ctx.child({ kind: 'domain.clone', title: `Clone ${h.dom.name} as ${name}`, hostId, target }, (child) => cloneOne(deps, child, h, name, spec.linked)));
       }
       ctx.progress({ unit: 'steps', done: spec.names.length, total: spec.names.length });
       return made;

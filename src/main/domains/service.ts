@@ -2,6 +2,7 @@ import type { CallArgs } from '../../shared/ipc/contract';
 import { PASSWORD_PLACEHOLDER } from '../../shared/ipc/calls/vm-settings';
 import { children, devicesOf, parseXmlDoc, serializeXmlDoc } from '../../shared/libvirt/dom/index';
 import type { LibvirtSessions } from '../libvirt/sessions';
+import type { EventBus } from '../ipc/bus';
 import type { TaskManager } from '../tasks/manager';
 import type { DomainInventory } from '../libvirt/domain-inventory';
 import { settingsChoices } from './capabilities';
@@ -40,6 +41,8 @@ export class VmSettingsService {
     private readonly sessions: LibvirtSessions,
     private readonly tasks: TaskManager,
     private readonly inventory?: DomainInventory,
+    /** Tells the storage views about volumes a clone made or removed. */
+    private readonly bus?: EventBus,
   ) {}
 
   private open(a: { hostId: string; uuid: string }) {
@@ -119,7 +122,7 @@ export class VmSettingsService {
     return this.touched(a, { stored: maskPasswords(r.stored), storedDiff: r.storedDiff });
   }
   async clone(a: CallArgs<'domains.clone'>) {
-    const { taskId } = await domainClone(this.tasks, this.sessions, a.hostId, a.uuid, { names: a.names, linked: a.linked });
+    const { taskId } = await domainClone(this.tasks, { sessions: this.sessions, bus: this.bus }, a.hostId, a.uuid, { names: a.names, linked: a.linked });
     return { taskId };
   }
   async snapshotList(a: CallArgs<'snapshots.list'>) {

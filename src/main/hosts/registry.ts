@@ -44,6 +44,8 @@ export interface HostRegistryOptions {
   promptTimeoutMs?: number;
   ssh?: Pick<DialDeps, 'connectTimeoutMs' | 'handshakeTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax' | 'tcpNoDelay'>;
   attachTimeoutMs?: number;
+  /** Another registry of SSH machines (P2V sources) keeps its own list file and events and shares the hosts' prompts. */
+  kind?: { fileName: string; idPrefix: string; prompts: PromptBroker; offerLocal: false; announce: { list(c: HostConfig[]): void; state(s: HostState): void } };
 }
 
 export const LOCAL_HOST_ID = 'local';
@@ -64,11 +66,12 @@ export class HostRegistry {
   private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: HostRegistryOptions) {
-    this.file = path.join(opts.configDir, 'hosts.json');
+    this.file = path.join(opts.configDir, opts.kind?.fileName ?? 'hosts.json');
     this.home = opts.home ?? os.homedir();
     this.knownHosts = new KnownHosts(opts.knownHostsPaths ?? [path.join(this.home, '.ssh', 'known_hosts')]);
-    this.prompts = new PromptBroker(opts.promptTimeoutMs);
-    this.unsubscribe = this.prompts.onEvent((e) => {
+    this.prompts = opts.kind?.prompts ?? new PromptBroker(opts.promptTimeoutMs);
+    // A shared broker is announced by its owner.
+    this.unsubscribe = opts.kind ? () => {} : this.prompts.onEvent((e) => {
       if (e.type === 'requested') opts.bus.emit('host.promptRequested', e.prompt);
       else opts.bus.emit('host.promptResolved', { promptId: e.promptId });
     });
@@ -93,7 +96,7 @@ export class HostRegistry {
     this.reportDuplicates();
     const socketPath = this.opts.localSocketPath ?? '/var/run/libvirt/libvirt-sock';
     const local = HostConfigSchema.parse({ id: LOCAL_HOST_ID, name: 'This machine', target: { transport: 'local', socketPath } });
-    if (!this.hosts.has(LOCAL_HOST_ID) && !this.removedDefaults.includes(LOCAL_HOST_ID) && !this.duplicateOf(local.target) && existsSync(socketPath)) {
+    if (!this.opts.kind && !this.hosts.has(LOCAL_HOST_ID) && !this.removedDefaults.includes(LOCAL_HOST_ID) && !this.duplicateOf(local.target) && existsSync(socketPath)) {
       this.track(local);
       await this.persist();
     }
@@ -117,7 +120,7 @@ export class HostRegistry {
   async add(draft: unknown): Promise<Host> {
     const d = NewHostSchema.parse(draft);
     this.refuseDuplicate(d.target);
-    const config = HostConfigSchema.parse({ ...d, id: uniqueId(d.name, new Set(this.hosts.keys())) });
+    const config = HostConfigSchema.parse({ ...d, id: uniqueId(this.opts.kind ? `${this.opts.kind.idPrefix} ${d.name}` : d.name, new Set(this.hosts.keys())) });
     if (config.id === LOCAL_HOST_ID) this.removedDefaults = this.removedDefaults.filter((x) => x !== LOCAL_HOST_ID);
     const { conn } = this.track(config);
     await this.persist();
@@ -234,7 +237,7 @@ export class HostRegistry {
   async dispose(): Promise<void> {
     for (const { conn } of this.hosts.values()) conn.dispose();
     this.hosts.clear();
-    this.prompts.dispose();
+    if (!this.opts.kind) this.prompts.dispose();
     this.unsubscribe();
     this.stateListeners.clear();
     await this.saving;
@@ -293,7 +296,8 @@ export class HostRegistry {
       ...(this.opts.attachTimeoutMs ? { attachTimeoutMs: this.opts.attachTimeoutMs } : {}),
     });
     conn.onStateChange((s) => {
-      this.opts.bus.emit('host.stateChanged', s);
+      if (this.opts.kind) this.opts.kind.announce.state(s);
+      else this.opts.bus.emit('host.stateChanged', s);
       for (const l of [...this.stateListeners]) l(s);
     });
     const entry = { config, conn };
@@ -333,6 +337,7 @@ export class HostRegistry {
   }
 
   private emitList(): void {
+    if (this.opts.kind) return this.opts.kind.announce.list([...this.hosts.values()].map((h) => h.config));
     this.opts.bus.emit(
       'host.listChanged',
       [...this.hosts.values()].map((h) => h.config),

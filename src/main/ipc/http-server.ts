@@ -10,15 +10,16 @@ import type { Logger } from '../util/log';
 
 export interface RouteContext {
   url: URL;
-  grant: Grant;
+  /** null only on routes declared with scope null. */
+  grant: Grant | null;
 }
 export interface Route {
-  /** Exact path, e.g. `/metrics`. */
+  /** Exact path, e.g. `/metrics`; one ending in `/` takes everything under it (`/transfers/download/`). */
   path: string;
   /** Default GET and HEAD. */
   methods?: readonly string[];
-  /** What the presented credential must allow. */
-  scope: Scope;
+  /** What the presented credential must allow; null: the route checks its own one-time tickets (browser downloads, which are navigations and carry no header). */
+  scope: Scope | null;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): void | boolean | Promise<void | boolean>;
 }
 
@@ -110,15 +111,17 @@ export class HttpFront {
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!this.hostAllowed(req)) return this.refuse(res, 421, 'Unknown Host header: start serve with --allow-host NAME to answer to this name.');
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    const route = this.routes.find((r) => r.path === url.pathname);
+    const route = this.routes.find((r) => r.path === url.pathname || (r.path.endsWith('/') && url.pathname.startsWith(r.path)));
     if (route) {
+      // A refused upload is answered without reading its body: close rather than drain gigabytes.
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.setHeader('Connection', 'close');
       if (!(route.methods ?? ['GET', 'HEAD']).includes(req.method ?? '')) return this.refuse(res, 405, 'Method not allowed.');
-      const grant = this.opts.auth.check(credentialOf(req));
-      if (!grant) {
+      const grant = route.scope ? this.opts.auth.check(credentialOf(req)) : null;
+      if (route.scope && !grant) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="VirtDeck"');
         return this.refuse(res, 401, 'VirtDeck: this route needs Authorization: Bearer <token>.');
       }
-      if (!grantAllows(grant, route.scope)) return this.refuse(res, 403, 'VirtDeck: this token may not use this route.');
+      if (route.scope && !grantAllows(grant, route.scope)) return this.refuse(res, 403, 'VirtDeck: this token may not use this route.');
       const handled = await route.handle(req, res, { url, grant });
       if (handled === false && !res.headersSent) this.refuse(res, 404, 'Not found.');
       return;

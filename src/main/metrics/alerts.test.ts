@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VM_METRICS } from '../../shared/model/metrics';
 import { AlertEngine } from './alerts';
-import { historyCsv, prometheusText } from './export';
+import { historyCsv } from './export';
 
 const U = '11111111-2222-3333-4444-555555555555';
 const cpu = (v: number | null) => [v, ...Array.from({ length: VM_METRICS.length - 1 }, () => null)];
@@ -37,13 +37,5 @@ describe('exports', () => {
   it('CSV: header with units, empty cells for gaps, formula-looking text quoted', () => {
     const csv = historyCsv({ kind: 'host', metrics: ['cpu', 'mem'], step: 1, t: [0, 1000], columns: [[1.23456, null], [2, 3]] });
     expect(csv.split('\r\n')).toEqual(['time,unix_ms,cpu (percent),mem (bytes)', '1970-01-01T00:00:00.000Z,0,1.235,2', '1970-01-01T00:00:01.000Z,1000,,3', '']);
-  });
-
-  it('Prometheus text: escaped labels, timestamps, only known values', () => {
-    const text = prometheusText([{ hostId: 'lab-1', t: 5000, v: [12, null, 1, 2, 3, 0.5, 0.4, 0.3] }], [{ hostId: 'lab-1', uuid: U, name: 'we"b\\\n', t: 6000, v: cpu(42) }]);
-    expect(text).toContain('# TYPE virtdeck_host_cpu_percent gauge\nvirtdeck_host_cpu_percent{host="lab-1"} 12 5000');
-    expect(text).toContain(`virtdeck_vm_cpu_percent{host="lab-1",uuid="${U}",vm="we\\"b\\\\\\n"} 42 6000`);
-    expect(text).not.toContain('iowait');
-    expect(text).not.toContain('virtdeck_vm_memory');
   });
 });

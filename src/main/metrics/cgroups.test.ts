@@ -51,10 +51,12 @@ describe('cgroup layouts', () => {
   });
 
   it('parses the discovery answer, including a pidfile that was unreadable', () => {
-    const out = [...fx('v1', 'mountinfo').trim().split('\n').map((l) => `M ${l}`), 'X 1', 'P 2 279', ...fx('v1', 'pid-cgroup').trim().split('\n').map((l) => `C 2 ${l}`)].join('\n');
+    const out = [...fx('v1', 'mountinfo').trim().split('\n').map((l) => `M ${l}`), 'X 1', 'P 2 279', 'I 2', 'V 2 283 CPU 1/KVM', 'V 2 282 CPU 0/KVM', ...fx('v1', 'pid-cgroup').trim().split('\n').map((l) => `C 2 ${l}`)].join('\n');
     const r = parseDiscovery(out, 2);
-    expect(r[0]).toEqual({ files: { layout: 'v1' } });
+    expect(r[0]).toEqual({ files: { layout: 'v1' }, ioReadable: false, vcpuThreads: [] });
     expect(r[1]?.pid).toBe(279);
+    expect(r[1]?.ioReadable).toBe(true);
+    expect(r[1]?.vcpuThreads).toEqual([{ vcpu: 0, tid: 282 }, { vcpu: 1, tid: 283 }]);
     expect(r[1]?.files.cpu?.path).toContain('qemu-1-lab1-web.libvirt-qemu/cpuacct.usage');
   });
 });

@@ -23,7 +23,13 @@ export interface CpuTimes {
   busy: number;
   iowait: number;
   total: number;
+  /** USER_HZ ticks (1/100 s on Linux) per mode, in CPU_MODES order, summed over all CPUs. */
+  modes: number[];
 }
+
+export const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+/** /proc/stat counts in USER_HZ, which Linux fixes at 100 for userspace on every architecture. */
+export const USER_HZ = 100;
 
 export function parseProcStatCpu(line: string | undefined): CpuTimes | undefined {
   if (!line?.startsWith('cpu ')) return undefined;
@@ -31,7 +37,7 @@ export function parseProcStatCpu(line: string | undefined): CpuTimes | undefined
   if (f.length < 4 || f.some((n) => !Number.isFinite(n))) return undefined;
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
-  return { busy: total - idle - iowait, iowait, total };
+  return { busy: total - idle - iowait, iowait, total, modes: [user, nice, system, idle, iowait, irq, softirq, steal] };
 }
 
 /** Host CPU busy and iowait percent between two /proc/stat readings. */

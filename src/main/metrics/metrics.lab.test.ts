@@ -19,6 +19,10 @@ import type { HostTickSample } from './host-sampler';
 import { MetricsService } from './service';
 
 const CPU = VM_METRICS.indexOf('cpu');
+// A burning TCG guest reads 60-100 % on an idle machine; on a shared 2-core machine under load it
+// gets what the scheduler leaves it (37 % seen at load 16, 15 % at load 25), still far above an
+// idle guest (< 1 %).
+const HOT = 10;
 let lab: Lab;
 let t: Harness;
 let sessions: LibvirtSessions;
@@ -26,11 +30,12 @@ let metrics: MetricsService;
 let hostId: string;
 let configDir: string;
 let burner: RpcStream | undefined;
+let burnerOut = '';
 let bus: EventBus;
 const sent: BusMessage[] = [];
 
 /** Samples until `pred` holds (each sample is a real tick over SSH); no sleeps. */
-async function sampleUntil(pred: (s: HostTickSample) => boolean, timeoutMs = 60_000, full = true): Promise<HostTickSample> {
+async function sampleUntil(pred: (s: HostTickSample) => boolean, timeoutMs = 45_000, full = true): Promise<HostTickSample> {
   const deadline = Date.now() + timeoutMs;
   let last: HostTickSample | undefined;
   while (Date.now() < deadline) {
@@ -64,11 +69,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (burner) {
-    // Stop exactly our burner (its pid file), then let the keystrokes leave before closing.
-    await new Promise<void>((resolve) => burner!.write('\rkill $(cat /tmp/vd-burn-lab.pid)\r', () => resolve()));
+    // Stop exactly our burners (their pid file; a run cut short may have left one), and see the
+    // guest confirm before closing: a console closed right after a write may drop the keystrokes.
+    burner.write('\rkill $(cat /tmp/vd-burn-lab.pid); rm -f /tmp/vd-burn-lab.pid; echo burn""ers-stopped\r');
+    const until = Date.now() + 15_000;
+    while (!burnerOut.includes('burners-stopped') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     burner.end();
   }
-  metrics?.dispose();
+  await metrics?.dispose();
   await t?.dispose();
   if (configDir) fs.rmSync(configDir, { recursive: true, force: true });
 });
@@ -81,15 +89,15 @@ describe('metrics on a lab host', () => {
     const c = sessions.client(hostId);
     const dom = await c.call(P.DOMAIN_LOOKUP_BY_NAME, { name: 'lab1-web' });
     burner = await c.openStream(P.DOMAIN_OPEN_CONSOLE, { dom, dev_name: null, flags: 1 /* FORCE */ });
-    burner.on('data', () => undefined);
+    burner.on('data', (d: Buffer) => (burnerOut = (burnerOut + d.toString('latin1')).slice(-4000)));
     burner.on('error', () => undefined);
-    burner.write(`\rsh -c 'echo $$ >/tmp/vd-burn-lab.pid; while :; do :; done' &\r`);
-    const hot = await sampleUntil((s) => (cpuOf(s, 'lab1-web') ?? 0) > 50);
+    burner.write(`\rsh -c 'echo $$ >>/tmp/vd-burn-lab.pid; while :; do :; done' &\r`);
+    const hot = await sampleUntil((s) => (cpuOf(s, 'lab1-web') ?? 0) > HOT);
     const web = cpuOf(hot, 'lab1-web')!;
     const db = cpuOf(hot, 'lab1-db')!;
     console.log(`lab1-web ${before.toFixed(1)}% -> ${web.toFixed(1)}%, idle lab1-db ${db.toFixed(1)}%`);
-    expect(web).toBeGreaterThan(50);
-    expect(db).toBeLessThan(web / 2);
+    expect(web).toBeGreaterThan(HOT);
+    expect(db).toBeLessThan(web / 5);
     // Memory and the host's totals come along.
     const row = hot.vms.find((v) => v.name === 'lab1-web')!;
     expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(50 * 2 ** 20);
@@ -113,7 +121,13 @@ describe('metrics on a lab host', () => {
       const known = (x: HostTickSample, m: string) => (x.vms.find((v) => v.name === name)?.v[VM_METRICS.indexOf(m as never)] ?? null) !== null;
       const s = await sampleUntil((x) => known(x, 'cpu') && known(x, 'netRxPkts') && known(x, 'diskRd'));
       const row = s.vms.find((v) => v.name === name)!;
-      expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(0); // from its cgroup, found via the pidfile
+      expect(row.v[VM_METRICS.indexOf('mem')]).toBeGreaterThan(0);
+      // Its kernel counters were found (libvirt 9 writes this pidfile under the XML-escaped name):
+      // cgroup memory split, /proc/<pid>/io and the vCPU thread, not libvirt's stand-ins.
+      const raw = metrics.sampler(hostId)!.snapshot().vms.find((v) => v.name === name)!.raw;
+      expect(raw.memRss).toBeGreaterThan(0);
+      expect(raw.diskSource).toBe('host');
+      expect(raw.vcpuEachNs?.map((x) => x.vcpu)).toEqual([0]);
       expect(row.v[VM_METRICS.indexOf('netRxPkts')]).not.toBeNull(); // its tap, from the live XML
       expect(row.v[VM_METRICS.indexOf('diskRd')]).not.toBeNull(); // libvirt's block stats
       const pwned = await transport.exec(['sh', '-c', 'ls "$HOME"/vd-pwned /vd-pwned 2>/dev/null; true']);
@@ -157,14 +171,14 @@ describe('metrics on a lab host', () => {
   it('history is still there after the core restarts', async () => {
     const web = (await metrics.sampleNow(hostId))!.vms.find((v) => v.name === 'lab1-web')!;
     const now = Date.now();
-    const before = metrics.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
-    const hotPoints = before.columns[CPU]!.filter((v) => v !== null && v > 50).length;
+    const before = await metrics.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
+    const hotPoints = before.columns[CPU]!.filter((v) => v !== null && v > HOT).length;
     expect(hotPoints).toBeGreaterThan(0);
-    metrics.dispose();
+    await metrics.dispose();
     const again = new MetricsService({ configDir, bus: new EventBus(), log: silentLogger });
-    const after = again.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
-    expect(after.columns[CPU]!.filter((v) => v !== null && v > 50).length).toBe(hotPoints);
+    const after = await again.history(hostId, web.uuid, now - 600_000, now + 1000, 600);
+    expect(after.columns[CPU]!.filter((v) => v !== null && v > HOT).length).toBe(hotPoints);
     expect(after.t).toEqual(before.t);
-    again.dispose();
+    await again.dispose();
   });
 });

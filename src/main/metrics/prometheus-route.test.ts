@@ -33,7 +33,7 @@ describe('Prometheus endpoint', () => {
     const ok = await fetch(url, { headers: { authorization: `Bearer ${served.scrapeToken}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-    expect(await ok.text()).toBe('\n'); // no host connected: no samples yet
+    expect(await ok.text()).toBe(''); // no host connected: no samples yet
     expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
   });
 

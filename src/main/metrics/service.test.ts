@@ -18,7 +18,7 @@ const make = () => {
 };
 
 describe('metrics service', () => {
-  it('subscriptions end with their window, and explicit unsubscribe leaves nothing behind', () => {
+  it('subscriptions end with their window, and explicit unsubscribe leaves nothing behind', async () => {
     const { svc } = make();
     const win = { connectionId: 'c1', disposables: new DisposableStore() };
     const { subscriptionId } = svc.subscribe(win, [{ kind: 'all' }]);
@@ -32,27 +32,27 @@ describe('metrics service', () => {
     // A window already gone subscribes nothing.
     svc.subscribe(win, [{ kind: 'all' }]);
     expect(svc.subscriptionCount).toBe(0);
-    svc.dispose();
+    await svc.dispose();
   });
 
-  it('alert rules are validated, saved in the config dir and read back by the next start', () => {
+  it('alert rules are validated, saved in the config dir and read back by the next start', async () => {
     const { dir, svc } = make();
     expect(() => svc.setRules([{ ...DEFAULT_RULES[0]!, metric: 'load1' }])).toThrow(/vm metrics have no "load1"/);
     expect(() => svc.setRules([DEFAULT_RULES[0]!, DEFAULT_RULES[0]!])).toThrow(/unique/);
     const rules = [{ ...DEFAULT_RULES[0]!, threshold: 75 }];
     svc.setRules(rules);
-    svc.dispose();
+    await svc.dispose();
     const again = new MetricsService({ configDir: dir, bus: new EventBus(), log: silentLogger });
     expect(again.rules()).toEqual(rules);
-    again.dispose();
+    await again.dispose();
   });
 
-  it('history of a host never sampled is empty, and its CSV has just the header', () => {
+  it('history of a host never sampled is empty, and its CSV has just the header', async () => {
     const { svc } = make();
-    expect(svc.history('h1', undefined, 0, 1000, 100).t).toEqual([]);
-    const { filename, csv } = svc.exportCsv('h1', undefined, 0, 1000);
+    expect((await svc.history('h1', undefined, 0, 1000, 100)).t).toEqual([]);
+    const { filename, csv } = await svc.exportCsv('h1', undefined, 0, 1000);
     expect(filename).toBe('h1-h1-1970-01-01T000000Z-1970-01-01T000001Z.csv');
     expect(csv.split('\r\n')[0]).toMatch(/^time,unix_ms,cpu \(percent\)/);
-    svc.dispose();
+    await svc.dispose();
   });
 });

@@ -8,7 +8,7 @@ import type { LibvirtSession } from '../libvirt/sessions';
 import type { Dispose } from '../util/disposable';
 import type { Logger } from '../util/log';
 import { AlertEngine, loadRules, saveRules, type AlertChange } from './alerts';
-import { historyCsv, prometheusText, type HostLatest } from './export';
+import { historyCsv, prometheusText } from './export';
 import { BACKGROUND_EVERY_S, HostSampler, type HostTickSample } from './host-sampler';
 import { HistoryStore, type AppendRow } from './store/history-store';
 
@@ -38,15 +38,16 @@ export class MetricsService {
   private readonly samplers = new Map<string, HostSampler>();
   private readonly subs = new Map<string, Subscription>();
   private readonly latestVms = new Map<string, TopRow>();
-  private readonly latestHosts = new Map<string, HostLatest>();
   private readonly alerts: AlertEngine;
   /** Seconds between background samples; the bench changes it between phases. */
   backgroundEveryS: number;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Last time a store failure was logged per host: a full disk fails every tick, the log says it once a minute. */
+  private readonly storeWarned = new Map<string, number>();
 
   constructor(private readonly opts: MetricsServiceOptions) {
-    this.store = new HistoryStore(path.join(opts.configDir, 'metrics'));
+    this.store = new HistoryStore(path.join(opts.configDir, 'metrics'), { onError: (hostId, e) => this.storeFailed(hostId, e) });
     this.alerts = new AlertEngine(loadRules(opts.configDir));
     this.backgroundEveryS = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
   }
@@ -107,14 +108,9 @@ export class MetricsService {
   private onSample(s: HostTickSample): void {
     const rows: AppendRow[] = s.vms.map((v) => ({ kind: 'vm', key: v.uuid, name: v.name, values: v.v }));
     if (s.host) rows.unshift({ kind: 'host', key: 'host', name: s.hostId, values: s.host });
-    try {
-      this.store.append(s.hostId, s.t, rows);
-    } catch (e) {
-      this.opts.log.warn(`${s.hostId}: metrics history write failed: ${String(e)}`);
-    }
+    this.store.append(s.hostId, s.t, rows);
     const changes: AlertChange[] = [];
     if (s.host) {
-      this.latestHosts.set(s.hostId, { hostId: s.hostId, t: s.t, v: s.host });
       changes.push(this.alerts.observe(s.hostId, undefined, s.hostId, s.host, s.t));
     }
     if (s.full) {
@@ -133,6 +129,13 @@ export class MetricsService {
     }
     this.reportAlerts(changes);
     this.deliver(s);
+  }
+
+  private storeFailed(hostId: string, e: unknown): void {
+    const now = Date.now();
+    if (now - (this.storeWarned.get(hostId) ?? 0) < 60_000) return;
+    this.storeWarned.set(hostId, now);
+    this.opts.log.warn(`${hostId}: metrics history write failed (live charts go on; this repeats at most once a minute): ${String(e)}`);
   }
 
   private deliver(s: HostTickSample): void {
@@ -171,7 +174,6 @@ export class MetricsService {
 
   private dropHost(hostId: string): void {
     for (const [key, row] of this.latestVms) if (row.hostId === hostId) this.latestVms.delete(key);
-    this.latestHosts.delete(hostId);
     const cleared = this.alerts.forget(hostId);
     if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
   }
@@ -216,7 +218,7 @@ export class MetricsService {
     this.samplers.get(hostId)?.setWatched(uuids, host);
   }
 
-  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): History {
+  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): Promise<History> {
     return this.store.query(hostId, uuid ?? 'host', from, to, maxPoints);
   }
 
@@ -224,15 +226,16 @@ export class MetricsService {
     return [...this.latestVms.values()];
   }
 
-  exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): { filename: string; csv: string } {
-    const h = this.store.query(hostId, uuid ?? 'host', from, to, 5000);
-    const who = (uuid ? (this.store.nameOf(hostId, uuid) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  async exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): Promise<{ filename: string; csv: string }> {
+    const h = await this.store.query(hostId, uuid ?? 'host', from, to, 5000);
+    const who = (uuid ? ((await this.store.nameOf(hostId, uuid)) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
     return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
   }
 
+  /** The newest counters of every connected host and its running VMs, as Prometheus text. */
   prometheus(): string {
-    return prometheusText([...this.latestHosts.values()], this.latest());
+    return prometheusText([...this.samplers.values()].map((s) => s.snapshot()));
   }
 
   rules(): AlertRule[] {
@@ -254,12 +257,13 @@ export class MetricsService {
     return this.alerts.active();
   }
 
-  dispose(): void {
+  /** Stops sampling; resolves once the history store has written what it was given. */
+  async dispose(): Promise<void> {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.samplers.values()) s.dispose();
     this.samplers.clear();
     this.subs.clear();
-    this.store.close();
+    await this.store.close();
   }
 }

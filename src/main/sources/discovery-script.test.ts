@@ -8,7 +8,7 @@ import { DISCOVERY_SCRIPT } from './discovery-script';
 describe('DISCOVERY_SCRIPT', () => {
   it('parses what the real script prints on this machine', () => {
     const out = execFileSync('/bin/sh', ['-s'], { input: DISCOVERY_SCRIPT }).toString();
-    expect([...splitSections(out).keys()]).toEqual(['id', 'hostname', 'uname', 'osrelease', 'efi', 'nproc', 'cpuinfo', 'meminfo', 'lsblk', 'mountinfo', 'ipaddr', 'mdstat', 'vgs', 'lvs', 'end']);
+    expect([...splitSections(out).keys()]).toEqual(['id', 'hostname', 'uname', 'osrelease', 'efi', 'nproc', 'cpuinfo', 'meminfo', 'lsblk', 'mountinfo', 'ipaddr', 'mdstat', 'vgs', 'lvs', 'blkid', 'end']);
     const inv = parseDiscovery(out);
     expect(inv.memoryBytes).toBeGreaterThan(0);
     expect(inv.cpu.count).toBeGreaterThan(0);

@@ -20,5 +20,8 @@ echo "==VD ipaddr"; ip -j addr 2>/dev/null
 echo "==VD mdstat"; cat /proc/mdstat 2>/dev/null
 echo "==VD vgs"; priv vgs --reportformat json --units b -o vg_name,vg_size,vg_free 2>/dev/null
 echo "==VD lvs"; priv lvs --reportformat json --units b -o lv_name,vg_name,lv_size,lv_path,lv_attr 2>/dev/null
+# lsblk takes FSTYPE/PTTYPE/LABEL from udev's database; a rescue system or a
+# container without udev has none, so probe the devices (read-only) as well.
+echo "==VD blkid"; for d in $(lsblk -nrpo PATH 2>/dev/null); do echo "DEVNAME=$d"; priv blkid -p -o export "$d" 2>/dev/null | grep -E '^(TYPE|PTTYPE|LABEL)='; done
 echo "==VD end"
 `;

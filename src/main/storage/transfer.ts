@@ -4,6 +4,7 @@ import { AppFailure } from '../../shared/ipc/result';
 import type { HostTransport } from '../hosts/transport';
 import { toLibvirtFailure } from '../libvirt/errors';
 import { P } from '../libvirt/rpc/procedures/index';
+import { RpcClosedError } from '../libvirt/rpc/errors';
 import type { RpcStream, StreamItem } from '../libvirt/rpc/stream';
 import type { StorageVolRef as StorageVol } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
@@ -77,10 +78,26 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
       { signal: o.signal, finishTimeoutMs: 120_000 },
     );
     const s = stream;
-    const failed = new Promise<never>((_, reject) => s.once('error', reject));
+    // A bulk session closed under us (the host's link dropped) destroys the stream without an 'error'.
+    const failed = new Promise<never>((_, reject) => {
+      s.once('error', reject);
+      s.once('close', () => {
+        if (!s.writableFinished) reject(new RpcClosedError(`${o.vol.name}: the transfer connection closed`));
+      });
+    });
     failed.catch(() => undefined);
-    const items = sparse ? sparseRuns(o.source) : asItems(o.source);
-    for await (const item of items) {
+    const items = (sparse ? sparseRuns(o.source) : asItems(o.source))[Symbol.asyncIterator]();
+    // A source that stalls (a browser holding its request body) must not hold
+    // the task past a cancel or a dropped stream: each read races both.
+    const aborted = new Promise<never>((_, reject) => {
+      if (o.signal.aborted) reject(o.signal.reason);
+      else o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    for (;;) {
+      const next = await Promise.race([items.next(), failed, aborted]);
+      if (next.done) break;
+      const item = next.value;
       o.signal.throwIfAborted();
       if (Buffer.isBuffer(item) || item instanceof Uint8Array) {
         const buf = Buffer.isBuffer(item) ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength);
@@ -216,7 +233,7 @@ export async function relayVolume(o: RelayOptions): Promise<TransferResult & { s
  * it reaches `head` as an argument, never through a shell's parser.
  */
 export async function volumeSha256OnHost(transport: HostTransport, path: string, size: number, signal?: AbortSignal): Promise<string> {
-  const r = await transport.exec(['sh', '-c', 'head -c "$1" -- "$2" | sha256sum', 'sha256', String(size), path], { ...(signal ? { signal } : {}), timeoutMs: 3_600_000 });
+  const r = await transport.execScript('head -c "$1" -- "$2" | sha256sum', [String(size), path], { ...(signal ? { signal } : {}), timeoutMs: 3_600_000 });
   const hex = /^[0-9a-f]{64}/.exec(r.stdout.toString('latin1'))?.[0];
   if (r.code !== 0 || !hex) {
     throw new AppFailure('INTERNAL', `Could not checksum ${path} on ${transport.hostId}: ${r.stderr.toString('utf8').trim() || `exit ${r.code}`}`, { hostId: transport.hostId });

@@ -7,6 +7,7 @@ import { Toasts } from '../features/notifications/Toasts';
 import { ConsoleWindow, QuickConsole, useConsoleRoute } from '../features/consoles';
 import { AddHostDialog } from '../features/hosts/AddHostDialog';
 import { PromptDialog } from '../features/hosts/PromptDialog';
+import { TaskDrawer } from '../features/tasks/TaskDrawer';
 
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
@@ -29,6 +30,7 @@ export function App() {
         </main>
       </div>
       <StatusBar />
+      <TaskDrawer />
       <Toasts />
       <QuickConsole />
       <AddHostDialog />

@@ -10,8 +10,10 @@ import { metricsKeys } from '../features/metrics/queries';
 import { useMetricsStore } from '../features/metrics/store';
 import { taskKeys } from '../features/tasks/queries';
 import { applyTaskUpdate, removeTasks } from '../features/tasks/reducers';
+import { storageKeys } from '../features/storage/queries';
 import { networkEventBridge } from '../features/networks/events';
 import type { TaskSummary } from '../../shared/model/task';
+import { p2vKeys } from '../features/p2v/queries';
 
 /**
  * The one place pushed events become cache updates. Keys come from the
@@ -37,12 +39,19 @@ export function startEventBridge(qc: QueryClient): Dispose {
       applyDomainEvent(qc, hostId, change);
       for (const d of upserted) void qc.invalidateQueries({ queryKey: domainKeys.detail(hostId, d.uuid) });
     }),
+    api.on('source.listChanged', (configs) => qc.setQueryData<Host[]>(p2vKeys.sources(), (old) => applyHostConfigs(old, configs))),
+    api.on('source.stateChanged', (state) => qc.setQueryData<Host[]>(p2vKeys.sources(), (old) => applyHostState(old, state))),
     api.on('app.notified', (n) => useNotifications.getState().push(n)),
     api.on('task.updated', (t) => {
       qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => applyTaskUpdate(old, t));
       void qc.invalidateQueries({ queryKey: taskKeys.detail(t.id) });
     }),
     api.on('task.removed', ({ taskIds }) => qc.setQueryData<TaskSummary[]>(taskKeys.list(), (old) => removeTasks(old, taskIds))),
+    // libvirt pool events and our own volume changes: re-read just what changed.
+    api.on('pool.changed', ({ hostId, pool, volumes }) => {
+      void qc.invalidateQueries({ queryKey: storageKeys.pools(hostId), exact: true });
+      if (volumes) void qc.invalidateQueries({ queryKey: pool ? storageKeys.volumes(hostId, pool) : storageKeys.pools(hostId) });
+    }),
     api.on('metrics.sampled', (s) => useMetricsStore.getState().ingest(s)),
     api.on('metrics.alertsChanged', (active) => qc.setQueryData(metricsKeys.alerts(), active)),
     ...networkEventBridge(qc),

@@ -3,7 +3,7 @@ import { persist } from 'zustand/middleware';
 
 export type Theme = 'system' | 'light' | 'dark';
 /** App-level pages that are not a host or a VM. */
-export type AppPage = 'audit';
+export type AppPage = 'audit' | 'p2v';
 export type Selection =
   | { kind: 'none' }
   | { kind: 'host'; hostId: string }

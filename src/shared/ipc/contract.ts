@@ -7,6 +7,9 @@ import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
 import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
+import { storageCalls, storageEvents } from './calls/storage';
+import { sourceCalls, sourceEvents } from './calls/sources';
+import { p2vCalls } from './calls/p2v';
 import { vmSettingsCalls } from './calls/vm-settings';
 import { snapshotCalls } from './calls/snapshots';
 import type { CallSpec, EventSpec } from './define';
@@ -21,7 +24,10 @@ export const calls = {
   ...consoleCalls,
   ...metricsCalls,
   ...taskCalls,
+  ...storageCalls,
   ...auditCalls,
+  ...sourceCalls,
+  ...p2vCalls,
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
@@ -33,6 +39,8 @@ export const events = {
   ...domainEvents,
   ...metricsEvents,
   ...taskEvents,
+  ...storageEvents,
+  ...sourceEvents,
   ...networkEvents,
 } satisfies Record<string, EventSpec>;
 

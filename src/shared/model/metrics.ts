@@ -6,14 +6,14 @@ import { UuidSchema } from './domain';
 // this order (one number per metric, null when unknown), never as objects, so
 // a tick of 300 VMs stays a few kilobytes on the wire and on disk.
 export const VM_METRICS = [
-  'cpu', // % of the VM's vCPUs, from cgroup CPU time (vCPU threads + emulator)
-  'vcpu', // % of the VM's vCPUs, vCPU threads only (libvirt vcpu.N.time)
+  'cpu', // % of the VM's vCPUs, from cgroup CPU time (vCPU threads + emulator + vhost)
+  'vcpu', // % of the VM's vCPUs, vCPU threads only (their /proc schedstat run time)
   'mem', // bytes charged to the VM's cgroup
   'memRss', // anonymous bytes (v1 rss, v2 anon)
   'memCache', // page cache bytes (v1 cache, v2 file)
-  'diskRd', // bytes/s read, all disks (libvirt block.N.rd.bytes)
+  'diskRd', // bytes/s the VM's QEMU read from host storage (block layer, /proc/<pid>/io; see main/metrics/README.md)
   'diskWr',
-  'diskRdOps', // requests/s
+  'diskRdOps', // requests/s of the guest (libvirt block.N.rd.reqs, every 2 minutes)
   'diskWrOps',
   'netRx', // bytes/s received by the guest (the host's tap tx)
   'netTx',

@@ -99,4 +99,15 @@ describe('parseDiscovery', () => {
       'network interfaces unknown (ip -j addr gave no JSON)',
     ]);
   });
+
+  it('fills partition table, filesystem and label from blkid when lsblk had no udev database (the lab source, rescue systems)', () => {
+    const lsblk = { blockdevices: [{ name: 'loop0', path: '/dev/loop0', size: 2147483648, type: 'loop', ro: false, rm: false, fstype: null, pttype: null, mountpoints: [null], children: [{ name: 'loop0p1', path: '/dev/loop0p1', size: 2146435072, type: 'part', fstype: null, label: null, mountpoints: [null] }] }] };
+    const text = ['==VD lsblk', JSON.stringify(lsblk), '==VD blkid', 'DEVNAME=/dev/loop0', 'PTTYPE=dos', 'DEVNAME=/dev/loop0p1', 'LABEL=vdsource', 'TYPE=ext4', '==VD end'].join('\n');
+    const disk = parseDiscovery(text).disks[0]!;
+    expect(disk.partitionTable).toBe('dos');
+    expect(disk.partitions[0]).toMatchObject({ fstype: 'ext4', label: 'vdsource' });
+    // lsblk's own answer wins when it has one.
+    const withUdev = text.replace('"pttype":null', '"pttype":"gpt"');
+    expect(parseDiscovery(withUdev).disks[0]!.partitionTable).toBe('gpt');
+  });
 });

@@ -150,6 +150,7 @@ export function parseDiscovery(text: string): SourceInventory {
   } catch {
     problems.push('lsblk gave no readable JSON (util-linux too old?): disks are unknown');
   }
+  fillFromBlkid(tree, blkid(s.get('blkid') ?? ''));
   const rootSource = rootDevice(s.get('mountinfo') ?? '');
   const disks: SourceDisk[] = tree
     .filter((d) => ['disk', 'loop'].includes(String(d.type)) && num(d.size) > 0)
@@ -267,5 +268,31 @@ function lvm(lvsJson: string, vgsJson: string): LvmVolume[] {
       });
   } catch {
     return [];
+  }
+}
+
+/** `blkid -p -o export` per device, after a DEVNAME= line of ours. */
+function blkid(text: string): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  let cur: Record<string, string> | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    if (m[1] === 'DEVNAME') out.set(m[2] as string, (cur = {}));
+    else if (cur) cur[m[1] as string] = m[2] as string;
+  }
+  return out;
+}
+
+/** What lsblk left empty (no udev database) and blkid probed. */
+function fillFromBlkid(nodes: LsblkNode[], probed: Map<string, Record<string, string>>): void {
+  for (const n of nodes) {
+    const p = probed.get(n.path ?? `/dev/${n.name ?? ''}`);
+    if (p) {
+      if (!str(n.fstype) && p.TYPE) n.fstype = p.TYPE;
+      if (!str(n.pttype) && p.PTTYPE) n.pttype = p.PTTYPE;
+      if (!str(n.label) && p.LABEL) n.label = p.LABEL;
+    }
+    fillFromBlkid(n.children ?? [], probed);
   }
 }

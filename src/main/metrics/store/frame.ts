@@ -69,17 +69,43 @@ export function decodeFrame(b: Buffer, at = 0): { frame: Frame; next: number } |
   return { frame: { t: body.readDoubleLE(4), ids, starts, vals }, next: at + size };
 }
 
-/** Every intact frame of a file's bytes, and where the intact part ends. */
+/** A frame could start here: a sane length and a timestamp in this era (cheap checks before the CRC). */
+function plausible(b: Buffer, at: number): boolean {
+  if (at + 18 > b.length) return false;
+  const size = b.readUInt32LE(at);
+  if (size < 18 || at + size > b.length) return false;
+  const t = b.readDoubleLE(at + 4);
+  return Number.isFinite(t) && t > 9e11 && t < 1e13;
+}
+
+/**
+ * Every intact frame of a file's bytes, and where the last one ends. A damaged
+ * stretch in the middle (a torn write that a crash kept from being cut back)
+ * is skipped to the next frame that checks out, so frames after it survive.
+ */
 export function decodeAll(b: Buffer): { frames: Frame[]; validBytes: number } {
   const frames: Frame[] = [];
   let at = 0;
-  for (;;) {
+  let validBytes = 0;
+  while (at < b.length) {
     const r = decodeFrame(b, at);
-    if (!r) break;
-    frames.push(r.frame);
-    at = r.next;
+    if (r) {
+      frames.push(r.frame);
+      at = validBytes = r.next;
+      continue;
+    }
+    // Resync: the next offset holding a frame whose CRC matches.
+    let next = -1;
+    for (let i = at + 1; i + 18 <= b.length; i++) {
+      if (plausible(b, i) && decodeFrame(b, i)) {
+        next = i;
+        break;
+      }
+    }
+    if (next < 0) break;
+    at = next;
   }
-  return { frames, validBytes: at };
+  return { frames, validBytes };
 }
 
 /** The values of series `id` in a frame, or undefined when it wasn't sampled then. */

@@ -7,6 +7,7 @@ import { HostInfoCards } from './HostInfoCards';
 import { HostStatusText } from './HostStatus';
 import { HostVmTable } from './HostVmTable';
 import { HostDashboard } from '../metrics/HostDashboard';
+import { StorageSection } from '../storage/StorageSection';
 import { HostNetworks } from '../networks/HostNetworks';
 import { useHosts } from './queries';
 import { targetText } from './target';
@@ -53,6 +54,7 @@ export function HostOverview({ hostId }: { hostId: string }) {
         <h2 id="host-vms-h">{t('vmsSection')}</h2>
         <HostVmTable host={host} />
       </section>
+      {state.status === 'connected' && <StorageSection hostId={hostId} />}
       <HostNetworks hostId={hostId} connected={state.status === 'connected'} />
     </div>
   );

@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { hostKeys, useHosts, usePrompts } from './queries';
+import { useSources } from '../p2v/queries';
 import { removePrompt } from './reducers';
 import './hosts.css';
 
@@ -25,7 +26,9 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
   const qc = useQueryClient();
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.config.id === prompt.hostId);
-  const hostName = host?.config.name ?? prompt.hostId;
+  // P2V source machines ask through the same prompts.
+  const sources = useSources();
+  const hostName = host?.config.name ?? sources.data?.find((s) => s.config.id === prompt.hostId)?.config.name ?? prompt.hostId;
   const fieldCount = prompt.kind === 'keyboard-interactive' ? prompt.fields.length : prompt.kind === 'host-key' ? 0 : 1;
   const [answers, setAnswers] = useState<string[]>(() => Array.from({ length: fieldCount }, () => ''));
   // Unticked by default: a password is kept after this connection only when the user asks.

@@ -7,6 +7,7 @@ import { HostOverview } from '../hosts/HostOverview';
 import { useHosts } from '../hosts/queries';
 import { TopConsumers } from '../metrics/TopConsumers';
 import { AuditPage } from '../audit/AuditPage';
+import { P2vPage } from '../p2v/P2vPage';
 import { NetworkPage } from '../networks/NetworkPage';
 
 export function MainPanel() {
@@ -16,7 +17,7 @@ export function MainPanel() {
   const openAddHost = useUi((s) => s.setAddHostOpen);
   let body;
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
-  else if (selection.kind === 'page') body = <AuditPage />;
+  else if (selection.kind === 'page') body = selection.page === 'p2v' ? <P2vPage /> : <AuditPage />;
   else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, request } from '../../app/api';
 import type { LinkState } from '../../app/transport';
 import { useHosts } from '../hosts/queries';
+import { TaskStatusButton } from '../tasks/TaskStatusButton';
 
 export function StatusBar() {
   const { t } = useTranslation('shell');
@@ -26,6 +27,8 @@ export function StatusBar() {
       <span data-testid="host-count">
         {t('hostsConnected', { connected, total })}
       </span>
+      <span className="sep" />
+      <TaskStatusButton />
       <span className="grow" />
       {info.data && (
         <span data-testid="app-version">

@@ -15,10 +15,13 @@ export const StorageProcedures = procedures({
   STORAGE_POOL_CREATE: { proc: 78, args: poolFlags, ret: none },
   STORAGE_POOL_BUILD: { proc: 79, args: poolFlags, ret: none },
   STORAGE_POOL_DESTROY: { proc: 80, args: pool, ret: none },
+  /** Removes the pool's storage itself (a dir pool's empty directory); flags: NORMAL 0, ZEROED 1. */
+  STORAGE_POOL_DELETE: { proc: 81, args: poolFlags, ret: none },
   STORAGE_POOL_UNDEFINE: { proc: 82, args: pool, ret: none },
   STORAGE_POOL_REFRESH: { proc: 83, args: poolFlags, ret: none },
   STORAGE_POOL_LOOKUP_BY_NAME: { proc: 84, args: struct({ name: string }), ret: storagePool },
   STORAGE_POOL_LOOKUP_BY_UUID: { proc: 85, args: struct({ uuid }), ret: storagePool },
+  STORAGE_POOL_LOOKUP_BY_VOLUME: { proc: 86, args: vol, ret: storagePool },
   /** state: INACTIVE 0, BUILDING 1, RUNNING 2, DEGRADED 3, INACCESSIBLE 4 (a widened unsigned char). */
   STORAGE_POOL_GET_INFO: {
     proc: 87,
@@ -41,6 +44,8 @@ export const StorageProcedures = procedures({
   },
   STORAGE_VOL_GET_XML_DESC: { proc: 99, args: volFlags, ret: string },
   STORAGE_VOL_GET_PATH: { proc: 100, args: vol, ret: string },
+  STORAGE_POOL_IS_ACTIVE: { proc: 154, args: pool, ret: intBool },
+  STORAGE_POOL_IS_PERSISTENT: { proc: 155, args: pool, ret: intBool },
   STORAGE_VOL_CREATE_XML_FROM: {
     proc: 125,
     args: struct({ pool: storagePool, xml: string, clonevol: storageVol, flags: uint }),
@@ -62,3 +67,17 @@ export const StorageProcedures = procedures({
     ret: struct({ vols: array(storageVol, LIMITS.STORAGE_VOL_LIST_MAX), ret: uint }),
   },
 });
+
+/** virConnectListAllStoragePoolsFlags */
+export const ListPools = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32 } as const;
+/** virStoragePoolBuildFlags */
+export const PoolBuild = { NEW: 0, REPAIR: 1, RESIZE: 2, NO_OVERWRITE: 4, OVERWRITE: 8 } as const;
+/** virStorageVolCreateFlags */
+export const VolCreate = { PREALLOC_METADATA: 1, REFLINK: 2, VALIDATE: 4 } as const;
+/** virStorageVolResizeFlags */
+export const VolResize = { ALLOCATE: 1, DELTA: 2, SHRINK: 4 } as const;
+/** virStorageVolUploadFlags / virStorageVolDownloadFlags */
+export const VolStream = { SPARSE: 1 } as const;
+/** virStoragePoolEventID and virStoragePoolEventLifecycleType */
+export const PoolEventId = { LIFECYCLE: 0, REFRESH: 1 } as const;
+export const PoolLifecycle = { DEFINED: 0, UNDEFINED: 1, STARTED: 2, STOPPED: 3, CREATED: 4, DELETED: 5 } as const;

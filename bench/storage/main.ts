@@ -1,0 +1,215 @@
+// Benchmark: volume uploads over the host's one SSH connection.
+//  1. Throughput of a 1 GiB upload (our bulk session: virt-ssh-helper channel,
+//     libvirt stream, SHA-256 and zero detection on the way) beside the
+//     BASELINE `ssh host 'cat > file'` of the same file over the same link.
+//  2. A 4 GiB raw image holding 200 MiB of data: bytes sent and time of our
+//     sparse upload beside the BASELINE full copy with `ssh cat`.
+//  3. The host stays responsive: libvirt event latency and serial-console echo
+//     (both on the shared channel) on an idle host, and again while a 1 GiB
+//     upload runs on the bulk session.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, createReadStream, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventBus } from '../../src/main/ipc/bus';
+import { HostRegistry } from '../../src/main/hosts/registry';
+import { MemorySecretStore } from '../../src/main/hosts/secrets';
+import type { RpcClient } from '../../src/main/libvirt/rpc/client';
+import { P } from '../../src/main/libvirt/rpc/procedures/index';
+import type { RpcStream } from '../../src/main/libvirt/rpc/stream';
+import type { StorageVolRef } from '../../src/main/libvirt/rpc/types';
+import { LibvirtSessions } from '../../src/main/libvirt/sessions';
+import { uploadVolume, type TransferResult } from '../../src/main/storage/transfer';
+import { buildVolumeXml } from '../../src/shared/libvirt/storage-xml';
+import { silentLogger } from '../../src/main/util/log';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const lab = JSON.parse(readFileSync(path.join(ROOT, '.lab/lab.json'), 'utf8'));
+const host = lab.hosts[0];
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const IMAGES = '/var/lib/libvirt/images';
+const SAMPLES = 60;
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { median: q(0.5), p95: q(0.95), max: s[s.length - 1]!, n: s.length };
+};
+const mbps = (bytes: number, seconds: number) => bytes / MiB / seconds;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inHost = (...argv: string[]) => execFileSync('bash', [path.join(ROOT, 'e2e/lab/lab.sh'), 'in', host.name, '--', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+
+/** A file of `size` bytes: incompressible data in the 1 MiB blocks `data(i)` picks, holes elsewhere. */
+function makeFile(file: string, size: number, data: (mib: number) => boolean): void {
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(MiB);
+  for (let i = 0; i < size / MiB; i++) {
+    if (!data(i)) continue;
+    randomFillSync(block);
+    writeSync(fd, block, 0, MiB, i * MiB);
+  }
+  ftruncateSync(fd, size);
+  closeSync(fd);
+}
+
+/** `ssh host 'cat > path' < file`, as an admin would copy it; seconds. */
+function sshCat(file: string, remote: string): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn('ssh', ['-F', lab.ssh.config, host.name, `cat > '${remote}'`], { stdio: ['pipe', 'ignore', 'inherit'] });
+    createReadStream(file, { highWaterMark: MiB }).pipe(p.stdin!);
+    p.on('exit', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`ssh cat exited ${code}`))));
+  });
+}
+
+async function newVolume(c: RpcClient, name: string, size: number): Promise<StorageVolRef> {
+  const pool = await c.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: 'default' });
+  return c.call(P.STORAGE_VOL_CREATE_XML, { pool, xml: buildVolumeXml({ name, capacity: size, allocation: 0, format: 'raw' }), flags: 0 });
+}
+
+/** Time from a definition change to its libvirt event on the shared channel (metadata change on a shut-off guest). */
+async function eventLatency(c: RpcClient, dom: { name: string; uuid: string; id: number }, n: number, until?: () => boolean): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n && (until ? !until() : true); i++) {
+    const t0 = performance.now();
+    const seen = new Promise<void>((resolve) => {
+      const off = c.onEvent('domainMetadataChange', (ev) => {
+        if (ev.dom.uuid !== dom.uuid) return;
+        off();
+        resolve();
+      });
+    });
+    await c.call(P.DOMAIN_SET_METADATA, { dom, type: 0, metadata: `bench ${i} ${Date.now()}`, key: null, uri: null, flags: 2 /* CONFIG */ });
+    await seen;
+    out.push(performance.now() - t0);
+    await sleep(20);
+  }
+  return out;
+}
+
+/** One key to the guest's serial console and its echo back (the tty echoes what is typed). */
+async function consoleEcho(stream: RpcStream, n: number, until?: () => boolean): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n && (until ? !until() : true); i++) {
+    const key = String.fromCharCode(97 + (i % 26));
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      const on = (d: Buffer) => {
+        if (!d.toString('latin1').includes(key)) return;
+        stream.off('data', on);
+        resolve();
+      };
+      stream.on('data', on);
+      stream.write(key);
+    });
+    out.push(performance.now() - t0);
+    if (i % 40 === 39) stream.write('\x15'); // Ctrl-U: keep the shell's line short
+    await sleep(20);
+  }
+  stream.write('\x15');
+  return out;
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vd-bench-storage-'));
+  const hosts = new HostRegistry({ configDir: dir, sshConfigPath: path.join(dir, 'none'), knownHostsPaths: [lab.ssh.knownHosts], secretStore: new MemorySecretStore(), bus: new EventBus(), log: silentLogger, localSocketPath: path.join(dir, 'no-sock'), home: dir, agent: null });
+  const sessions = new LibvirtSessions(silentLogger);
+  hosts.addAttachment((id, t, signal, ctx) => sessions.attach(id, t, signal, (r) => ctx.drop(r)));
+  await hosts.start();
+  const added = await hosts.add({ name: 'bench-storage', target: { transport: 'ssh', hostname: host.ip, port: host.port, user: 'root', identityFiles: [lab.ssh.key], jumpHosts: [], libvirtPath: 'system' }, tags: [], autoConnect: false });
+  const hostId = added.config.id;
+  if ((await hosts.connect(hostId)).status !== 'connected') throw new Error('connect failed');
+  const c = sessions.client(hostId);
+  await c.call(P.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: 23, dom: null });
+  const made: StorageVolRef[] = [];
+  const remoteFiles: string[] = [];
+  const stamp = Date.now().toString(36);
+  const upload = async (file: string, size: number, name: string, sparse = true): Promise<TransferResult> => {
+    const vol = await newVolume(c, name, size);
+    made.push(vol);
+    return uploadVolume({ sessions, hostId, vol, size, source: createReadStream(file, { highWaterMark: MiB }), sparse, signal: new AbortController().signal });
+  };
+  try {
+    // 1. Throughput: 1 GiB of random data (no holes, no compression wins).
+    const dense = path.join(dir, 'dense.img');
+    makeFile(dense, GiB, () => true);
+    execFileSync('cat', [dense], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache for both
+    const rounds: Array<{ ours: number; ssh: number }> = [];
+    for (let r = 0; r < 2; r++) {
+      const remote = `${IMAGES}/vd-bench-cat-${stamp}-${r}.img`;
+      remoteFiles.push(remote);
+      const ssh = mbps(GiB, await sshCat(dense, remote));
+      const res = await upload(dense, GiB, `vd-bench-up-${stamp}-${r}.img`);
+      rounds.push({ ours: mbps(GiB, res.seconds), ssh });
+    }
+    // Best of the rounds for both: on a shared machine the slow round says more about the neighbours.
+    const ours = Math.max(...rounds.map((x) => x.ours));
+    const ssh = Math.max(...rounds.map((x) => x.ssh));
+
+    // 2. Sparse: 4 GiB image, 200 MiB of data in 10 runs of 20 MiB.
+    const sparseFile = path.join(dir, 'sparse.img');
+    makeFile(sparseFile, 4 * GiB, (i) => i % 400 < 20 && i < 4000);
+    const sparseUp = await upload(sparseFile, 4 * GiB, `vd-bench-sparse-${stamp}.img`);
+    const fullRemote = `${IMAGES}/vd-bench-full-${stamp}.img`;
+    remoteFiles.push(fullRemote);
+    const fullSeconds = await sshCat(sparseFile, fullRemote);
+
+    // 3. Responsiveness: idle, then during a 1 GiB upload on the bulk session.
+    const doms = await c.call(P.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 });
+    const off = doms.domains.find((d) => d.name === `${host.name.replace('lab-', 'lab')}-off`) ?? doms.domains.find((d) => d.id < 0)!;
+    const web = doms.domains.find((d) => d.name === `${host.name.replace('lab-', 'lab')}-web`) ?? doms.domains.find((d) => d.id >= 0)!;
+    const stream = await c.openStream(P.DOMAIN_OPEN_CONSOLE, { dom: web, dev_name: null, flags: 1 });
+    stream.on('data', () => undefined);
+    stream.write('\x15');
+    await sleep(300);
+    const idle = { event: await eventLatency(c, off, SAMPLES), echo: await consoleEcho(stream, SAMPLES) };
+    let done = false;
+    const busyUpload = upload(dense, GiB, `vd-bench-busy-${stamp}.img`).finally(() => (done = true));
+    await sleep(500); // the upload is streaming
+    const busy = { event: [] as number[], echo: [] as number[] };
+    while (!done) {
+      busy.event.push(...(await eventLatency(c, off, 5, () => done)));
+      busy.echo.push(...(await consoleEcho(stream, 5, () => done)));
+    }
+    const busyRes = await busyUpload;
+    stream.destroy();
+
+    const result = {
+      host: host.name,
+      throughputMiBps: { upload: ours, baselineSshCat: ssh, ratio: ours / ssh, rounds },
+      sparse4GiB: {
+        dataMiB: 200,
+        upload: { seconds: sparseUp.seconds, bytesSent: sparseUp.bytesSent, holeBytes: sparseUp.holeBytes },
+        baselineFullCopy: { seconds: fullSeconds, bytesSent: 4 * GiB },
+      },
+      responsivenessMs: {
+        idle: { eventLatency: stats(idle.event), consoleEcho: stats(idle.echo) },
+        during1GiBUpload: { eventLatency: stats(busy.event), consoleEcho: stats(busy.echo), uploadMiBps: mbps(GiB, busyRes.seconds) },
+      },
+    };
+    mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'bench/results/storage.json'), JSON.stringify(result, null, 2));
+    const f = (x: number) => `${x.toFixed(1)} ms`;
+    const r = result.responsivenessMs;
+    console.log(`host ${host.name}: uploads on a bulk session over the host's one SSH connection`);
+    console.log(`  1 GiB upload (best of ${rounds.length})      ${ours.toFixed(1)} MiB/s, BASELINE ssh cat ${ssh.toFixed(1)} MiB/s (${(100 * result.throughputMiBps.ratio).toFixed(0)}%, goal >= 90%)`);
+    console.log(`  4 GiB raw, 200 MiB data           sparse upload ${(sparseUp.bytesSent / MiB).toFixed(0)} MiB sent in ${sparseUp.seconds.toFixed(1)} s, BASELINE full copy (ssh cat) 4096 MiB in ${fullSeconds.toFixed(1)} s`);
+    console.log(`  event latency  idle  median ${f(r.idle.eventLatency.median)}, p95 ${f(r.idle.eventLatency.p95)} (n=${r.idle.eventLatency.n})`);
+    console.log(`                 during a 1 GiB upload  median ${f(r.during1GiBUpload.eventLatency.median)}, p95 ${f(r.during1GiBUpload.eventLatency.p95)} (n=${r.during1GiBUpload.eventLatency.n})`);
+    console.log(`  console echo   idle  median ${f(r.idle.consoleEcho.median)}, p95 ${f(r.idle.consoleEcho.p95)} (n=${r.idle.consoleEcho.n})`);
+    console.log(`                 during a 1 GiB upload  median ${f(r.during1GiBUpload.consoleEcho.median)}, p95 ${f(r.during1GiBUpload.consoleEcho.p95)} (n=${r.during1GiBUpload.consoleEcho.n}; upload ran at ${r.during1GiBUpload.uploadMiBps.toFixed(1)} MiB/s)`);
+  } finally {
+    for (const vol of made) await c.call(P.STORAGE_VOL_DELETE, { vol, flags: 0 }).catch(() => undefined);
+    if (remoteFiles.length) inHost('rm', '-f', ...remoteFiles);
+    await hosts.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

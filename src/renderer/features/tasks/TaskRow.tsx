@@ -1,0 +1,128 @@
+import { useEffect, useRef, useState } from 'react';
+import { isCallName, type CallInput } from '../../../shared/ipc/contract';
+import type { TaskSummary } from '../../../shared/model/task';
+import { request, ApiError } from '../../app/api';
+import { useNotifications } from '../notifications/store';
+import { useNow } from '../../ui/useNow';
+import { childTasks, elapsed, fraction, progressText, rateText, secondaryText, STATE_LABEL } from './format';
+import { useCancelTask, useTask } from './queries';
+import { openTaskDrawer } from './store';
+
+const CAN_RETRY = new Set(['failed', 'cancelled', 'interrupted']);
+
+/** One task: state, phase, progress with rate and time left, error, cleanup, actions, log; children nested. */
+export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: TaskSummary; all: readonly TaskSummary[]; hostName?: string; focused: boolean; depth?: number }) {
+  const [showLog, setShowLog] = useState(false);
+  const ref = useRef<HTMLElement>(null);
+  const cancel = useCancelTask();
+  const running = task.state === 'running';
+  const now = useNow(running);
+  const p = task.progress;
+  const f = fraction(p);
+  const kids = childTasks(all, task.id);
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [focused]);
+  const retry = async () => {
+    if (!task.retry || !isCallName(task.retry.call)) return;
+    try {
+      const r = (await request(task.retry.call, task.retry.input as CallInput<typeof task.retry.call>)) as unknown;
+      const next = (r as { taskId?: unknown } | null)?.taskId;
+      if (typeof next === 'string') openTaskDrawer(next);
+    } catch (e) {
+      useNotifications.getState().push({ level: 'error', title: `Retry of “${task.title}” failed`, message: e instanceof ApiError ? e.message : String(e) });
+    }
+  };
+  return (
+    <article ref={ref} className={`task-row s-${task.state} ${focused ? 'focused' : ''} depth-${Math.min(depth, 3)}`} data-testid={`task-${task.id}`} data-state={task.state} data-kind={task.kind} aria-label={task.title}>
+      <header className="task-head">
+        <span className={`task-state s-${task.state}`}>{STATE_LABEL[task.state]}</span>
+        <span className="task-title ellipsis" title={task.title}>
+          {task.title}
+        </span>
+        <span className="task-time muted small" title={new Date(task.createdAt).toLocaleString()}>
+          {elapsed(task, now)}
+        </span>
+      </header>
+      <div className="task-sub muted small">
+        {hostName && <span className="chip">{hostName}</span>}
+        <span data-testid="task-phase">{task.cancelRequested && running ? 'Cancelling… ' : ''}{task.phase}</span>
+      </div>
+      {p && (
+        <div className="task-progress" data-testid="task-progress">
+          <div
+            className={`progress ${f === undefined ? 'indeterminate' : ''} s-${task.state}`}
+            role="progressbar"
+            aria-label={`${task.title} progress`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={f === undefined ? undefined : Math.round(f * 100)}
+          >
+            <div className="progress-fill" style={f === undefined ? undefined : { width: `${(f * 100).toFixed(1)}%` }} />
+            {p.secondary && p.total ? <div className="progress-secondary" style={{ width: `${Math.min(100, (100 * p.secondary.done) / p.total).toFixed(1)}%` }} title={p.secondary.label} /> : null}
+          </div>
+          <div className="task-numbers small">
+            <span>{progressText(p)}</span>
+            {rateText(p, task.state) && <span className="muted" data-testid="task-rate">{rateText(p, task.state)}</span>}
+          </div>
+          {secondaryText(p) && <div className="small muted" data-testid="task-secondary">{secondaryText(p)}</div>}
+        </div>
+      )}
+      {task.state === 'interrupted' && (
+        <p className="task-note small">VirtDeck stopped (quit or crashed) while this task ran. What it had done is below; anything it still owed is listed as not undone, so you can check the host.</p>
+      )}
+      {task.error && task.state !== 'interrupted' && (
+        <p className={`task-error small ${task.state === 'cancelled' ? 'calm' : ''}`} data-testid="task-error">
+          {task.error.message} {task.state !== 'cancelled' && <span className="code">({task.error.code})</span>}
+        </p>
+      )}
+      {task.cleanup.length > 0 && (
+        <ul className="task-cleanup small" data-testid="task-cleanup" aria-label="Cleanup">
+          {task.cleanup.map((line, i) => (
+            <li key={i} className={line.startsWith('NOT') ? 'bad' : 'ok'}>
+              {line}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="task-actions">
+        {running && task.cancellable && (
+          <button type="button" className="ghost" disabled={task.cancelRequested || cancel.isPending} onClick={() => cancel.mutate(task.id)} data-testid="task-cancel">
+            {task.cancelRequested ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+        {CAN_RETRY.has(task.state) && task.retry && (
+          <button type="button" className="ghost" onClick={() => void retry()} data-testid="task-retry">
+            Retry
+          </button>
+        )}
+        <button type="button" className="link small" aria-expanded={showLog} onClick={() => setShowLog((v) => !v)} data-testid="task-log-toggle">
+          {showLog ? 'Hide log' : 'Show log'}
+        </button>
+      </div>
+      {showLog && <TaskLog taskId={task.id} />}
+      {kids.length > 0 && (
+        <div className="task-children" aria-label="Steps">
+          {kids.map((c) => (
+            <TaskRow key={c.id} task={c} all={all} focused={false} depth={depth + 1} />
+          ))}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function TaskLog({ taskId }: { taskId: string }) {
+  const q = useTask(taskId);
+  if (q.isPending) return <div className="task-log muted small">Loading the log…</div>;
+  if (q.error) return <div className="task-log error-text small">{q.error.message}</div>;
+  return (
+    <ol className="task-log" data-testid="task-log">
+      {q.data.log.map((l, i) => (
+        <li key={i} className={`l-${l.level}`}>
+          <time dateTime={new Date(l.t).toISOString()}>{new Date(l.t).toLocaleTimeString()}</time> {l.message}
+        </li>
+      ))}
+    </ol>
+  );
+}
