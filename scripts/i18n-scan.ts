@@ -56,7 +56,8 @@ export function scanSource(fileName: string, source: string): Finding[] {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const out: Finding[] = [];
   const report = (node: ts.Node, kind: Finding['kind'], raw: string) => {
-    const text = raw.replace(/\s+/g, ' ').trim();
+    // HTML entities (&gt;) are symbols, not words.
+    const text = raw.replace(/&[a-z]+;|&#\d+;/g, ' ').replace(/\s+/g, ' ').trim();
     if (!text || isAllowedText(text)) return;
     out.push({ file: fileName, line: line(sf, node), kind, text });
   };

@@ -20,7 +20,7 @@ export function TopBar() {
         <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
           {t('addHost')}
         </button>
-        <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title="Physical to virtual: copy a Linux machine into a VM">
+        <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title={t('p2vTip')}>
           P2V
         </button>
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">

@@ -6,6 +6,14 @@ import zhCommon from './zh-CN/common';
 import enShell from './en/shell';
 import enDomains from './en/domains';
 import zhDomains from './zh-CN/domains';
+import enNetworks from './en/networks';
+import zhNetworks from './zh-CN/networks';
+import enP2v from './en/p2v';
+import zhP2v from './zh-CN/p2v';
+import enStorage from './en/storage';
+import zhStorage from './zh-CN/storage';
+import enTasks from './en/tasks';
+import zhTasks from './zh-CN/tasks';
 import enSnapshots from './en/snapshots';
 import zhSnapshots from './zh-CN/snapshots';
 import enAudit from './en/audit';
@@ -26,6 +34,10 @@ export const en = {
   common: enCommon,
   shell: enShell,
   domains: enDomains,
+  'networks': enNetworks,
+  'p2v': enP2v,
+  'storage': enStorage,
+  'tasks': enTasks,
   'snapshots': enSnapshots,
   'audit': enAudit,
   'consoles': enConsoles,
@@ -39,6 +51,10 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   common: zhCommon,
   shell: zhShell,
   domains: zhDomains,
+  'networks': zhNetworks,
+  'p2v': zhP2v,
+  'storage': zhStorage,
+  'tasks': zhTasks,
   'snapshots': zhSnapshots,
   'audit': zhAudit,
   'consoles': zhConsoles,

@@ -1,6 +1,7 @@
 // The frame around every page: top bar, sidebar, status bar, welcome states.
 export default {
   addHost: 'Add host',
+  p2vTip: 'Physical to virtual: copy a Linux machine into a VM',
   auditLog: 'Audit log',
   switchTheme: 'Switch theme',
   theme: { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' },

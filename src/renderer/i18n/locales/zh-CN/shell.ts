@@ -1,5 +1,6 @@
 export default {
   addHost: '添加主机',
+  p2vTip: '物理机转虚拟机：将 Linux 机器复制为虚拟机',
   auditLog: '审计日志',
   switchTheme: '切换主题',
   theme: { system: '主题：跟随系统', light: '主题：浅色', dark: '主题：深色' },
