@@ -24,7 +24,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/storage/NewPoolDialog.tsx',
   'src/renderer/features/storage/UploadDialog.tsx',
   'src/renderer/features/storage/VolumeDialogs.tsx',
-  'src/renderer/features/storage/VolumePanel.tsx',
   'src/renderer/features/tasks/TaskRow.tsx',
 ]);
 

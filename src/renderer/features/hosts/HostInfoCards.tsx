@@ -44,7 +44,9 @@ export function HostInfoCards({ host }: { host: Host }) {
         {i.hostname}
       </Card>
       <Card label={t('info.cpu')} sub={`${formatNumber(i.mhz)} MHz${i.arch ? ` · ${i.arch}` : ''}`}>
-        <span title={i.cpuModel}>{i.cpuModel}</span>
+        <span title={i.cpuModel} translate="no">
+          {i.cpuModel}
+        </span>
       </Card>
       <Card label={t('info.topology')} sub={t('info.topologySub', { sockets: formatNumber(i.sockets), cores: formatNumber(i.cores), threads: formatNumber(i.threads) })}>
         {t('info.logicalCpus', { count: i.cpus, n: formatNumber(i.cpus) })}

@@ -36,7 +36,7 @@ export function PoolTable({ hostId, pools, selected, onSelect }: { hostId: strin
                 <button type="button" className="link pool-name" onClick={() => onSelect(p.name)}>
                   {p.name}
                 </button>
-                <div className="muted small">
+                <div className="muted small" translate="no">
                   {p.type}
                   {p.targetPath ? ` · ${p.targetPath}` : ''}
                   {p.source?.host ? ` · ${p.source.host}:${p.source.dir ?? ''}` : ''}

@@ -197,7 +197,7 @@ export function BootSection({ s, choices }: Props) {
       {!draft ? (
         <dl className="kv">
           <dt>{t('boot.order')}</dt>
-          <dd data-testid="boot-order">{b.order.map((o) => o.label ?? o.key).join(' → ') || b.legacy.join(' → ') || t('default')}</dd>
+          <dd data-testid="boot-order">{b.order.map((o) => o.label ?? o.key).join(' → ') || b.legacy.map((x) => enumLabel('boot', x)).join(' → ') || t('default')}</dd>
           <dt>{t('boot.menu')}</dt>
           <dd>{b.menu ? (b.menuTimeoutMs ? t('boot.onMs', { ms: b.menuTimeoutMs }) : t('on')) : t('off')}</dd>
           <dt>{t('boot.firmware')}</dt>
