@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { HostKeyProblem } from '../../../shared/model/host';
 import { removeKeyCommand } from './host-key';
 
@@ -9,45 +10,43 @@ import { removeKeyCommand } from './host-key';
  * trust); the fix is the user's own, in their terminal.
  */
 export function HostKeyRefusal({ k }: { k: HostKeyProblem }) {
+  const { t } = useTranslation('hosts');
   const [copied, setCopied] = useState(false);
   const where = `${k.hostname}${k.port === 22 ? '' : `:${k.port}`}`;
   const changed = k.kind === 'changed';
   const cmd = removeKeyCommand(k);
   return (
     <div className="banner bad key-refusal" role="alert" data-testid="host-key-mismatch">
-      <strong>{changed ? 'Host key changed' : 'Host key revoked'}: connection refused</strong>
+      <strong>{changed ? t('key.changed') : t('key.revoked')}</strong>
       <p>
         {changed ? (
           <>
-            <span className="mono">{where}</span>
-            {k.role ? ` (${k.role})` : ''} offered a different {k.keyType} key than the one on record. Someone may be intercepting the connection,
-            or the host was reinstalled.
+            <Trans t={t} i18nKey="key.changedBody" values={{ where: `${where}${k.role ? ` (${k.role})` : ''}`, type: k.keyType }} components={{ m: <span className="mono" /> }} />
           </>
         ) : (
           <>
-            <span className="mono">{where}</span>
-            {k.role ? ` (${k.role})` : ''} offered a key that your known_hosts marks <code>@revoked</code>. VirtDeck will not connect with it.
+            <Trans t={t} i18nKey="key.revokedBody" values={{ where: `${where}${k.role ? ` (${k.role})` : ''}` }} components={{ m: <span className="mono" />, code: <code /> }} />
           </>
         )}
       </p>
       <dl className="kv" data-testid="host-key-facts">
-        <dt>Host</dt>
+        <dt>{t('key.host')}</dt>
         <dd className="mono" data-testid="host-key-host">
           {where}
           {k.role ? ` (${k.role})` : ''}
         </dd>
-        <dt>Key type</dt>
+        <dt>{t('key.type')}</dt>
         <dd className="mono">{k.keyType}</dd>
-        <Fingerprint label="Offered now" value={k.offered} testId="host-key-offered" />
-        {k.expected && <Fingerprint label="On record" value={k.expected} testId="host-key-expected" />}
-        <dt>{changed ? 'Recorded in' : 'Revoked in'}</dt>
+        <Fingerprint label={t('key.offered')} value={k.offered} testId="host-key-offered" />
+        {k.expected && <Fingerprint label={t('key.onRecord')} value={k.expected} testId="host-key-expected" />}
+        <dt>{changed ? t('key.recordedIn') : t('key.revokedIn')}</dt>
         <dd className="mono" data-testid="host-key-where">
-          {k.file}, line {k.line}
+          {t('key.fileLine', { file: k.file, line: k.line })}
         </dd>
       </dl>
       {changed ? (
         <>
-          <p className="muted">Confirm the new fingerprint with the host’s admin first. If it is right, remove the old entry and connect again:</p>
+          <p className="muted">{t('key.confirmFirst')}</p>
           <div className="fix">
             <code data-testid="host-key-fix">{cmd}</code>
             <button
@@ -56,12 +55,12 @@ export function HostKeyRefusal({ k }: { k: HostKeyProblem }) {
               onClick={() => void navigator.clipboard?.writeText(cmd).then(() => setCopied(true), () => setCopied(false))}
               data-testid="host-key-copy"
             >
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? t('key.copied') : t('key.copy')}
             </button>
           </div>
         </>
       ) : (
-        <p className="muted">The host needs a new key; ask its admin. Do not remove the @revoked line to get in.</p>
+        <p className="muted">{t('key.needsNew')}</p>
       )}
     </div>
   );
