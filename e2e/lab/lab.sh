@@ -9,6 +9,8 @@
 #   lab.sh wait-guest HOST GUEST [TIMEOUT_S]
 #                                 wait until the guest's serial log shows the banner
 #   lab.sh source up|down|status  the "physical" P2V source (source.sh)
+#   lab.sh block HOST HOST        firewall two hosts from each other (both directions)
+#   lab.sh unblock HOST HOST      remove that rule again (idempotent)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,7 +19,7 @@ set -euo pipefail
 # shellcheck source=source.sh
 . "$LAB_HERE/source.sh"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 need_root() { [ "$(id -u)" = 0 ] || lab_die "must run as root (namespaces, cgroups, mounts)"; }
 
@@ -57,7 +59,8 @@ cmd_up() {
   for n in $(seq 1 "$want"); do
     for g in $(lab_guest_running "$n"); do specs+=("$n/$g"); done
   done
-  wait_guests 90 "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
+  # LAB_BOOT_WAIT: seconds; callers on a loaded machine may give the guests longer.
+  wait_guests "${LAB_BOOT_WAIT:-90}" "${specs[@]}" || lab_die "some guests did not boot (see $LAB_DIR/hosts/*/var-log-libvirt/qemu/)"
   local t_boot; t_boot=$(lab_secs_since "$t")
 
   write_lab_json "$want"
@@ -200,6 +203,42 @@ cmd_wait_guest() {
   wait_guests "${3:-60}" "$n/$2"
 }
 
+# A firewall between two hosts, as a real site might have: each host's netns
+# drops everything from the other (the workstation still reaches both).
+# Rules carry a comment so unblock removes exactly ours, however often added.
+LAB_BLOCK_TAG=virtdeck-lab-block
+
+block_rule() { # <-I|-D|-C> <n> <other-ip>
+  ip netns exec "$(lab_host_ns "$2")" iptables -w 5 "$1" INPUT -s "$3" -m comment --comment "$LAB_BLOCK_TAG" -j DROP
+}
+
+cmd_block() {
+  [ $# -eq 2 ] || usage
+  need_root
+  local a b
+  a=$(lab_host_num "$1") b=$(lab_host_num "$2")
+  [ "$a" != "$b" ] || lab_die "block needs two different hosts"
+  for pair in "$a $b" "$b $a"; do
+    set -- $pair
+    lab_ns_exists "$(lab_host_ns "$1")" || lab_die "lab-$1 is not running"
+    block_rule -C "$1" "$(lab_host_ip "$2")" 2>/dev/null || block_rule -I "$1" "$(lab_host_ip "$2")"
+  done
+  lab_log "lab-$a and lab-$b are firewalled from each other"
+}
+
+cmd_unblock() {
+  [ $# -eq 2 ] || usage
+  need_root
+  local a b
+  a=$(lab_host_num "$1") b=$(lab_host_num "$2")
+  for pair in "$a $b" "$b $a"; do
+    set -- $pair
+    lab_ns_exists "$(lab_host_ns "$1")" || continue
+    while block_rule -C "$1" "$(lab_host_ip "$2")" 2>/dev/null; do block_rule -D "$1" "$(lab_host_ip "$2")"; done
+  done
+  lab_log "lab-$a and lab-$b reach each other again"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
@@ -212,6 +251,8 @@ main() {
   in) cmd_in "$@" ;;
   wait-guest) cmd_wait_guest "$@" ;;
   source) cmd_source "$@" ;;
+  block) cmd_block "$@" ;;
+  unblock) cmd_unblock "$@" ;;
   *) usage ;;
   esac
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { processIo, runAccountsCli } from './auth/accounts-cli';
 import { hasExplicitPort, isWildcard, parseAllowHost, tlsPlan } from './ipc/listen';
 import { selfSignedTls, tlsFromFiles, type TlsMaterial } from './ipc/tls';
 import { defaultConfigDir } from './paths';
@@ -17,6 +18,7 @@ Usage:
                  [--tls-cert FILE --tls-key FILE | --tls | --insecure]
                  [--allow-host NAME[:PORT]]...
                  [--metrics [--metrics-token-file FILE]]
+                 [--accounts] [--session-idle MIN] [--session-max HOURS]
       Runs the core headless and serves the UI to a browser. Prints an
       access link that carries a per-start token; open it in a browser.
       Binds 127.0.0.1 unless --listen says otherwise.
@@ -32,10 +34,22 @@ Usage:
       --metrics serves GET /metrics (Prometheus text) to a read-only scrape
       token: Authorization: Bearer <token>, read from --metrics-token-file
       or from <config-dir>/metrics-token (made on first use).
+
+      Team accounts (see \`virtdeck accounts\`): once an enabled admin
+      account exists, every browser signs in with an account and the access
+      token no longer works. --accounts refuses to start without one.
+      Sessions end after --session-idle minutes unused (default 30) and
+      --session-max hours in any case (default 12).
+  virtdeck accounts ...   (virtdeck accounts --help)
   virtdeck --version
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'accounts') {
+    const i = argv.indexOf('--config-dir');
+    const dir = argv.find((a) => a.startsWith('--config-dir='))?.slice('--config-dir='.length) ?? (i >= 0 ? argv[i + 1] : undefined);
+    return runAccountsCli(argv.slice(1), dir ?? defaultConfigDir(), processIo());
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -53,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       'allow-host': { type: 'string', multiple: true },
       metrics: { type: 'boolean', default: false },
       'metrics-token-file': { type: 'string' },
+      accounts: { type: 'boolean', default: false },
+      'session-idle': { type: 'string' },
+      'session-max': { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
   const plan = tlsPlan({ listen: values.listen, tlsCert: values['tls-cert'], tlsKey: values['tls-key'], tls: values.tls, insecure: values.insecure });
   if ('error' in plan) return usage(plan.error);
   if (values['metrics-token-file'] && !values.metrics) return usage('--metrics-token-file needs --metrics');
+  const idleMin = Number(values['session-idle'] ?? 30);
+  const maxHours = Number(values['session-max'] ?? 12);
+  if (!(idleMin >= 1 && idleMin <= 24 * 60)) return usage(`--session-idle takes minutes (1-1440), got ${values['session-idle']}`);
+  if (!(maxHours > 0 && maxHours <= 24 * 30)) return usage(`--session-max takes hours (up to 720), got ${values['session-max']}`);
 
   const log = createLogger('core');
   const configDir = values['config-dir'] ?? defaultConfigDir();
@@ -101,11 +122,14 @@ async function main(argv: string[]): Promise<number> {
     scrapeTokenFile: values['metrics-token-file'],
     tls,
     allowHosts,
+    requireAccounts: values.accounts,
+    accounts: { sessionLimits: { idleMs: idleMin * 60_000, maxMs: maxHours * 3_600_000 } },
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.listen} is in use: pass --port N (0 picks a free one)`);
     throw e;
   });
   process.stdout.write(`VirtDeck ${VERSION} serving at ${served.url}\n`);
+  if (served.accountsMode) process.stdout.write('Sign in with a VirtDeck account (accounts mode: the access token is off).\n');
   if (served.fingerprint) process.stdout.write(`SHA-256 fingerprint: ${served.fingerprint}\n  (the certificate's; compare it with what the browser shows before you trust it)\n`);
   if (served.scrapeTokenFile) process.stdout.write(`Prometheus: GET ${served.origin}/metrics with the bearer token in ${served.scrapeTokenFile}\n`);
   let closing = false;

@@ -5,7 +5,15 @@ import { createConsoles, type Consoles } from './consoles/index';
 import { EventBus } from './ipc/bus';
 import { appHandlers } from './ipc/handlers/app';
 import { auditHandlers } from './ipc/handlers/audit';
+import { backupHandlers } from './ipc/handlers/backup';
+import { BackupScheduler } from './backup/schedule';
+import { BackupService } from './backup/service';
 import { AuditService } from './audit/service';
+import { coreFacts } from './auth/facts';
+import { AccessGate } from './auth/gate';
+import { adminSubject } from './auth/policy';
+import { AccountService, type AccountServiceOptions } from './auth/service';
+import { accountHandlers } from './ipc/handlers/accounts';
 import { metricsHandlers } from './ipc/handlers/metrics';
 import { domainHandlers } from './ipc/handlers/domains';
 import { hostHandlers } from './ipc/handlers/hosts';
@@ -15,6 +23,8 @@ import { storageHandlers } from './ipc/handlers/storage';
 import { p2vHandlers, sourceHandlers } from './ipc/handlers/p2v';
 import { SourceRegistry } from './sources/registry';
 import { P2vService } from './wizards/p2v';
+import { migrationHandlers } from './ipc/handlers/migration';
+import { createMigration } from './migration/index';
 import { vmSettingsHandlers } from './ipc/handlers/vm-settings';
 import { VmSettingsService } from './domains/service';
 import { HandlerRegistry, type Handlers, type PartialHandlers } from './ipc/registry';
@@ -52,6 +62,10 @@ export interface CoreOptions {
   localSocketPath?: string;
   /** Electron's native open/save dialogs (desktop uploads and downloads). */
   fileDialogs?: FileDialogs;
+  /** Desktop app: a save dialog for copies of backups (serve downloads them over HTTP). */
+  pickSavePath?: (defaultName: string) => Promise<string | null>;
+  /** serve's team accounts: session and sign-in limits (tests shorten them). */
+  accounts?: Omit<AccountServiceOptions, 'configDir' | 'log' | 'onLogin'>;
 }
 
 export interface Core {
@@ -64,6 +78,11 @@ export interface Core {
   tasks: TaskManager;
   storage: StorageService;
   audit: AuditService;
+  backups: BackupService;
+  /** Access control of every call, console token and event (src/main/auth). */
+  gate: AccessGate;
+  /** serve only: team accounts and their sessions. */
+  accounts: AccountService | null;
   dispose(): Promise<void>;
 }
 
@@ -122,21 +141,41 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const p2v = new P2vService({ tasks, sources, hosts, sessions });
   // Disposed before the hosts (disposers run reversed): running tasks get a moment to undo their work.
   disposers.push(() => tasks.dispose());
+  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
+  const osUser = safeUsername();
+  const gate = new AccessGate(coreFacts({ inventory, sessions, hosts, tasks }), adminSubject(osUser), log.child('access'));
+  const accounts = opts.mode === 'serve' ? await AccountService.open({ ...opts.accounts, configDir: opts.configDir, log: log.child('accounts'), onLogin: (e) => audit.recordLogin(e) }) : null;
+  if (accounts) disposers.push(() => accounts.dispose());
   // Electron has no HTTP front: the core then owns a loopback listener for console WebSockets.
-  const consoles = await createConsoles({ hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) }, log, ownListener: opts.mode === 'electron' });
+  const consoles = await createConsoles({
+    hosts: { libvirt: (id) => sessions.client(id), transport: (id) => hosts.transport(id) },
+    log,
+    ownListener: opts.mode === 'electron',
+    guard: async (call, input, access) => {
+      const refused = await gate.authorize(call, input, access);
+      if (refused) throw new AppFailure(refused.code, refused.message, { detail: refused.detail });
+    },
+  });
   disposers.push(() => consoles.dispose());
+  const migration = createMigration({ configDir: opts.configDir, bus, hosts, sessions, inventory, actions, metrics, tasks, log: log.child('migration') });
+  const backups = new BackupService({ configDir: opts.configDir, sessions, hosts, tasks, log: log.child('backup') });
+  const backupScheduler = new BackupScheduler(backups, hosts, log.child('backup'));
+  disposers.push(() => backupScheduler.dispose());
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
     ...metricsHandlers(metrics),
     ...taskHandlers(tasks),
     ...storageHandlers(storage),
+    ...migrationHandlers({ ...migration, hosts }),
     ...auditHandlers(audit),
     ...sourceHandlers(sources),
     ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
+    ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),
     ...consoles.handlers,
+    ...accountHandlers(accounts, gate, opts.mode),
     ...appHandlers({
       name: 'VirtDeck',
       version: VERSION,
@@ -146,12 +185,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       startedAt: Date.now(),
     }),
   });
-  // Without accounts, whoever holds the desktop session or serve's token acts as the OS user running the core.
-  const osUser = safeUsername();
-  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' });
+  const registry = new HandlerRegistry(handlers, opts.log.child('ipc'), { user: osUser, via: opts.mode === 'electron' ? 'desktop' : 'serve-token' }, gate);
   registry.observe(audit.observer);
   await hosts.start();
   await sources.start();
+  await backupScheduler.start();
   return {
     bus,
     registry,
@@ -162,6 +200,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     tasks,
     storage,
     audit,
+    backups,
+    gate,
+    accounts,
     async dispose() {
       for (const d of disposers.reverse()) await d();
     },

@@ -1,7 +1,7 @@
 // Thin Electron entry: builds the same core as `serve`, opens a locked-down
 // window and hands the contract to ElectronAdapter. Everything testable lives
 // in ipc/electron-adapter.ts and electron/window-options.ts.
-import { app, BrowserWindow, Notification, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore } from './core';
@@ -17,7 +17,17 @@ const log = createLogger('electron');
 async function start(): Promise<void> {
   await app.whenReady();
   const configDir = app.getPath('userData');
-  const core = await createCore({ mode: 'electron', configDir, log, secretStore: new SafeStorageSecretStore(safeStorage, configDir, log.child('secrets')), fileDialogs: electronFileDialogs() });
+  const core = await createCore({
+    mode: 'electron',
+    configDir,
+    log,
+    secretStore: new SafeStorageSecretStore(safeStorage, configDir, log.child('secrets')),
+    fileDialogs: electronFileDialogs(),
+    pickSavePath: async (defaultName) => {
+      const r = await dialog.showSaveDialog({ title: 'Save backup', defaultPath: path.join(app.getPath('downloads'), defaultName), filters: [{ name: 'VirtDeck backup', extensions: ['gz'] }] });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  });
   // Alerts and failures reach the desktop even when the window is hidden.
   core.bus.subscribe((msg) => {
     if (msg.name !== 'app.notified' || !Notification.isSupported()) return;

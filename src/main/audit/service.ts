@@ -37,7 +37,8 @@ export class AuditService {
       return { t: Date.now(), name: this.resolveName(a.hostId, uuid).catch(() => undefined) };
     },
     end: ({ name, input, principal, result, ms }, begun) => {
-      if (isReadOnlyCall(name)) return;
+      // Reads are not recorded, unless the access policy refused them: someone tried to look where they may not.
+      if (isReadOnlyCall(name) && (result.ok || result.error.code !== 'FORBIDDEN')) return;
       const b = begun as { t: number; name: Promise<string | undefined> } | undefined;
       const t = b?.t ?? Date.now() - Math.round(ms);
       const p = (async () => {
@@ -65,6 +66,22 @@ export class AuditService {
       ...(result.ok ? {} : { error: { code: result.error.code, message: result.error.message.slice(0, 500) } }),
       durationMs: Math.round(ms * 10) / 10,
     });
+  }
+
+  /** A sign-in to serve (not a contract call, so the registry's observer never sees it). */
+  recordLogin(e: { name: string; address: string; ok: boolean; reason?: string }): void {
+    const p = this.log.append({
+      t: Date.now(),
+      user: e.name,
+      via: 'serve-account',
+      call: 'session.login',
+      args: { address: e.address },
+      result: e.ok ? 'ok' : 'error',
+      ...(e.ok ? {} : { error: { code: 'AUTH_FAILED' as const, message: e.reason ?? 'refused' } }),
+      durationMs: 0,
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
   }
 
   /** Resolves once every call seen so far is written. */

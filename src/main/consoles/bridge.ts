@@ -18,6 +18,8 @@ export interface ConsoleTarget {
   close?(): void;
   /** Turns a stream error into the close code and words the page shows. */
   describeError?(e: Error): { code: number; reason: string };
+  /** The sign-in session that opened it (serve accounts): it closes when that session ends. */
+  owner?: string;
 }
 
 export interface BridgeOptions {
@@ -108,6 +110,18 @@ export class ConsoleBridge {
 
   get stats(): { pending: number; live: number; sockets: number } {
     return { pending: this.tokens.size, live: this.live.size, sockets: this.wss.clients.size };
+  }
+
+  /** Closes the consoles a sign-in session opened, and voids its unused tokens (signed out, expired). */
+  endOwnedBy(owner: string, reason: string): number {
+    this.tokens.revoke((t) => t.owner === owner);
+    let n = 0;
+    for (const l of [...this.live]) {
+      if (l.target.owner !== owner) continue;
+      n++;
+      l.end(CONSOLE_CLOSE.SESSION_ENDED, reason);
+    }
+    return n;
   }
 
   dispose(): void {

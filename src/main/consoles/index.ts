@@ -2,7 +2,7 @@ import { consoleHandlers } from '../ipc/handlers/consoles';
 import type { Logger } from '../util/log';
 import { ConsoleBridge, CONSOLE_PATH, type BridgeOptions } from './bridge';
 import { startConsoleServer, type ConsoleServer, type ConsoleUpgrade } from './server';
-import { ConsoleService, type ConsoleHosts } from './service';
+import { ConsoleService, type ConsoleGuard, type ConsoleHosts } from './service';
 
 export { CONSOLE_PATH };
 
@@ -19,7 +19,7 @@ export interface Consoles {
  * which has no HTTP front) starts the core's loopback listener for console
  * WebSockets; serve mode mounts `upgrade` on its front instead.
  */
-export async function createConsoles(opts: { hosts: ConsoleHosts; log: Logger; ownListener: boolean; bridge?: BridgeOptions }): Promise<Consoles> {
+export async function createConsoles(opts: { hosts: ConsoleHosts; log: Logger; ownListener: boolean; bridge?: BridgeOptions; guard?: ConsoleGuard }): Promise<Consoles> {
   const log = opts.log.child('consoles');
   const bridge = new ConsoleBridge(log, opts.bridge);
   let server: ConsoleServer | undefined;
@@ -27,7 +27,7 @@ export async function createConsoles(opts: { hosts: ConsoleHosts; log: Logger; o
     server = await startConsoleServer(bridge.handleUpgrade, log);
     bridge.setOrigin(server.origin);
   }
-  const service = new ConsoleService(opts.hosts, bridge, log);
+  const service = new ConsoleService(opts.hosts, bridge, log, opts.guard);
   return {
     handlers: consoleHandlers(service),
     upgrade: bridge.handleUpgrade,

@@ -9,6 +9,7 @@ import type { RpcClient } from '../libvirt/rpc/client';
 import { ErrorCode, LibvirtError, RpcStreamOverflowError } from '../libvirt/rpc/errors';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { DomainRef } from '../libvirt/rpc/types';
+import type { CallerAccess } from '../auth/gate';
 import type { Logger } from '../util/log';
 import type { ConsoleBridge, ConsoleTarget } from './bridge';
 import { describeEndpoint, vncEndpoint } from './vnc-target';
@@ -25,15 +26,24 @@ const CONSOLE_FORCE = 1;
 // A guest whose QEMU process is gone has no display or console to reach.
 const OFF_STATES = new Set([0, 5, 6]);
 
+/**
+ * The access policy, asked again before any console token is made (the
+ * registry asked before the call; a token is a key to a VM's screen, so the
+ * service that mints it checks on its own too). Throws FORBIDDEN.
+ */
+export type ConsoleGuard = (call: 'consoles.openVnc' | 'consoles.openSerial' | 'consoles.openShell', input: Record<string, unknown>, access: CallerAccess | undefined) => Promise<void>;
+
 /** Opens VNC forwards, serial console streams and host shells, each bound to a one-time bridge token. */
 export class ConsoleService {
   constructor(
     private readonly hosts: ConsoleHosts,
     private readonly bridge: ConsoleBridge,
     private readonly log: Logger,
+    private readonly guard: ConsoleGuard = async () => {},
   ) {}
 
-  async openVnc(hostId: string, uuid: string): Promise<VncTicket> {
+  async openVnc(hostId: string, uuid: string, access?: CallerAccess): Promise<VncTicket> {
+    await this.guard('consoles.openVnc', { hostId, uuid }, access);
     const client = this.hosts.libvirt(hostId);
     const transport = this.hosts.transport(hostId);
     const dom = await this.runningDomain(client, hostId, uuid, 'display');
@@ -64,12 +74,13 @@ export class ConsoleService {
       throw new AppFailure('HOST_UNREACHABLE', `${dom.name}: could not reach its VNC display at ${where} from the host (${why}).`, { hostId, detail: { target: where } });
     }
     const label = `${hostId}/${dom.name} vnc ${where}`;
-    const ticket = this.bridge.issue({ kind: 'vnc', label, stream });
+    const ticket = this.bridge.issue({ kind: 'vnc', label, stream, ...owner(access) });
     this.log.info(`${label}: forward open`);
     return { ...ticket, name: dom.name, target: where, ...(ep.password ? { password: ep.password } : {}), ...('note' in ep && ep.note ? { note: ep.note } : {}) };
   }
 
-  async openSerial(hostId: string, uuid: string, force: boolean): Promise<SerialTicket> {
+  async openSerial(hostId: string, uuid: string, force: boolean, access?: CallerAccess): Promise<SerialTicket> {
+    await this.guard('consoles.openSerial', { hostId, uuid, force }, access);
     const client = this.hosts.libvirt(hostId);
     const dom = await this.runningDomain(client, hostId, uuid, 'console');
     const xml = await client.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 }).catch((e: unknown) => {
@@ -89,6 +100,7 @@ export class ConsoleService {
       kind: 'serial',
       label,
       stream,
+      ...owner(access),
       // A finish (not an abort) lets libvirt release the console for the next client at once.
       close: () => {
         if (!stream.writableEnded && !stream.destroyed) stream.end();
@@ -107,7 +119,8 @@ export class ConsoleService {
     return { ...ticket, name: dom.name, ...(device !== 'console' ? { device } : {}) };
   }
 
-  async openShell(hostId: string, cols: number, rows: number): Promise<ShellTicket> {
+  async openShell(hostId: string, cols: number, rows: number, access?: CallerAccess): Promise<ShellTicket> {
+    await this.guard('consoles.openShell', { hostId, cols, rows }, access);
     const transport = this.hosts.transport(hostId);
     if (transport.kind === 'local') {
       throw new AppFailure('UNSUPPORTED', 'A shell on this machine itself is not offered; use your own terminal.', { hostId });
@@ -119,7 +132,7 @@ export class ConsoleService {
       if (e instanceof AppFailure) throw e;
       throw new AppFailure('INTERNAL', `${hostId}: the host refused a shell (${e instanceof Error ? e.message : String(e)}).`, { hostId });
     }
-    const ticket = this.bridge.issue({ kind: 'shell', label: `${hostId} shell`, stream: ch, resize: (c, r) => ch.resize(c, r) });
+    const ticket = this.bridge.issue({ kind: 'shell', label: `${hostId} shell`, stream: ch, resize: (c, r) => ch.resize(c, r), ...owner(access) });
     return { ...ticket, hostId };
   }
 
@@ -137,6 +150,8 @@ export class ConsoleService {
     }
   }
 }
+
+const owner = (access: CallerAccess | undefined) => (access?.sessionId ? { owner: access.sessionId } : {});
 
 /** 'console' when a <console> exists, else the first <serial>'s kind; undefined when neither. */
 function serialDevice(xml: string): string | undefined {

@@ -100,6 +100,30 @@ export class LocalTransport implements HostTransport {
     return this.connect(p);
   }
 
+  /** This machine is the host: a plain listener on its loopback is the "remote" end. */
+  listenRemote(port: number, onChannel: (ch: Duplex) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    return new Promise((resolve, reject) => {
+      const server = net.createServer((sock) => {
+        sock.setNoDelay(true);
+        this.owned.add(sock);
+        sock.once('close', () => this.owned.delete(sock));
+        onChannel(sock);
+      });
+      const handle = { destroy: () => server.close() };
+      server.once('error', (e) => reject(new AppFailure('CONFLICT', `${this.hostId}: cannot listen on 127.0.0.1:${port}: ${e.message}`, { hostId: this.hostId })));
+      server.listen(port, '127.0.0.1', () => {
+        this.owned.add(handle);
+        resolve(() => {
+          this.owned.delete(handle);
+          // close() stops accepting at once; its callback would wait for the handed-over sockets.
+          server.close();
+          return Promise.resolve();
+        });
+      });
+    });
+  }
+
   shell(): Promise<ShellChannel> {
     return Promise.reject(new AppFailure('UNSUPPORTED', 'a shell on this machine needs a terminal; use your own terminal app', { hostId: this.hostId }));
   }

@@ -144,6 +144,15 @@ export class HostRegistry {
     return { config, state: h.conn.state };
   }
 
+  /** Marks a host in (or out of) maintenance; placement then never picks it. */
+  async setMaintenance(hostId: string, on: boolean): Promise<Host> {
+    const h = this.entry(hostId);
+    h.config = HostConfigSchema.parse({ ...h.config, maintenance: on || undefined });
+    await this.persist();
+    this.emitList();
+    return { config: h.config, state: h.conn.state };
+  }
+
   async remove(hostId: string): Promise<{ removed: boolean }> {
     const h = this.hosts.get(hostId);
     if (!h) return { removed: false };

@@ -40,5 +40,12 @@ export interface HostTransport {
   spawnScript(script: string, args?: readonly string[]): Promise<ProcessChannel>;
   forwardTcp(host: string, port: number): Promise<Duplex>;
   forwardUnix(path: string): Promise<Duplex>;
+  /**
+   * Asks the host to listen on its own 127.0.0.1:`port` and hands every
+   * connection made there to `onChannel` (an SSH remote forward, `ssh -R`).
+   * Rejects if the port is taken on the host. The returned function stops
+   * listening; connections already handed over stay with their owner.
+   */
+  listenRemote(port: number, onChannel: (ch: Duplex) => void): Promise<() => Promise<void>>;
   shell(opts: { cols: number; rows: number; term?: string }): Promise<ShellChannel>;
 }

@@ -20,8 +20,10 @@ export type Scope = 'control' | 'scrape';
 
 export interface Grant {
   scope: Scope;
-  /** Who, for logs and (later) per-user roles: "token" today, an account name with sessions. */
+  /** Who, for logs and roles: "token", "scrape-token", or an account name. */
   subject: string;
+  /** Set when the credential is an account's sign-in session (serve with accounts). */
+  sessionId?: string;
 }
 
 /**
@@ -41,6 +43,30 @@ export function tokenAuthenticator(tokens: { control: string; scrape?: string })
       if (tokenMatches(tokens.control, credential)) return { scope: 'control', subject: 'token' };
       if (tokens.scrape && tokenMatches(tokens.scrape, credential)) return { scope: 'scrape', subject: 'scrape-token' };
       return null;
+    },
+  };
+}
+
+/** What serve's accounts offer the front: whether sign-in is required, and the session a credential opens. */
+export interface SessionChecker {
+  readonly enabled: boolean;
+  check(credential: string | undefined): { id: string; account: string } | null;
+}
+
+/**
+ * serve's credentials with team accounts (docs/access.md): while accounts
+ * are on, only sign-in sessions open the contract and the printed access
+ * token stops working; the scrape token keeps its one route either way.
+ */
+export function accountsAuthenticator(tokens: { control: string; scrape?: string }, accounts: SessionChecker): Authenticator {
+  const plain = tokenAuthenticator(tokens);
+  return {
+    check(credential) {
+      if (!accounts.enabled) return plain.check(credential);
+      if (!credential) return null;
+      if (tokens.scrape && tokenMatches(tokens.scrape, credential)) return { scope: 'scrape', subject: 'scrape-token' };
+      const s = accounts.check(credential);
+      return s ? { scope: 'control', subject: s.account, sessionId: s.id } : null;
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../util/log';
 
 export interface RouteContext {
   url: URL;
-  /** null only on routes declared with scope null. */
+  /** null on routes declared with scope null (sign-in, the access mode, one-time-ticket downloads). */
   grant: Grant | null;
 }
 export interface Route {
@@ -18,7 +18,7 @@ export interface Route {
   path: string;
   /** Default GET and HEAD. */
   methods?: readonly string[];
-  /** What the presented credential must allow; null: the route checks its own one-time tickets (browser downloads, which are navigations and carry no header). */
+  /** What the presented credential must allow; null: no credential is checked here: the route is public (signing in) or checks its own one-time tickets (browser downloads are navigations and carry no header). */
   scope: Scope | null;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): void | boolean | Promise<void | boolean>;
 }
@@ -116,8 +116,17 @@ export class HttpFront {
       // A refused upload is answered without reading its body: close rather than drain gigabytes.
       if (req.method !== 'GET' && req.method !== 'HEAD') res.setHeader('Connection', 'close');
       if (!(route.methods ?? ['GET', 'HEAD']).includes(req.method ?? '')) return this.refuse(res, 405, 'Method not allowed.');
-      const grant = route.scope ? this.opts.auth.check(credentialOf(req)) : null;
-      if (route.scope && !grant) {
+      // A browser page of another origin may send a POST here (forms need no CORS): refuse it.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host, this.allowedHosts)) {
+        return this.refuse(res, 403, 'VirtDeck: requests from another origin are refused.');
+      }
+      if (route.scope === null) {
+        const handled = await route.handle(req, res, { url, grant: null });
+        if (handled === false && !res.headersSent) this.refuse(res, 404, 'Not found.');
+        return;
+      }
+      const grant = this.opts.auth.check(credentialOf(req));
+      if (!grant) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="VirtDeck"');
         return this.refuse(res, 401, 'VirtDeck: this route needs Authorization: Bearer <token>.');
       }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calls, isCallName, type CallArgs, type CallName, type CallOutput } from '../../shared/ipc/contract';
 import { AppFailure, err, ok, type AppError, type Result } from '../../shared/ipc/result';
+import { currentCaller, type AccessGate, type CallerAccess } from '../auth/gate';
 import type { DisposableStore } from '../util/disposable';
 import type { Logger } from '../util/log';
 
@@ -19,7 +20,12 @@ export interface CallContext {
   disposables: DisposableStore;
   /** Set by the transport when it knows better than the registry's default. */
   principal?: Principal;
+  /** Role, scope and what this window was shown (serve accounts); absent: the registry's default subject. */
+  access?: CallerAccess;
 }
+
+/** Access control around every call: authorize before the handler runs, filter its answer after. */
+export type CallGate = Pick<AccessGate, 'authorize' | 'filter'>;
 
 export interface ObservedCall {
   name: CallName;
@@ -57,6 +63,8 @@ export class HandlerRegistry {
     private readonly log: Logger,
     /** Who calls when the transport doesn't say (the desktop app's OS user, serve's token holder). */
     private readonly defaultPrincipal: Principal = { user: 'unknown', via: 'unknown' },
+    /** The access policy (src/main/auth); without one every call is allowed (tests of the registry itself). */
+    private readonly gate?: CallGate,
   ) {}
 
   /** Adds an observer of finished calls; returns its disposer. */
@@ -98,15 +106,19 @@ export class HandlerRegistry {
     }
     const started = performance.now();
     try {
+      // Checked after parsing (the policy sees the input the handler would) and before anything runs.
+      const refused = await this.gate?.authorize(name, parsed.data, ctx.access);
+      if (refused) return err(refused);
       const handler = this.handlers[name] as Handler<CallName>;
-      const value = await handler(parsed.data as never, ctx);
+      const caller = { user: (ctx.principal ?? this.defaultPrincipal).user, access: ctx.access };
+      const value = await currentCaller.run(caller, () => handler(parsed.data as never, ctx));
       const out = spec.output.safeParse(value);
       if (!out.success) {
         this.log.error(`output of ${name} broke the contract: ${zodMessage(out.error)}`);
         return err({ code: 'INTERNAL', message: `${name} produced an invalid answer` });
       }
       this.log.debug(`${name} ok in ${(performance.now() - started).toFixed(1)} ms`);
-      return ok(out.data);
+      return ok(this.gate ? await this.gate.filter(name, out.data, ctx.access) : out.data);
     } catch (e) {
       return err(toAppError(e, name, this.log));
     }

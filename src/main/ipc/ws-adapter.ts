@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { WS_PROTOCOL } from '../../shared/ipc/access';
 import type { EventBus } from './bus';
-import { ClientSession, type SessionLimits } from './connection';
+import { ClientSession, type ClientIdentity, type SessionLimits } from './connection';
 import type { HandlerRegistry } from './registry';
 import type { Logger } from '../util/log';
 
@@ -36,6 +36,9 @@ export interface WsAdapterOptions extends SessionLimits {
 
 export const WS_DEFAULTS = { heartbeatMs: 30_000, maxBufferedBytes: 16 << 20 } as const;
 
+/** Close code when the credential behind a socket stopped being good (signed out, expired, mode changed). */
+export const WS_CLOSE_SESSION_ENDED = 4401;
+
 /** Contract over WebSocket: one ClientSession per socket, disposed on close. */
 export class WsAdapter {
   private readonly wss = new WebSocketServer({
@@ -47,6 +50,7 @@ export class WsAdapter {
   });
   private readonly sessions = new Set<ClientSession>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly identities = new Map<WebSocket, ClientIdentity | undefined>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBuffered: number;
 
@@ -61,9 +65,25 @@ export class WsAdapter {
     this.heartbeat.unref();
   }
 
-  /** Call only after the front checked credential and origin. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+  /** Call only after the front checked credential and origin; `identity` says who the credential is (accounts). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, identity?: ClientIdentity): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity));
+  }
+
+  /**
+   * Closes the sockets whose credential is no longer good (a session ended,
+   * the token stopped working); the page then asks for a new one.
+   */
+  closeWhere(match: (identity: ClientIdentity | undefined) => boolean, reason: string): number {
+    let n = 0;
+    for (const [ws, identity] of this.identities) {
+      if (!match(identity)) continue;
+      n++;
+      this.identities.delete(ws);
+      ws.close(WS_CLOSE_SESSION_ENDED, reason.slice(0, 120));
+      setTimeout(() => ws.terminate(), 2000).unref();
+    }
+    return n;
   }
 
   get sessionCount(): number {
@@ -89,7 +109,8 @@ export class WsAdapter {
     }
   }
 
-  private attach(ws: WebSocket): void {
+  private attach(ws: WebSocket, identity: ClientIdentity | undefined): void {
+    this.identities.set(ws, identity);
     const send = (m: WsServerMessage) => {
       if (ws.readyState !== ws.OPEN) return;
       ws.send(JSON.stringify(m));
@@ -100,7 +121,7 @@ export class WsAdapter {
         ws.terminate();
       }
     };
-    const s = new ClientSession(this.registry, this.bus, (msg) => send({ t: 'event', name: msg.name, payload: msg.payload }), this.opts);
+    const s = new ClientSession(this.registry, this.bus, (msg) => send({ t: 'event', name: msg.name, payload: msg.payload }), this.opts, identity);
     this.sessions.add(s);
     this.alive.set(ws, true);
     this.log.info(`ws client ${s.id} connected`);
@@ -121,6 +142,7 @@ export class WsAdapter {
       );
     });
     ws.on('close', () => {
+      this.identities.delete(ws);
       s.dispose();
       this.sessions.delete(s);
       this.log.info(`ws client ${s.id} closed`);

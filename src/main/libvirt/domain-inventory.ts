@@ -30,6 +30,8 @@ export class DomainInventory {
   readonly epoch = randomUUID();
   private readonly defs = new Map<string, Map<string, DefInfo>>();
   private readonly ips = new Map<string, Map<string, string[]>>();
+  /** Hosts listed at least once: their cache holds every domain's definition. */
+  private readonly listed = new Set<string>();
   /** Last sequence handed out per host; kept across reconnects so a number is never reused. */
   private readonly seqs = new Map<string, number>();
 
@@ -50,6 +52,7 @@ export class DomainInventory {
   }
 
   forgetHost(hostId: string): void {
+    this.listed.delete(hostId);
     this.defs.delete(hostId);
     this.ips.delete(hostId);
   }
@@ -99,12 +102,40 @@ export class DomainInventory {
       await this.loadDefinitions(hostId, c, everything.domains);
       const running = everything.domains.filter((d) => d.id >= 0);
       await this.loadIps(hostId, c, running);
+      this.listed.add(hostId);
       return everything.domains
         .map((d) => this.summary(hostId, d, state.get(d.uuid) ?? { state: 0, reason: 0 }, auto.has(d.uuid), pers.has(d.uuid)))
         .sort((a, b) => a.name.localeCompare(b.name));
     } catch (e) {
       throw toLibvirtFailure(e, hostId, 'Listing domains failed');
     }
+  }
+
+  /** A domain's tags from the cache, without a round trip (access checks of answers and events). */
+  cachedTags(hostId: string, uuid: string): readonly string[] | undefined {
+    return this.defs.get(hostId)?.get(uuid)?.tags;
+  }
+
+  /** A domain's tags, read from its XML when not cached; undefined when it does not exist. */
+  async tagsOf(hostId: string, uuid: string): Promise<readonly string[] | undefined> {
+    const hit = this.cachedTags(hostId, uuid);
+    if (hit) return hit;
+    const c = this.sessions.client(hostId);
+    try {
+      const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
+      await this.loadDefinitions(hostId, c, [dom]);
+    } catch (e) {
+      if (isNoDomain(e)) return undefined;
+      throw toLibvirtFailure(e, hostId, `Reading domain ${uuid} failed`);
+    }
+    return this.cachedTags(hostId, uuid);
+  }
+
+  /** Whether any domain of the host carries one of `tags` (lists the host once if it never was). */
+  async hasTagged(hostId: string, tags: readonly string[]): Promise<boolean> {
+    if (!this.listed.has(hostId)) await this.list(hostId);
+    for (const d of this.defs.get(hostId)?.values() ?? []) if (d.tags.some((t) => tags.includes(t))) return true;
+    return false;
   }
 
   /** Fresh summaries for a few domains (after events); unknown UUIDs come back in `removed`. */

@@ -55,4 +55,24 @@ describe('metrics service', () => {
     expect(csv.split('\r\n')[0]).toMatch(/^time,unix_ms,cpu \(percent\)/);
     await svc.dispose();
   });
+
+  it('a migrated VM keeps its history: queries on the new host merge the old host series, also after a restart', async () => {
+    const { dir, svc } = make();
+    const uuid = '00000000-0000-4000-8000-0000000000aa';
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 20_000;
+    const row = (cpu: number) => [{ kind: 'vm' as const, key: uuid, name: 'web', values: [cpu, null, 1000, null, null, null, null, null, null, null, null, null, null] }];
+    for (let i = 0; i < 5; i++) svc.store.append('h1', t0 + i * 1000, row(10 + i));
+    svc.recordMove(uuid, 'h1', 'h2', t0 + 5000);
+    for (let i = 5; i < 10; i++) svc.store.append('h2', t0 + i * 1000, row(10 + i));
+    const h = await svc.history('h2', uuid, t0 - 1000, t0 + 11_000, 100);
+    expect(h.t).toEqual(Array.from({ length: 10 }, (_, i) => t0 + i * 1000));
+    expect(h.columns[0]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    // The old host alone still answers with its own part; other VMs are untouched.
+    expect((await svc.store.query('h1', uuid, t0 - 1000, t0 + 11_000, 100)).t).toHaveLength(5);
+    expect((await svc.exportCsv('h2', uuid, t0 - 1000, t0 + 11_000)).csv.split('\r\n').filter(Boolean)).toHaveLength(11);
+    await svc.dispose();
+    const again = new MetricsService({ configDir: dir, bus: new EventBus(), log: silentLogger });
+    expect((await again.history('h2', uuid, t0 - 1000, t0 + 11_000, 100)).t).toHaveLength(10);
+    await again.dispose();
+  });
 });

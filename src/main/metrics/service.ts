@@ -11,6 +11,14 @@ import { AlertEngine, loadRules, saveRules, type AlertChange } from './alerts';
 import { historyCsv, prometheusText } from './export';
 import { BACKGROUND_EVERY_S, HostSampler, type HostTickSample } from './host-sampler';
 import { HistoryStore, type AppendRow } from './store/history-store';
+import { mergeHistories, VmMoves } from './moves';
+
+/** A host's newest rates, as the last tick computed them (placement reads the CPU figure). */
+export interface HostLatest {
+  hostId: string;
+  t: number;
+  v: TopRow['v'];
+}
 
 interface Subscription {
   id: string;
@@ -38,7 +46,9 @@ export class MetricsService {
   private readonly samplers = new Map<string, HostSampler>();
   private readonly subs = new Map<string, Subscription>();
   private readonly latestVms = new Map<string, TopRow>();
+  private readonly latestHosts = new Map<string, HostLatest>();
   private readonly alerts: AlertEngine;
+  private readonly moves: VmMoves;
   /** Seconds between background samples; the bench changes it between phases. */
   backgroundEveryS: number;
   private timer: NodeJS.Timeout | undefined;
@@ -49,6 +59,7 @@ export class MetricsService {
   constructor(private readonly opts: MetricsServiceOptions) {
     this.store = new HistoryStore(path.join(opts.configDir, 'metrics'), { onError: (hostId, e) => this.storeFailed(hostId, e) });
     this.alerts = new AlertEngine(loadRules(opts.configDir));
+    this.moves = new VmMoves(path.join(opts.configDir, 'metrics', 'moves.json'));
     this.backgroundEveryS = opts.backgroundEveryS ?? BACKGROUND_EVERY_S;
   }
 
@@ -111,6 +122,7 @@ export class MetricsService {
     this.store.append(s.hostId, s.t, rows);
     const changes: AlertChange[] = [];
     if (s.host) {
+      this.latestHosts.set(s.hostId, { hostId: s.hostId, t: s.t, v: s.host });
       changes.push(this.alerts.observe(s.hostId, undefined, s.hostId, s.host, s.t));
     }
     if (s.full) {
@@ -173,6 +185,7 @@ export class MetricsService {
   }
 
   private dropHost(hostId: string): void {
+    this.latestHosts.delete(hostId);
     for (const [key, row] of this.latestVms) if (row.hostId === hostId) this.latestVms.delete(key);
     const cleared = this.alerts.forget(hostId);
     if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
@@ -218,8 +231,25 @@ export class MetricsService {
     this.samplers.get(hostId)?.setWatched(uuids, host);
   }
 
-  history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): Promise<History> {
-    return this.store.query(hostId, uuid ?? 'host', from, to, maxPoints);
+  async history(hostId: string, uuid: string | undefined, from: number, to: number, maxPoints: number): Promise<History> {
+    if (!uuid) return this.store.query(hostId, 'host', from, to, maxPoints);
+    // A migrated VM: its series on every host it ran on, as one.
+    return mergeHistories(await Promise.all(this.moves.hostsOf(uuid, hostId).map((h) => this.store.query(h, uuid, from, to, maxPoints))));
+  }
+
+  /** A VM moved hosts: its history (and the latest row) follow it. */
+  recordMove(uuid: string, fromHostId: string, toHostId: string, at = Date.now()): void {
+    this.moves.record({ uuid, from: fromHostId, to: toHostId, at });
+    const row = this.latestVms.get(`${fromHostId}/${uuid}`);
+    this.latestVms.delete(`${fromHostId}/${uuid}`);
+    if (row) this.latestVms.set(`${toHostId}/${uuid}`, { ...row, hostId: toHostId });
+    const cleared = this.alerts.forget(fromHostId, uuid);
+    if (cleared.length) this.opts.bus.emit('metrics.alertsChanged', this.alerts.active());
+  }
+
+  /** The host's newest rates (placement advice), when sampled. */
+  latestHost(hostId: string): HostLatest | undefined {
+    return this.latestHosts.get(hostId);
   }
 
   latest(): TopRow[] {
@@ -227,8 +257,10 @@ export class MetricsService {
   }
 
   async exportCsv(hostId: string, uuid: string | undefined, from: number, to: number): Promise<{ filename: string; csv: string }> {
-    const h = await this.store.query(hostId, uuid ?? 'host', from, to, 5000);
-    const who = (uuid ? ((await this.store.nameOf(hostId, uuid)) ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+    const h = await this.history(hostId, uuid, from, to, 5000);
+    let name: string | undefined;
+    for (const x of uuid ? this.moves.hostsOf(uuid, hostId) : []) name ??= await this.store.nameOf(x, uuid!);
+    const who = (uuid ? (name ?? uuid) : hostId).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
     const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
     return { filename: `${hostId}-${who}-${stamp(from)}-${stamp(to)}.csv`, csv: historyCsv(h) };
   }

@@ -12,6 +12,7 @@ import {
   type TaskSummary,
   type TaskTarget,
 } from '../../shared/model/task';
+import { currentCaller } from '../auth/gate';
 import type { EventBus } from '../ipc/bus';
 import type { Logger } from '../util/log';
 import { RateEstimator } from './rate';
@@ -216,6 +217,7 @@ export class TaskManager {
   private create(spec: TaskSpec, parent: Live | undefined): Live {
     if (this.disposed) throw new AppFailure('CONFLICT', 'VirtDeck is shutting down: no new tasks');
     const now = Date.now();
+    const user = spec.user ?? parent?.task.user ?? currentCaller.getStore()?.user;
     const task: Task = {
       id: newTaskId(),
       kind: spec.kind,
@@ -231,7 +233,8 @@ export class TaskManager {
       createdAt: now,
       cleanup: [],
       ...(spec.retry ? { retry: spec.retry } : {}),
-      ...(spec.user ? { user: spec.user } : {}),
+      // Who started it: the service says, or it is whoever made the call that started it.
+      ...(user ? { user } : {}),
       log: [],
     };
     const controller = new AbortController();

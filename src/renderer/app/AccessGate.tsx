@@ -1,22 +1,51 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { tokenFromLink } from '../../shared/ipc/access';
+import { useNotifications } from '../features/notifications/store';
+import { Spinner } from '../ui/Spinner';
 import { api } from './api';
+import { accessMode } from './login';
+import { LoginScreen } from './LoginScreen';
 import type { LinkState } from './transport';
+import { useUi } from './ui-store';
 import './access.css';
 
 /**
- * Serve mode without a usable access token (a fresh tab, or serve restarted
- * with a new one): say so and take the printed link, instead of an app whose
- * every call fails. Electron never sees this (its link state is 'ipc').
+ * Serve mode without a usable credential (a fresh tab, serve restarted with a
+ * new token, a session that ended): the sign-in form when serve has team
+ * accounts, else the access-link form, instead of an app whose every call
+ * fails. Electron never sees this (its link state is 'ipc').
  */
 export function AccessGate({ children }: { children: ReactNode }) {
   const [link, setLink] = useState<LinkState | 'ipc'>(api.linkState);
+  const [mode, setMode] = useState<'token' | 'accounts' | 'unknown' | null>(null);
+  const qc = useQueryClient();
   useEffect(() => {
     setLink(api.linkState());
     return api.onLink(setLink);
   }, []);
+  useEffect(() => {
+    if (link !== 'unauthorized') return;
+    // Whatever was cached belongs to the identity that just went away.
+    qc.clear();
+    useUi.getState().select({ kind: 'none' });
+    useNotifications.setState({ items: [] });
+    let live = true;
+    setMode(null);
+    void accessMode().then((m) => live && setMode(m));
+    return () => {
+      live = false;
+    };
+  }, [link, qc]);
   if (link !== 'unauthorized') return <>{children}</>;
+  if (mode === null)
+    return (
+      <main className="access-screen" aria-busy>
+        <Spinner />
+      </main>
+    );
+  if (mode === 'accounts') return <LoginScreen ended={api.accessRefused()} />;
   return <AccessScreen refused={api.accessRefused()} />;
 }
 

@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-const { bridge, onLink, linkState, accessRefused, authorization, useToken } = createBridge();
+const { bridge, onLink, linkState, accessRefused, authorization, useToken, signOut } = createBridge();
 
 export const api: TypedApi & {
   onLink(l: (s: LinkState) => void): Dispose;
@@ -23,6 +23,8 @@ export const api: TypedApi & {
   useToken(token: string): void;
   /** Serve mode: the core refused the token this tab had. */
   accessRefused(): boolean;
+  /** Serve mode: forget this tab's credential (signed out); the sign-in form shows. */
+  signOut(): void;
   /**
    * Serve mode: the Authorization header value for fetch() to the core's
    * credential-gated HTTP routes (streamed uploads, downloads); null under
@@ -44,6 +46,7 @@ export const api: TypedApi & {
   linkState: () => (linkState ? linkState() : 'ipc'),
   useToken: (t) => useToken?.(t),
   accessRefused: () => accessRefused?.() ?? false,
+  signOut: () => signOut?.(),
   authorization: () => authorization?.() ?? null,
 };
 

@@ -83,6 +83,15 @@ export class WsBridge implements RawBridge {
     for (const l of [...this.linkListeners]) l(s);
   }
 
+  /** Signed out: forget the credential and stop; the access screen (sign-in form) takes over. */
+  clearToken(): void {
+    this.token = null;
+    this.refused = false;
+    clearTimeout(this.timer);
+    if (this.ws) this.ws.close(); // its onclose sees the token gone and settles 'unauthorized'
+    else this.setState('unauthorized');
+  }
+
   /** A new token (pasted, or handed over by another tab): reconnect with it. */
   setToken(token: string): void {
     this.token = token;
@@ -205,6 +214,8 @@ export interface BridgeHandle {
   authorization?: () => string | null;
   /** Serve mode: use this access link or token (the access screen). */
   useToken?: (token: string) => void;
+  /** Serve mode: forget this tab's credential (after signing out). */
+  signOut?: () => void;
 }
 
 export function createBridge(): BridgeHandle {
@@ -233,5 +244,9 @@ export function createBridge(): BridgeHandle {
       return t ? bearer(t) : null;
     },
     useToken,
+    signOut: () => {
+      keeper.forget();
+      ws.clearToken();
+    },
   };
 }

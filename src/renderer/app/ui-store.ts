@@ -3,7 +3,7 @@ import { persist } from 'zustand/middleware';
 
 export type Theme = 'system' | 'light' | 'dark';
 /** App-level pages that are not a host or a VM. */
-export type AppPage = 'audit' | 'p2v';
+export type AppPage = 'audit' | 'accounts' | 'p2v' | 'backups';
 export type Selection =
   | { kind: 'none' }
   | { kind: 'host'; hostId: string }
@@ -18,6 +18,9 @@ interface UiState {
   select(s: Selection): void;
   addHostOpen: boolean;
   setAddHostOpen(open: boolean): void;
+  /** Help-desk profile: only consoles (the tree and the quick console). Forced for help-desk accounts. */
+  helpdeskProfile: boolean;
+  setHelpdeskProfile(on: boolean): void;
 }
 
 export const useUi = create<UiState>()(
@@ -29,7 +32,9 @@ export const useUi = create<UiState>()(
       select: (selection) => set({ selection }),
       addHostOpen: false,
       setAddHostOpen: (addHostOpen) => set({ addHostOpen }),
+      helpdeskProfile: false,
+      setHelpdeskProfile: (helpdeskProfile) => set({ helpdeskProfile, selection: { kind: 'none' } }),
     }),
-    { name: 'virtdeck-ui', partialize: (s) => ({ theme: s.theme }) },
+    { name: 'virtdeck-ui', partialize: (s) => ({ theme: s.theme, helpdeskProfile: s.helpdeskProfile }) },
   ),
 );

@@ -11,6 +11,10 @@ export const WS_PROTOCOL = 'virtdeck.v1';
 export const WS_TOKEN_PREFIX = 'virtdeck.bearer.';
 /** Checked with the full-control token; tells the page "refused" from "unreachable". */
 export const SESSION_PATH = '/api/session';
+/** Public: how this serve lets people in ({mode: 'token' | 'accounts'}). */
+export const ACCESS_PATH = '/api/access';
+/** Public, POST {name, password}: a sign-in session credential (accounts mode). */
+export const LOGIN_PATH = '/api/login';
 /** sessionStorage key: per tab, per origin, gone when the tab closes. */
 export const TOKEN_STORAGE_KEY = 'virtdeck.token';
 

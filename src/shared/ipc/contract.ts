@@ -1,10 +1,14 @@
 import type { z } from 'zod';
+import { accountCalls } from './calls/accounts';
 import { appCalls, appEvents } from './calls/app';
 import { auditCalls } from './calls/audit';
+import { backupCalls } from './calls/backup';
 import { consoleCalls } from './calls/consoles';
 import { domainCalls, domainEvents } from './calls/domains';
 import { hostCalls, hostEvents } from './calls/hosts';
 import { metricsCalls, metricsEvents } from './calls/metrics';
+import { migrationCalls, migrationEvents } from './calls/migration';
+import { placementCalls } from './calls/placement';
 import { networkCalls, networkEvents } from './calls/networks';
 import { taskCalls, taskEvents } from './calls/tasks';
 import { storageCalls, storageEvents } from './calls/storage';
@@ -25,12 +29,16 @@ export const calls = {
   ...metricsCalls,
   ...taskCalls,
   ...storageCalls,
+  ...migrationCalls,
+  ...placementCalls,
   ...auditCalls,
+  ...accountCalls,
   ...sourceCalls,
   ...p2vCalls,
   ...vmSettingsCalls,
   ...snapshotCalls,
   ...networkCalls,
+  ...backupCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -41,6 +49,7 @@ export const events = {
   ...taskEvents,
   ...storageEvents,
   ...sourceEvents,
+  ...migrationEvents,
   ...networkEvents,
 } satisfies Record<string, EventSpec>;
 

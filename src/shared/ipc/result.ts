@@ -19,6 +19,7 @@ export const ErrorCodeSchema = z.enum([
   'UNSUPPORTED',
   'INTERNAL',
   'BUSY', // this client has too many calls in flight; retry when some have answered
+  'FORBIDDEN', // the caller's role or scope does not allow this call on this target (docs/access.md)
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

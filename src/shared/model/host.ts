@@ -52,6 +52,8 @@ export const HostConfigSchema = z.object({
   tags: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
   /** Connect when the app starts. */
   autoConnect: z.boolean().default(true),
+  /** In maintenance: placement advice never picks this host (set by evacuation or by hand). */
+  maintenance: z.boolean().optional(),
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 

@@ -12,6 +12,9 @@ export class SshTransport implements HostTransport {
   private closed = false;
   /** Open channels: ssh2 leaves them dangling when the connection dies under them. */
   private readonly channels = new Set<ClientChannel>();
+  /** Remote forwards we asked for, by port: where their incoming channels go. */
+  private readonly remoteListeners = new Map<number, (ch: Duplex) => void>();
+  private tcpHandlerInstalled = false;
 
   constructor(
     readonly hostId: string,
@@ -31,6 +34,7 @@ export class SshTransport implements HostTransport {
       Duplex.prototype.destroy.call(ch);
     }
     this.channels.clear();
+    this.remoteListeners.clear();
   }
 
   async openLibvirtStream(path: 'system' | 'session'): Promise<Duplex> {
@@ -151,6 +155,58 @@ export class SshTransport implements HostTransport {
     return this.channel(`forward to ${path}`, (cb) => this.client.openssh_forwardOutStreamLocal(path, cb));
   }
 
+  async listenRemote(port: number, onChannel: (ch: Duplex) => void): Promise<() => Promise<void>> {
+    if (this.closed) throw this.notConnected();
+    if (this.remoteListeners.has(port)) throw new AppFailure('CONFLICT', `${this.hostId}: already listening on 127.0.0.1:${port}`, { hostId: this.hostId });
+    this.installTcpHandler();
+    // Registered before asking: a client may connect the moment sshd binds.
+    this.remoteListeners.set(port, onChannel);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        try {
+          this.client.forwardIn(REMOTE_BIND, port, (err) => (err ? reject(err) : resolve()));
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    } catch (e) {
+      this.remoteListeners.delete(port);
+      if (this.closed) throw this.notConnected();
+      // sshd answers a plain "request failed": the port is in use there, or forwarding is off (AllowTcpForwarding).
+      throw new AppFailure('CONFLICT', `${this.hostId}: the host refused to listen on 127.0.0.1:${port} (port in use, or sshd has AllowTcpForwarding off): ${(e as Error).message}`, {
+        hostId: this.hostId,
+      });
+    }
+    let stopped = false;
+    return async () => {
+      if (stopped) return;
+      stopped = true;
+      if (this.remoteListeners.get(port) === onChannel) this.remoteListeners.delete(port);
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        try {
+          this.client.unforwardIn(REMOTE_BIND, port, () => resolve());
+        } catch {
+          resolve(); // the connection went away meanwhile: nothing listens any more
+        }
+      });
+    };
+  }
+
+  /** One 'tcp connection' handler for every remote forward of this connection, dispatched by port. */
+  private installTcpHandler(): void {
+    if (this.tcpHandlerInstalled) return;
+    this.tcpHandlerInstalled = true;
+    this.client.on('tcp connection', (info, accept, reject) => {
+      const to = this.remoteListeners.get(info.destPort);
+      if (!to || this.closed) return reject();
+      const ch = accept();
+      this.channels.add(ch);
+      ch.once('close', () => this.channels.delete(ch));
+      to(ch);
+    });
+  }
+
   async shell(opts: { cols: number; rows: number; term?: string }): Promise<ShellChannel> {
     const ch = await this.channel('shell', (cb) =>
       this.client.shell({ cols: opts.cols, rows: opts.rows, term: opts.term ?? 'xterm-256color' }, cb),
@@ -208,6 +264,8 @@ export class SshTransport implements HostTransport {
 }
 
 const PID_MARK = 'VDPID:';
+/** Remote forwards bind only the host's loopback: nothing else on its network can use them. */
+const REMOTE_BIND = '127.0.0.1';
 
 /** Exit status per channel, recorded the moment ssh2 reports it (see channel()). */
 const exits = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();

@@ -3,8 +3,8 @@ import type { Handlers } from '../registry';
 
 export function consoleHandlers(consoles: ConsoleService): Pick<Handlers, 'consoles.openVnc' | 'consoles.openSerial' | 'consoles.openShell'> {
   return {
-    'consoles.openVnc': ({ hostId, uuid }) => consoles.openVnc(hostId, uuid),
-    'consoles.openSerial': ({ hostId, uuid, force }) => consoles.openSerial(hostId, uuid, force),
-    'consoles.openShell': ({ hostId, cols, rows }) => consoles.openShell(hostId, cols, rows),
+    'consoles.openVnc': ({ hostId, uuid }, ctx) => consoles.openVnc(hostId, uuid, ctx.access),
+    'consoles.openSerial': ({ hostId, uuid, force }, ctx) => consoles.openSerial(hostId, uuid, force, ctx.access),
+    'consoles.openShell': ({ hostId, cols, rows }, ctx) => consoles.openShell(hostId, cols, rows, ctx.access),
   };
 }

@@ -2,6 +2,7 @@ import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDomainSummary } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
+import { useCan } from '../session/queries';
 import { openConsole, type ConsoleRoute } from './route';
 import './consoles.css';
 
@@ -13,7 +14,9 @@ const how = (e: MouseEvent) => (e.shiftKey || e.ctrlKey || e.metaKey ? 'window' 
 export function ConsoleButtons({ hostId, uuid }: { hostId: string; uuid: string }) {
   const { t } = useTranslation('consoles');
   const { summary } = useDomainSummary(hostId, uuid, true);
+  const can = useCan();
   const off = !summary || summary.state === 'shutoff' || summary.state === 'crashed';
+  if (!can.consoles) return null;
   const go = (view: 'display' | 'serial') => (e: MouseEvent) => openConsole({ kind: 'domain', hostId, uuid, view } satisfies ConsoleRoute, how(e));
   return (
     <div className="console-buttons" role="group" aria-label={t('buttons.label')}>
@@ -31,7 +34,8 @@ export function ConsoleButtons({ hostId, uuid }: { hostId: string; uuid: string 
 export function HostShellButton({ hostId }: { hostId: string }) {
   const { t } = useTranslation('consoles');
   const host = useHosts().data?.find((h) => h.config.id === hostId);
-  if (!host || host.config.target.transport !== 'ssh' || host.state.status !== 'connected') return null;
+  const can = useCan();
+  if (!can.hostShell || !host || host.config.target.transport !== 'ssh' || host.state.status !== 'connected') return null;
   return (
     <button type="button" className="small ghost" onClick={(e) => openConsole({ kind: 'shell', hostId }, how(e))} title={t('buttons.tip')} data-testid="host-open-shell">
       {t('buttons.shell')}

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { Modal } from '../../ui/Modal';
 import { useAllDomains } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
+import { useCan } from '../session/queries';
 import { rankItems, type PaletteItem } from './palette';
 import { openConsole, type ConsoleRoute } from './route';
 import './consoles.css';
@@ -43,6 +44,7 @@ function Palette({ onClose }: { onClose(): void }) {
   const hosts = useHosts();
   const list = useMemo(() => hosts.data ?? [], [hosts.data]);
   const { views } = useAllDomains(list);
+  const can = useCan();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
 
@@ -62,12 +64,12 @@ function Palette({ onClose }: { onClose(): void }) {
           });
         }
       }
-      if (h.state.status === 'connected' && h.config.target.transport === 'ssh') {
+      if (can.hostShell && h.state.status === 'connected' && h.config.target.transport === 'ssh') {
         out.push({ id: `shell/${h.config.id}`, label: `Shell on ${h.config.name}`, detail: 'host shell', keywords: `${h.config.id} shell ssh`, live: false, route: { kind: 'shell', hostId: h.config.id } });
       }
     }
     return out;
-  }, [list, views]);
+  }, [list, views, can.hostShell]);
   const shown = useMemo(() => rankItems(items, query), [items, query]);
   const current = Math.min(active, Math.max(0, shown.length - 1));
 

@@ -5,6 +5,7 @@ import { formatKiB, formatNumber } from '../../i18n/format';
 import { enumLabel } from '../../i18n';
 import { AutostartToggle } from './AutostartToggle';
 import { TagsEditor } from './TagsEditor';
+import { useCan } from '../session/queries';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -47,6 +48,7 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
   const { t } = useTranslation('domains');
   const topo = d.topology ? t('details.topology', { sockets: d.topology.sockets, cores: d.topology.cores, threads: d.topology.threads }) : undefined;
   const os = [d.osType, d.arch, d.machine].filter(Boolean).join(' · ');
+  const can = useCan();
   return (
     <div className="vm-details">
       <div className="cards">
@@ -80,13 +82,23 @@ export function VmDetails({ vm, details: d }: { vm: DomainSummary; details: Doma
             {d.kernel && <Field label={t('details.kernel')}>{mono(d.kernel)}</Field>}
             <Field label={t('details.persistent')}>{vm.persistent === false ? t('details.transient') : t('details.yes')}</Field>
             <Field label={t('details.autostart')}>
-              <AutostartToggle hostId={vm.hostId} uuid={vm.uuid} value={d.autostart ?? vm.autostart ?? false} disabled={vm.persistent === false} />
+              <AutostartToggle hostId={vm.hostId} uuid={vm.uuid} value={d.autostart ?? vm.autostart ?? false} disabled={vm.persistent === false || !can.configure} />
             </Field>
           </dl>
         </section>
         <section className="section" aria-labelledby="vm-notes-h">
           <h2 id="vm-notes-h">{t('details.tagsDescription')}</h2>
-          <TagsEditor hostId={vm.hostId} uuid={vm.uuid} tags={d.tags} />
+          {can.configure ? (
+            <TagsEditor hostId={vm.hostId} uuid={vm.uuid} tags={d.tags} />
+          ) : (
+            <ul className="chips" aria-label={t('tags.label')}>
+              {d.tags.map((tag) => (
+                <li key={tag} className="chip">
+                  {tag}
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="description">{d.description ? <p>{d.description}</p> : <p className="muted">{t('details.noDescription')}</p>}</div>
         </section>
       </div>

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useHosts } from '../hosts/queries';
-import { stateLabel } from '../../i18n';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useUi } from '../../app/ui-store';
 import { useDomain, useDomainSummary } from './queries';
@@ -9,7 +8,9 @@ import { VmDetails } from './VmDetails';
 import { VmMetrics } from '../metrics/VmMetrics';
 import { VmToolbar } from './VmToolbar';
 import { ConsoleButtons } from '../consoles';
+import { MigrateButton } from '../migration';
 import { VmTabs, VmTabBody, type VmTab } from '../vm-settings/VmTabs';
+import { VmTitle } from './VmTitle';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
@@ -46,13 +47,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
   return (
     <div className="page" data-testid="vm-overview">
       <header className="page-head">
-        <div className="page-title">
-          <span className={`dot lg ${vm.state}`} aria-hidden />
-          <h1 data-testid="vm-title">{vm.name}</h1>
-          <span className={`badge s-${vm.state}`} data-testid="vm-header-state">
-            {stateLabel(vm.state)}
-          </span>
-        </div>
+        <VmTitle vm={vm} />
         <div className="page-sub">
           <span>
             <Trans
@@ -67,6 +62,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         </div>
         <VmToolbar vm={vm} />
         <ConsoleButtons hostId={hostId} uuid={uuid} />
+        <MigrateButton hostId={hostId} uuid={uuid} />
         <VmTabs tab={tab} onTab={setTab} vm={vm} />
       </header>
       {tab === 'overview' ? (

@@ -8,6 +8,7 @@ import { DeleteVmDialog } from './DeleteVmDialog';
 import { actionLabel, actionNeeds, canRun } from './lifecycle';
 import { useLifecycle } from './mutations';
 import { isBusy, usePending } from './pending';
+import { useCan } from '../session/queries';
 
 const BUTTONS: LifecycleAction[] = ['start', 'shutdown', 'reboot', 'pause', 'resume', 'forceOff', 'reset'];
 
@@ -24,13 +25,16 @@ const CONFIRM: Partial<Record<LifecycleAction, { title: (name: string) => string
   },
 };
 
-export function VmToolbar({ vm }: { vm: DomainSummary }) {
+/** `only`: offer just these actions and no delete (the help-desk profile's power on and reboot). */
+export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly LifecycleAction[] }) {
   const { t } = useTranslation('domains');
   const lifecycle = useLifecycle();
   const op = usePending((s) => s.ops[`${vm.hostId}/${vm.uuid}`]);
   const busy = isBusy(op, vm.state) || lifecycle.isPending;
   const [confirm, setConfirm] = useState<LifecycleAction | null>(null);
   const [deleting, setDeleting] = useState(false);
+  // Only what the core would allow is offered; the core still checks every call.
+  const can = useCan();
 
   const run = (action: LifecycleAction) => lifecycle.mutate({ targets: [vm], action });
   const onClick = (action: LifecycleAction) => (CONFIRM[action] ? setConfirm(action) : run(action));
@@ -38,7 +42,7 @@ export function VmToolbar({ vm }: { vm: DomainSummary }) {
 
   return (
     <div className="toolbar" role="toolbar" aria-label={t('actionsFor', { name: vm.name })}>
-      {BUTTONS.map((a) => {
+      {BUTTONS.filter((a) => can.lifecycle.includes(a) && (!only || only.includes(a))).map((a) => {
         const allowed = canRun(a, vm.state);
         const spinning = busy && (op?.action === a || lifecycle.variables?.action === a);
         return (
@@ -57,10 +61,14 @@ export function VmToolbar({ vm }: { vm: DomainSummary }) {
           </button>
         );
       })}
-      <span className="toolbar-sep" />
-      <button type="button" className="ghost danger-text" disabled={busy} onClick={() => setDeleting(true)} data-testid="vm-action-delete">
-        {t('deleteEllipsis')}
-      </button>
+      {can.deleteVms && !only && (
+        <>
+          <span className="toolbar-sep" />
+          <button type="button" className="ghost danger-text" disabled={busy} onClick={() => setDeleting(true)} data-testid="vm-action-delete">
+            {t('deleteEllipsis')}
+          </button>
+        </>
+      )}
       {confirm && c && (
         <ConfirmDialog
           title={c.title(vm.name)}

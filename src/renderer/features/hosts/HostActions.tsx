@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
 import { EditHostDialog } from './EditHostDialog';
 import { useConnectHost, useDisconnectHost, useRemoveHost } from './mutations';
+import { useCan } from '../session/queries';
 
 export function HostActions({ host }: { host: Host }) {
   const { t } = useTranslation('hosts');
@@ -14,12 +15,14 @@ export function HostActions({ host }: { host: Host }) {
   const disconnect = useDisconnectHost();
   const remove = useRemoveHost();
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const can = useCan();
   const [editing, setEditing] = useState(false);
   const busy = connect.isPending || disconnect.isPending || remove.isPending;
   const failed = status === 'unreachable' || status === 'needs-auth' || retryAt !== undefined;
   // Disconnect also stops a scheduled retry, so it stays offered while one is pending.
   const canDisconnect = status === 'connected' || status === 'connecting' || retryAt !== undefined;
 
+  if (!can.connectHosts) return null;
   return (
     <div className="toolbar" role="toolbar" aria-label={t('actions.label')}>
       {failed ? (
@@ -33,18 +36,22 @@ export function HostActions({ host }: { host: Host }) {
           {t('actions.connect')}
         </button>
       )}
-      <button type="button" className="ghost" onClick={() => disconnect.mutate(id)} disabled={busy || !canDisconnect} data-testid="host-action-disconnect">
-        {disconnect.isPending && <Spinner />}
-        {t('actions.disconnect')}
-      </button>
-      <span className="toolbar-sep" />
-      <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
-        {t('actions.edit')}
-      </button>
-      <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
-        {t('actions.remove')}
-      </button>
-      {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
+      {can.manageHosts && (
+        <>
+          <button type="button" className="ghost" onClick={() => disconnect.mutate(id)} disabled={busy || !canDisconnect} data-testid="host-action-disconnect">
+            {disconnect.isPending && <Spinner />}
+            {t('actions.disconnect')}
+          </button>
+          <span className="toolbar-sep" />
+          <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
+            {t('actions.edit')}
+          </button>
+          <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
+            {t('actions.remove')}
+          </button>
+          {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
+        </>
+      )}
       {confirmRemove && (
         <ConfirmDialog
           title={t('actions.removeTitle', { name: host.config.name })}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { HostActions } from './HostActions';
 import { HostShellButton } from '../consoles';
+import { HostMigrationActions } from '../migration';
 import { HostBanner } from './HostBanner';
 import { HostInfoCards } from './HostInfoCards';
 import { HostStatusText } from './HostStatus';
@@ -43,6 +44,7 @@ export function HostOverview({ hostId }: { hostId: string }) {
         </div>
         <HostActions key={hostId} host={host} />
         <HostShellButton hostId={hostId} />
+        <HostMigrationActions hostId={hostId} />
       </header>
       <HostBanner host={host} />
       <section className="section" aria-labelledby="host-info-h">

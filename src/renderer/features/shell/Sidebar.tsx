@@ -6,6 +6,7 @@ import { formatNumber } from '../../i18n/format';
 import { useAllDomains } from '../domains/queries';
 import { usePicked } from '../domains/store';
 import { useHosts } from '../hosts/queries';
+import { useCan } from '../session/queries';
 import { HostTree, useTreeRows } from '../tree/HostTree';
 import { TreeFilter } from '../tree/TreeFilter';
 
@@ -17,6 +18,7 @@ export function Sidebar() {
   const list = hosts.data ?? NO_HOSTS;
   const { views, byKey } = useAllDomains(list);
   const openAddHost = useUi((s) => s.setAddHostOpen);
+  const can = useCan();
   const { rows, order, filtering } = useTreeRows(list, views);
   const pickedCount = usePicked((s) => Object.keys(s.picked).length);
 
@@ -32,8 +34,8 @@ export function Sidebar() {
       {hosts.isPending && <div className="muted pad">{t('loadingHosts')}</div>}
       {hosts.error && <ErrorState title={t('hostsError')} error={hosts.error} onRetry={() => void hosts.refetch()} />}
       {hosts.data?.length === 0 && (
-        <EmptyState title={t('noHosts')} action={{ label: t('addHost'), onClick: () => openAddHost(true), testId: 'add-host-empty' }}>
-          {t('noHostsHint')}
+        <EmptyState title={t('noHosts')} action={can.manageHosts ? { label: t('addHost'), onClick: () => openAddHost(true), testId: 'add-host-empty' } : undefined}>
+          {can.manageHosts ? t('noHostsHint') : t('noHostsNoAccess')}
         </EmptyState>
       )}
       {list.length > 0 && <HostTree rows={rows} order={order} />}

@@ -13,7 +13,8 @@ import { UuidSchema } from '../../model/domain';
  *   - the core closes with 1000 when the target ended, 4001 + reason when it
  *     failed, 4002 when another client took the serial console over, 4004
  *     when the page stopped reading and fell too far behind (the host's
- *     connection is shared, so the slow viewer is dropped, never the host).
+ *     connection is shared, so the slow viewer is dropped, never the host),
+ *     4005 when the sign-in session that opened it ended (serve accounts).
  * Binary data never carries control, so noVNC can own a VNC socket unchanged.
  */
 export const ConsoleControlSchema = z.discriminatedUnion('t', [
@@ -24,7 +25,7 @@ export const ConsoleControlSchema = z.discriminatedUnion('t', [
 ]);
 export type ConsoleControl = z.infer<typeof ConsoleControlSchema>;
 
-export const CONSOLE_CLOSE = { ENDED: 1000, FAILED: 4001, TAKEN_OVER: 4002, SHUTDOWN: 4003, TOO_SLOW: 4004 } as const;
+export const CONSOLE_CLOSE = { ENDED: 1000, FAILED: 4001, TAKEN_OVER: 4002, SHUTDOWN: 4003, TOO_SLOW: 4004, SESSION_ENDED: 4005 } as const;
 
 const TicketSchema = z.object({
   /** Absolute ws:// URL (Electron) or a path on the page's own origin (serve mode). */

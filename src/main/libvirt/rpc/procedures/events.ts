@@ -67,6 +67,9 @@ export const Events = {
   ),
   domainAgentLifecycle: ev(348, 18, struct({ callbackID: int, dom: domain, state: int, reason: int })),
   domainDeviceAdded: ev(354, 19, struct({ callbackID: int, dom: domain, devAlias: string })),
+  /** Sent by the source on each pass over dirty memory. */
+  domainMigrationIteration: ev(359, 20, struct({ callbackID: int, dom: domain, iteration: int })),
+  /** Sent by the source only, on success, after the VM stopped there. */
   domainJobCompleted: ev(
     363,
     21,

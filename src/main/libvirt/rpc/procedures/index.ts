@@ -3,6 +3,7 @@ import { ConnectProcedures } from './connect';
 import { DomainProcedures } from './domain';
 import { DomainSettingsProcedures } from './domain-settings';
 import { EventProcedures } from './events';
+import { MigrationProcedures } from './migration';
 import { NetworkProcedures } from './network';
 import { StorageProcedures } from './storage';
 
@@ -13,6 +14,7 @@ export const P = {
   ...StorageProcedures,
   ...NetworkProcedures,
   ...EventProcedures,
+  ...MigrationProcedures,
 } as const;
 
 export type ProcedureName = keyof typeof P;
@@ -24,3 +26,4 @@ export * from './domain-settings';
 export * from './storage';
 export * from './network';
 export * from './events';
+export * from './migration';

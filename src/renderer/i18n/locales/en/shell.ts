@@ -41,4 +41,10 @@ export default {
     connect: 'Connect',
     note: 'The token stays in this tab only (session storage); it is never stored in a cookie or sent to another site.',
   },
+  welcomeNoAccess: 'No host is shared with your account yet: ask an admin.',
+  noHostsNoAccess: 'No host or VM is shared with your account yet.',
+  accounts: 'Accounts',
+  helpdeskTip: 'Show only consoles: the tree and the quick console',
+  helpdesk: 'Help-desk profile',
+  backups: 'Backups',
 };

@@ -37,4 +37,10 @@ export default {
     connect: '连接',
     note: '令牌只保存在此标签页中（会话存储），不会写入 Cookie，也不会发送到其他网站。',
   },
+  welcomeNoAccess: '尚未有主机共享给你的账户：请联系管理员。',
+  noHostsNoAccess: '尚未有主机或虚拟机共享给你的账户。',
+  accounts: '账户',
+  helpdeskTip: '只显示控制台：主机树和快速控制台',
+  helpdesk: '服务台模式',
+  backups: '备份',
 };

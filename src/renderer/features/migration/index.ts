@@ -1,0 +1,3 @@
+export { MigrateButton } from './MigrateButton';
+export { HostMigrationActions } from './HostMigrationActions';
+export { MigrationLayer } from './MigrationLayer';
