@@ -21,7 +21,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/migration/Checklist.tsx',
   'src/renderer/features/migration/EvacuateDialog.tsx',
   'src/renderer/features/migration/HostMigrationActions.tsx',
-  'src/renderer/features/migration/MigrateButton.tsx',
   'src/renderer/features/migration/MigrateDialog.tsx',
   'src/renderer/features/migration/MigrationProgressView.tsx',
   'src/renderer/features/migration/OptionsFields.tsx',

@@ -127,4 +127,5 @@ export default {
     kept: 'Kept on the host:',
     emptyDrive: 'empty drive',
   },
+  move: { button: 'Move…', tip: 'Move this VM to another host (live or offline)', noHost: 'Connect another host to move VMs to' },
 };

@@ -117,4 +117,5 @@ export default {
     kept: '保留在主机上：',
     emptyDrive: '空驱动器',
   },
+  move: { button: '迁移…', tip: '将此虚拟机迁移到另一台主机（在线或离线）', noHost: '请先连接另一台主机，才能迁移虚拟机' },
 };
