@@ -20,7 +20,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/hosts/PromptDialog.tsx',
   'src/renderer/features/migration/Checklist.tsx',
   'src/renderer/features/migration/EvacuateDialog.tsx',
-  'src/renderer/features/migration/HostMigrationActions.tsx',
   'src/renderer/features/migration/MigrateDialog.tsx',
   'src/renderer/features/migration/MigrationProgressView.tsx',
   'src/renderer/features/migration/OptionsFields.tsx',

@@ -150,4 +150,5 @@ export default {
     copy: 'Copy',
     needsNew: 'The host needs a new key; ask its admin. Do not remove the @revoked line to get in.',
   },
+  maint: { label: 'Maintenance', badgeTip: 'Placement advice never picks this host', badge: 'In maintenance', end: 'End maintenance', evacuateTip: 'Move every VM off this host', connectFirst: 'Connect the host first', evacuate: 'Evacuate…' },
 };

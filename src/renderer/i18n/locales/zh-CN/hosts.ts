@@ -147,4 +147,5 @@ export default {
     copy: '复制',
     needsNew: '该主机需要新密钥，请联系其管理员。不要为了连接而删除 @revoked 行。',
   },
+  maint: { label: '维护模式', badgeTip: '放置建议不会选择此主机', badge: '维护中', end: '结束维护', evacuateTip: '将所有虚拟机迁出此主机', connectFirst: '请先连接该主机', evacuate: '疏散…' },
 };
