@@ -1,5 +1,7 @@
 // First: configures libraries before anything else runs (CSP without eval).
 import './app/no-eval';
+// Then: the UI language, so the first frame renders in it.
+import './i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AccessGate } from './app/AccessGate';

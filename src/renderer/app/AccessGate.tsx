@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { tokenFromLink } from '../../shared/ipc/access';
 import { useNotifications } from '../features/notifications/store';
 import { Spinner } from '../ui/Spinner';
@@ -49,6 +50,7 @@ export function AccessGate({ children }: { children: ReactNode }) {
 }
 
 function AccessScreen({ refused }: { refused: boolean }) {
+  const { t } = useTranslation('shell');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
@@ -58,7 +60,7 @@ function AccessScreen({ refused }: { refused: boolean }) {
         onSubmit={(e) => {
           e.preventDefault();
           const token = tokenFromLink(text);
-          if (!token) return setError('That is not a VirtDeck access link: it ends in #token= followed by the token.');
+          if (!token) return setError(t('access.badLink'));
           setError(null);
           api.useToken(token);
         }}
@@ -66,16 +68,15 @@ function AccessScreen({ refused }: { refused: boolean }) {
         <h1>VirtDeck</h1>
         {refused ? (
           <p data-testid="access-refused">
-            The core refused this tab’s access token. <code>virtdeck serve</code> makes a new one each time it starts: open the link it printed
-            last.
+            <Trans t={t} i18nKey="access.refused" components={{ code: <code /> }} />
           </p>
         ) : (
           <p>
-            This tab has no access token. Open the link <code>virtdeck serve</code> printed (it ends in <code>#token=…</code>), or paste it here.
+            <Trans t={t} i18nKey="access.noToken" components={{ code: <code /> }} />
           </p>
         )}
         <div className="field">
-          <label htmlFor="access-link">Access link</label>
+          <label htmlFor="access-link">{t('access.link')}</label>
           <input
             id="access-link"
             type="password"
@@ -96,9 +97,9 @@ function AccessScreen({ refused }: { refused: boolean }) {
           )}
         </div>
         <button type="submit" data-testid="access-connect">
-          Connect
+          {t('access.connect')}
         </button>
-        <p className="muted small">The token stays in this tab only (session storage); it is never stored in a cookie or sent to another site.</p>
+        <p className="muted small">{t('access.note')}</p>
       </form>
     </main>
   );

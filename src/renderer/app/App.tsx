@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Sidebar } from '../features/shell/Sidebar';
 import { MainPanel } from '../features/shell/MainPanel';
 import { StatusBar } from '../features/shell/StatusBar';
@@ -17,6 +18,7 @@ import { useUi } from './ui-store';
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
   const consoleRoute = useConsoleRoute();
+  const { t } = useTranslation('shell');
   const session = useSession();
   const profile = useUi((s) => s.helpdeskProfile);
   const can = useCan();
@@ -44,7 +46,7 @@ export function App() {
       <TopBar />
       <div className="app-body">
         <Sidebar />
-        <main className="main-panel" aria-label="Details">
+        <main className="main-panel" aria-label={t('details')}>
           <MainPanel />
         </main>
       </div>

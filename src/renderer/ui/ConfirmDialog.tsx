@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Modal } from './Modal';
 import { Spinner } from './Spinner';
 
@@ -21,6 +22,7 @@ export function ConfirmDialog({
   onCancel(): void;
 }) {
   const bodyId = useId();
+  const { t } = useTranslation();
   return (
     <Modal
       title={title}
@@ -33,7 +35,7 @@ export function ConfirmDialog({
       footer={
         <>
           <button type="button" className="ghost" onClick={onCancel} disabled={busy} data-testid="confirm-cancel" data-autofocus={danger ? true : undefined}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="button" className={danger ? 'danger' : ''} onClick={onConfirm} disabled={busy} data-testid="confirm-ok" data-autofocus={danger ? undefined : true}>
             {busy && <Spinner />}

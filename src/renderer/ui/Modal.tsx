@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 // Native <dialog> opened with showModal(): the browser makes the rest of the
 // page inert, traps focus and stacks nested dialogs (a host-key prompt over
@@ -18,6 +19,7 @@ interface Props {
 }
 
 export function Modal({ title, onClose, children, footer, testId, size = 'medium', busy = false, describedBy, role = 'dialog' }: Props) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const closeRef = useRef(onClose);
@@ -53,7 +55,7 @@ export function Modal({ title, onClose, children, footer, testId, size = 'medium
     <dialog ref={ref} className={`modal modal-${size}`} aria-labelledby={titleId} aria-describedby={describedBy} data-testid={testId} role={role}>
       <header className="modal-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-btn" aria-label="Close" onClick={onClose} disabled={busy}>
+        <button type="button" className="icon-btn" aria-label={t('close')} onClick={onClose} disabled={busy}>
           ×
         </button>
       </header>

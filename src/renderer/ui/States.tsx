@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorTitle, i18n } from '../i18n';
 import { ApiError } from '../app/api';
 import { Spinner } from './Spinner';
 
@@ -31,26 +33,27 @@ export function EmptyState({
 const NOT_AVAILABLE = new Set(['UNSUPPORTED', 'NOT_CONNECTED']);
 
 export function ErrorState({ title, error, onRetry, compact = false }: { title: string; error: unknown; onRetry?: () => void; compact?: boolean }) {
+  const { t } = useTranslation();
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : undefined;
   const calm = code !== undefined && NOT_AVAILABLE.has(code);
   return (
     <div className={`error-state ${calm ? 'calm' : ''} ${compact ? 'compact' : ''}`} role={calm ? 'status' : 'alert'}>
-      <h3>{calm && code === 'UNSUPPORTED' ? `${title}: not available yet` : title}</h3>
+      <h3>{calm && code === 'UNSUPPORTED' ? t('notAvailableYet', { title }) : title}</h3>
       <p>
         {message}
-        {code && <span className="code"> ({code})</span>}
+        {code && <span className="code" title={code} data-code={code}> ({errorTitle(code)})</span>}
       </p>
       {onRetry && !calm && (
         <button type="button" className="ghost" onClick={onRetry}>
-          Try again
+          {t('tryAgain')}
         </button>
       )}
     </div>
   );
 }
 
-export function LoadingState({ label = 'Loading…' }: { label?: string }) {
+export function LoadingState({ label = i18n.t('loading') }: { label?: string }) {
   return (
     <div className="loading-state" role="status">
       <Spinner />

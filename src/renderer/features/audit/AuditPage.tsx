@@ -1,17 +1,18 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorTitle } from '../../i18n';
+import { formatDateTime, formatNumber } from '../../i18n/format';
 import type { AuditFilter, AuditRecord } from '../../../shared/model/audit';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useAuditRecords, useExportAudit, useVerifyAudit } from './queries';
 import './audit.css';
 
 const RANGES = [
-  { id: 'hour', label: 'Last hour', ms: 3600_000 },
-  { id: 'day', label: 'Last 24 hours', ms: 86_400_000 },
-  { id: 'week', label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { id: 'all', label: 'All time', ms: 0 },
+  { id: 'hour', ms: 3600_000 },
+  { id: 'day', ms: 86_400_000 },
+  { id: 'week', ms: 7 * 86_400_000 },
+  { id: 'all', ms: 0 },
 ] as const;
-
-const fmtTime = (t: number) => new Date(t).toLocaleString();
 
 /** "action: forceOff, autostart: true": the arguments that say what was done, minus the ids the row already shows. */
 function argSummary(args: unknown): string {
@@ -24,6 +25,7 @@ function argSummary(args: unknown): string {
 }
 
 export function AuditPage() {
+  const { t } = useTranslation('audit');
   const [range, setRange] = useState<(typeof RANGES)[number]['id']>('day');
   const [user, setUser] = useState('');
   const [call, setCall] = useState('');
@@ -50,71 +52,71 @@ export function AuditPage() {
     <div className="page audit-page" data-testid="audit-page">
       <div className="page-head">
         <div className="page-title">
-          <h1>Audit log</h1>
+          <h1>{t('title')}</h1>
         </div>
-        <div className="page-sub">Every change made through VirtDeck: who, when, on which host and object, and how it ended. Records are hash-chained, so an edit shows.</div>
+        <div className="page-sub">{t('sub')}</div>
         <div className="toolbar">
           <button type="button" onClick={() => verify.mutate()} disabled={verify.isPending} data-testid="audit-verify">
-            {verify.isPending ? 'Checking…' : 'Check integrity'}
+            {verify.isPending ? t('checking') : t('check')}
           </button>
           <button type="button" className="ghost" onClick={() => exporter.mutate({ format: 'csv', filter })} disabled={exporter.isPending} data-testid="audit-export-csv">
-            Export CSV
+            {t('exportCsv')}
           </button>
           <button type="button" className="ghost" onClick={() => exporter.mutate({ format: 'json', filter })} disabled={exporter.isPending} data-testid="audit-export-json">
-            Export JSON
+            {t('exportJson')}
           </button>
           <button type="button" className="ghost" onClick={() => { setAnchor(Date.now()); void records.refetch(); }} data-testid="audit-refresh">
-            Refresh
+            {t('refresh')}
           </button>
         </div>
       </div>
       {verify.data && (
         <div className={`banner ${verify.data.ok ? 'ok' : 'bad'}`} role={verify.data.ok ? 'status' : 'alert'} data-testid="audit-verdict">
           {verify.data.ok
-            ? `Chain intact: all ${verify.data.records} records are as they were written.`
-            : `Chain broken: ${verify.data.broken?.reason}. ${verify.data.records} records before it check out.`}
+            ? t('intact', { n: formatNumber(verify.data.records) })
+            : t('broken', { reason: verify.data.broken?.reason ?? '', n: formatNumber(verify.data.records) })}
         </div>
       )}
-      {verify.error && <ErrorState compact title="Could not check the log" error={verify.error} />}
-      {exporter.error && <ErrorState compact title="Could not export" error={exporter.error} />}
+      {verify.error && <ErrorState compact title={t('checkError')} error={verify.error} />}
+      {exporter.error && <ErrorState compact title={t('exportError')} error={exporter.error} />}
       <div className="audit-filters" role="search">
         <label>
-          Period
+          {t('filter.period')}
           <select value={range} onChange={(e) => { setRange(e.target.value as typeof range); setAnchor(Date.now()); }} data-testid="audit-range">
             {RANGES.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.label}
+                {t(`range.${r.id}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          User
-          <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="any" data-testid="audit-user" />
+          {t('filter.user')}
+          <input value={user} onChange={(e) => setUser(e.target.value)} placeholder={t('filter.any')} data-testid="audit-user" />
         </label>
         <label>
-          Action
-          <input value={call} onChange={(e) => setCall(e.target.value)} placeholder="e.g. domains." data-testid="audit-call" />
+          {t('filter.action')}
+          <input value={call} onChange={(e) => setCall(e.target.value)} placeholder={t('filter.actionPlaceholder')} data-testid="audit-call" />
         </label>
         <label>
-          Result
+          {t('filter.result')}
           <select value={result} onChange={(e) => setResult(e.target.value as typeof result)} data-testid="audit-result">
-            <option value="">any</option>
-            <option value="ok">succeeded</option>
-            <option value="error">failed or refused</option>
+            <option value="">{t('filter.any')}</option>
+            <option value="ok">{t('filter.ok')}</option>
+            <option value="error">{t('filter.error')}</option>
           </select>
         </label>
         <label className="grow">
-          Search
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="VM, host, error text…" data-testid="audit-search" />
+          {t('filter.search')}
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter.searchPlaceholder')} data-testid="audit-search" />
         </label>
       </div>
       {records.isPending ? (
-        <LoadingState label="Reading the audit log…" />
+        <LoadingState label={t('reading')} />
       ) : records.error ? (
-        <ErrorState title="Could not read the audit log" error={records.error} onRetry={() => void records.refetch()} />
+        <ErrorState title={t('readError')} error={records.error} onRetry={() => void records.refetch()} />
       ) : records.data.length === 0 ? (
-        <EmptyState compact title="No records match">Changes you make (start a VM, add a host, open a console…) appear here.</EmptyState>
+        <EmptyState compact title={t('noMatch')}>{t('noMatchHint')}</EmptyState>
       ) : (
         <AuditTable rows={records.data} />
       )}
@@ -123,45 +125,55 @@ export function AuditPage() {
 }
 
 function AuditTable({ rows }: { rows: AuditRecord[] }) {
+  const { t } = useTranslation('audit');
   return (
     <table className="table audit-table" data-testid="audit-table">
       <thead>
         <tr>
           <th>#</th>
-          <th>Time</th>
-          <th>User</th>
-          <th>Action</th>
-          <th>Host</th>
-          <th>Target</th>
-          <th>Result</th>
+          <th>{t('col.time')}</th>
+          <th>{t('col.user')}</th>
+          <th>{t('col.action')}</th>
+          <th>{t('col.host')}</th>
+          <th>{t('col.target')}</th>
+          <th>{t('col.result')}</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} data-testid="audit-row" data-call={r.call} data-user={r.user} data-result={r.result}>
             <td className="num muted">{r.seq}</td>
-            <td style={{ whiteSpace: "nowrap" }}>{fmtTime(r.t)}</td>
-            <td>
+            <td style={{ whiteSpace: "nowrap" }}>{formatDateTime(r.t)}</td>
+            {/* translate="no": recorded data (names, arguments), shown as written in every language. */}
+            <td translate="no">
               {r.user}
               <span className="muted small"> · {r.via}</span>
             </td>
             <td>
               <code title={JSON.stringify(r.args, null, 2)}>{r.call}</code>
-              {argSummary(r.args) && <div className="small muted">{argSummary(r.args)}</div>}
+              {argSummary(r.args) && (
+                <div className="small muted" translate="no">
+                  {argSummary(r.args)}
+                </div>
+              )}
             </td>
-            <td>{r.hostId ?? '—'}</td>
-            <td className="ellipsis" title={r.target}>
+            <td translate="no">{r.hostId ?? '—'}</td>
+            <td className="ellipsis" title={r.target} translate="no">
               {r.target ?? '—'}
             </td>
             <td>
               {r.result === 'ok' ? (
-                <span className="badge s-running">ok</span>
+                <span className="badge s-running">{t('ok')}</span>
               ) : (
-                <span className="badge s-crashed" title={r.error?.message}>
-                  {r.error?.code ?? 'error'}
+                <span className="badge s-crashed" title={r.error?.message} data-code={r.error?.code}>
+                  {errorTitle(r.error?.code)}
                 </span>
               )}
-              {r.error && <div className="small muted audit-error">{r.error.message}</div>}
+              {r.error && (
+                <div className="small muted audit-error" translate="no">
+                  {r.error.message}
+                </div>
+              )}
             </td>
           </tr>
         ))}

@@ -4,6 +4,7 @@ import { openConsole, type ConsoleView } from './route';
 import { SerialConsole } from './SerialConsole';
 import { VncConsole } from './VncConsole';
 import './consoles.css';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   hostId: string;
@@ -15,22 +16,23 @@ interface Props {
 
 /** A VM's consoles, display and serial, behind two tabs: embeddable in any page. */
 export function ConsolePanel({ hostId, uuid, view, onView }: Props) {
+  const { t } = useTranslation('consoles');
   const [own, setOwn] = useState<ConsoleView>('display');
   const current = view ?? own;
   const select = (v: ConsoleView) => (onView ? onView(v) : setOwn(v));
   const newWindow = () => openConsole({ kind: 'domain', hostId, uuid, view: current }, 'window');
   return (
-    <section className="console-panel" aria-label="Console">
+    <section className="console-panel" aria-label={t('panel.console')}>
       <div className="console-tabs" role="tablist">
         {(['display', 'serial'] as const).map((v) => (
           <button key={v} type="button" role="tab" aria-selected={current === v} className={current === v ? 'active' : ''} onClick={() => select(v)} data-testid={`console-tab-${v}`}>
-            {v === 'display' ? 'Display' : 'Serial console'}
+            {v === 'display' ? t('panel.display') : t('panel.serial')}
           </button>
         ))}
         <span className="console-toolbar-spacer" />
         {current === 'serial' && (
           <button type="button" className="small ghost" onClick={newWindow} data-testid="console-new-window">
-            Open in new window
+            {t('panel.newWindow')}
           </button>
         )}
       </div>
@@ -42,13 +44,14 @@ export function ConsolePanel({ hostId, uuid, view, onView }: Props) {
 
 /** A host's shell, for the host page. */
 export function HostShellPanel({ hostId }: { hostId: string }) {
+  const { t } = useTranslation('consoles');
   return (
-    <section className="console-panel" aria-label="Host shell">
+    <section className="console-panel" aria-label={t('panel.hostShell')}>
       <div className="console-tabs">
-        <span className="console-title">Shell on {hostId}</span>
+        <span className="console-title">{t('shellOn', { host: hostId })}</span>
         <span className="console-toolbar-spacer" />
         <button type="button" className="small ghost" onClick={() => openConsole({ kind: 'shell', hostId }, 'window')}>
-          Open in new window
+          {t('panel.newWindow')}
         </button>
       </div>
       <HostShell key={hostId} hostId={hostId} />

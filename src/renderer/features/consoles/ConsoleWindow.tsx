@@ -4,15 +4,17 @@ import { ConsolePanel } from './ConsolePanel';
 import { HostShell } from './HostShell';
 import { openConsole, type ConsoleRoute } from './route';
 import './consoles.css';
+import { useTranslation } from 'react-i18next';
 
 /**
  * The page for a console route (#/console/<host>/<uuid>, #/shell/<host>):
  * the console fills the window, so it works as its own tab or window.
  */
 export function ConsoleWindow({ route }: { route: ConsoleRoute }) {
+  const { t } = useTranslation('consoles');
   const isDomain = route.kind === 'domain';
   const { summary } = useDomainSummary(route.hostId, isDomain ? route.uuid : '', isDomain);
-  const title = isDomain ? (summary?.name ?? 'Console') : `Shell on ${route.hostId}`;
+  const title = isDomain ? (summary?.name ?? t('panel.console')) : t('shellOn', { host: route.hostId });
   useEffect(() => {
     const before = document.title;
     document.title = `${title} — VirtDeck`;

@@ -7,6 +7,7 @@ import { useCan } from '../session/queries';
 import { rankItems, type PaletteItem } from './palette';
 import { openConsole, type ConsoleRoute } from './route';
 import './consoles.css';
+import { useTranslation } from 'react-i18next';
 
 export const useQuickConsole = create<{ open: boolean; setOpen(open: boolean): void }>((set) => ({
   open: false,
@@ -39,6 +40,7 @@ export function QuickConsole() {
 }
 
 function Palette({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation('consoles');
   const hosts = useHosts();
   const list = useMemo(() => hosts.data ?? [], [hosts.data]);
   const { views } = useAllDomains(list);
@@ -79,7 +81,7 @@ function Palette({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <Modal title="Quick console" onClose={onClose} size="medium" testId="quick-console">
+    <Modal title={t('quick.title')} onClose={onClose} size="medium" testId="quick-console">
       <input
         data-autofocus
         className="quick-console-input"
@@ -88,7 +90,7 @@ function Palette({ onClose }: { onClose(): void }) {
         aria-expanded
         aria-controls="quick-console-list"
         aria-activedescendant={shown[current] ? `qc-${current}` : undefined}
-        placeholder="VM name…  Enter: display · Shift+Enter: serial · Ctrl+Enter: new window"
+        placeholder={t('quick.placeholder')}
         value={query}
         onChange={(e) => {
           setQuery(e.target.value);
@@ -122,7 +124,7 @@ function Palette({ onClose }: { onClose(): void }) {
             <span className="qc-detail">{item.detail}</span>
           </li>
         ))}
-        {shown.length === 0 && <li className="qc-empty">{items.length === 0 ? 'No connected hosts yet.' : 'No VM matches.'}</li>}
+        {shown.length === 0 && <li className="qc-empty">{items.length === 0 ? t('quick.noHosts') : t('quick.noMatch')}</li>}
       </ul>
     </Modal>
   );

@@ -3,10 +3,12 @@ import { CONSOLE_CLOSE } from '../../../shared/ipc/calls/consoles';
 import { request } from '../../app/api';
 import { ConsoleStatus, isBusy, isOff, messageOf, startGuest, useGuestRunning, useReconnect, type ConsoleStatusInfo } from './status';
 import { TerminalConsole, type TermEvent } from './TerminalConsole';
+import { useTranslation } from 'react-i18next';
 
 /** The guest's serial console (libvirt console stream) in xterm.js. */
 export function SerialConsole({ hostId, uuid }: { hostId: string; uuid: string }) {
-  const [status, setStatus] = useState<ConsoleStatusInfo>({ phase: 'connecting', tone: 'info', text: 'Connecting to the serial console…' });
+  const { t } = useTranslation(['consoles', 'common']);
+  const [status, setStatus] = useState<ConsoleStatusInfo>({ phase: 'connecting', tone: 'info', text: t('status.connectingSerial') });
   const force = useRef(false);
   const waitingForGuest = useRef(false);
   const rc = useReconnect();
@@ -31,31 +33,31 @@ export function SerialConsole({ hostId, uuid }: { hostId: string; uuid: string }
     setStatus({
       phase: 'guest-off',
       tone: 'warn',
-      text: `${name} is off. The console connects when it starts.`,
-      actions: [{ label: 'Start', testId: 'console-start', onClick: () => void startGuest(hostId, uuid).catch((e: unknown) => setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e) })) }],
+      text: t('status.offSerial', { name }),
+      actions: [{ label: t('status.start'), testId: 'console-start', onClick: () => void startGuest(hostId, uuid).catch((e: unknown) => setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e) })) }],
     });
   };
 
   const onEvent = (e: TermEvent) => {
     if (e.phase === 'connecting') {
       waitingForGuest.current = false;
-      setStatus((s) => (s.phase === 'open' || s.phase === 'reconnecting' ? { ...s, phase: 'reconnecting', tone: 'info', text: 'Reconnecting…' } : { phase: 'connecting', tone: 'info', text: 'Connecting to the serial console…' }));
+      setStatus((s) => (s.phase === 'open' || s.phase === 'reconnecting' ? { ...s, phase: 'reconnecting', tone: 'info', text: t('status.reconnecting') } : { phase: 'connecting', tone: 'info', text: t('status.connectingSerial') }));
     } else if (e.phase === 'open') {
       rc.opened();
-      setStatus({ phase: 'open', tone: 'ok', text: `Serial console of ${name}. Press Enter if the prompt does not show.` });
+      setStatus({ phase: 'open', tone: 'ok', text: t('status.serialOf', { name }) });
     } else if (e.phase === 'failed') {
       if (isBusy(e.error)) {
-        setStatus({ phase: 'busy', tone: 'warn', text: messageOf(e.error), actions: [{ label: 'Take over', onClick: takeOver, testId: 'console-takeover' }] });
+        setStatus({ phase: 'busy', tone: 'warn', text: messageOf(e.error), actions: [{ label: t('status.takeOver'), onClick: takeOver, testId: 'console-takeover' }] });
       } else if (isOff(e.error)) waitForGuest();
-      else setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e.error), actions: [{ label: 'Try again', onClick: rc.now }] });
+      else setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e.error), actions: [{ label: t('common:tryAgain'), onClick: rc.now }] });
     } else if (e.code === CONSOLE_CLOSE.TAKEN_OVER) {
-      setStatus({ phase: 'taken-over', tone: 'warn', text: e.reason || 'Another client took over this console.', actions: [{ label: 'Take back', onClick: takeOver, testId: 'console-takeover' }] });
+      setStatus({ phase: 'taken-over', tone: 'warn', text: e.reason || t('status.takenOver'), actions: [{ label: t('status.takeBack'), onClick: takeOver, testId: 'console-takeover' }] });
     } else if (e.code === CONSOLE_CLOSE.TOO_SLOW) {
-      setStatus({ phase: 'failed', tone: 'warn', text: e.reason || 'This console fell too far behind and was closed.', actions: [{ label: 'Reconnect', onClick: rc.now }] });
+      setStatus({ phase: 'failed', tone: 'warn', text: e.reason || t('status.tooSlow'), actions: [{ label: t('vnc.reconnect'), onClick: rc.now }] });
     } else if (guest.running === false) waitForGuest();
     else {
       // The stream ended while the guest runs (QEMU restarted, libvirt reconnected): try again, paced.
-      setStatus({ phase: 'reconnecting', tone: 'info', text: `${e.reason || 'The console closed'}. Reconnecting…` });
+      setStatus({ phase: 'reconnecting', tone: 'info', text: t('status.closedReconnecting', { reason: e.reason || t('status.consoleClosed') }) });
       rc.later();
     }
   };

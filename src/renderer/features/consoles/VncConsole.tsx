@@ -5,6 +5,7 @@ import { resolveWsUrl } from './route';
 import { ConsoleStatus, isOff, messageOf, startGuest, useGuestRunning, useReconnect, type ConsoleStatusInfo } from './status';
 import { VncToolbar } from './VncToolbar';
 import './consoles.css';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   hostId: string;
@@ -14,10 +15,11 @@ interface Props {
 
 /** The guest's VNC display via noVNC, over the core's one-time-token WebSocket bridge. */
 export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
+  const { t } = useTranslation(['consoles', 'common']);
   const frame = useRef<HTMLDivElement>(null);
   const screen = useRef<HTMLDivElement>(null);
   const [rfb, setRfb] = useState<RFB | null>(null);
-  const [status, setStatus] = useState<ConsoleStatusInfo>({ phase: 'connecting', tone: 'info', text: 'Connecting to the display…' });
+  const [status, setStatus] = useState<ConsoleStatusInfo>({ phase: 'connecting', tone: 'info', text: t('status.connectingDisplay') });
   const [scale, setScale] = useState(true);
   const [viewOnly, setViewOnly] = useState(false);
   const [remoteClip, setRemoteClip] = useState('');
@@ -42,15 +44,15 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
     let conn: RFB | null = null;
     let securityFailed = false;
     waitingForGuest.current = false;
-    setStatus((s) => (s.phase === 'open' || s.phase === 'reconnecting' ? { phase: 'reconnecting', tone: 'info', text: 'Reconnecting…' } : { phase: 'connecting', tone: 'info', text: 'Connecting to the display…' }));
+    setStatus((s) => (s.phase === 'open' || s.phase === 'reconnecting' ? { phase: 'reconnecting', tone: 'info', text: t('status.reconnecting') } : { phase: 'connecting', tone: 'info', text: t('status.connectingDisplay') }));
 
     const guestOff = () => {
       waitingForGuest.current = true;
       setStatus({
         phase: 'guest-off',
         tone: 'warn',
-        text: `${nameRef.current} is off. The display connects when it starts.`,
-        actions: [{ label: 'Start', testId: 'console-start', onClick: () => void startGuest(hostId, uuid).catch((e: unknown) => setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e) })) }],
+        text: t('status.offDisplay', { name: nameRef.current }),
+        actions: [{ label: t('status.start'), testId: 'console-start', onClick: () => void startGuest(hostId, uuid).catch((e: unknown) => setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e) })) }],
       });
     };
 
@@ -68,11 +70,11 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
         r.addEventListener('connect', () => {
           rc.opened();
           setAskPassword(false);
-          setStatus({ phase: 'open', tone: 'ok', text: `Display of ${ticket.name} (${ticket.target} on ${hostId})${ticket.note ? ` — ${ticket.note}` : ''}` });
+          setStatus({ phase: 'open', tone: 'ok', text: t('status.displayOf', { name: ticket.name, target: ticket.target, host: hostId }) + (ticket.note ? ` — ${ticket.note}` : '') });
         });
         r.addEventListener('credentialsrequired', () => {
           setAskPassword(true);
-          setStatus({ phase: 'auth', tone: 'warn', text: 'The display asks for a VNC password that VirtDeck could not read from the VM (a read-only connection cannot). Enter it to continue.' });
+          setStatus({ phase: 'auth', tone: 'warn', text: t('status.askPassword') });
         });
         r.addEventListener('securityfailure', (ev) => {
           securityFailed = true;
@@ -84,7 +86,7 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
           setStatus({
             phase: 'auth',
             tone: 'bad',
-            text: `The VNC password was refused${reason ? ` (“${reason}”)` : ''}. The password in the VM's XML does not match the running display (it was changed at runtime?). Enter the right one.`,
+            text: reason ? t('status.passwordRefusedReason', { reason }) : t('status.passwordRefused'),
           });
         });
         r.addEventListener('clipboard', (ev) => setRemoteClip((ev as CustomEvent<{ text: string }>).detail.text));
@@ -93,14 +95,14 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
           if (cancelled || securityFailed) return;
           if (running.current === false) return guestOff();
           // The display went away under a running guest (QEMU restarted, SSH redialled): reconnect, paced.
-          setStatus({ phase: 'reconnecting', tone: 'info', text: 'The display disconnected. Reconnecting…' });
+          setStatus({ phase: 'reconnecting', tone: 'info', text: t('status.displayDisconnected') });
           rc.later();
         });
         setRfb(r);
       } catch (e) {
         if (cancelled) return;
         if (isOff(e)) return guestOff();
-        setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e), actions: [{ label: 'Try again', onClick: rc.now }] });
+        setStatus({ phase: 'failed', tone: 'bad', text: messageOf(e), actions: [{ label: t('common:tryAgain'), onClick: rc.now }] });
       }
     })();
     return () => {
@@ -143,9 +145,9 @@ export function VncConsole({ hostId, uuid, onOpenWindow }: Props) {
               rc.now();
             }}
           >
-            <input name="password" type="password" autoComplete="off" placeholder="VNC password" aria-label="VNC password" data-testid="vnc-password" />
+            <input name="password" type="password" autoComplete="off" placeholder={t('status.vncPassword')} aria-label={t('status.vncPassword')} data-testid="vnc-password" />
             <button type="submit" className="small">
-              Connect
+              {t('status.connect')}
             </button>
           </form>
         )}

@@ -1,6 +1,7 @@
 import type RFB from '@novnc/novnc';
 import { useEffect, useRef, useState } from 'react';
 import { ctrlAltF, sendChord, strokesFor, typeStroke } from './keys';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   rfb: RFB | null;
@@ -19,6 +20,7 @@ interface Props {
 const KEY_GAP_MS = 8;
 
 export function VncToolbar({ rfb, scale, onScale, viewOnly, onViewOnly, remoteClipboard, onFullscreen, onOpenWindow, onReconnect }: Props) {
+  const { t } = useTranslation('consoles');
   const [clipOpen, setClipOpen] = useState(false);
   const [text, setText] = useState('');
   const [typing, setTyping] = useState<{ done: number; total: number } | null>(null);
@@ -60,15 +62,15 @@ export function VncToolbar({ rfb, scale, onScale, viewOnly, onViewOnly, remoteCl
   };
 
   return (
-    <div className="console-toolbar" role="toolbar" aria-label="Display controls">
+    <div className="console-toolbar" role="toolbar" aria-label={t('vnc.controls')}>
       <label className="console-check">
-        <input type="checkbox" checked={scale} onChange={(e) => onScale(e.target.checked)} data-testid="vnc-scale" /> Scale to fit
+        <input type="checkbox" checked={scale} onChange={(e) => onScale(e.target.checked)} data-testid="vnc-scale" /> {t('vnc.scale')}
       </label>
       <label className="console-check">
-        <input type="checkbox" checked={viewOnly} onChange={(e) => onViewOnly(e.target.checked)} data-testid="vnc-view-only" /> View only
+        <input type="checkbox" checked={viewOnly} onChange={(e) => onViewOnly(e.target.checked)} data-testid="vnc-view-only" /> {t('vnc.viewOnly')}
       </label>
       <select
-        aria-label="Send keys"
+        aria-label={t('vnc.sendKeys')}
         value=""
         disabled={!live}
         onChange={(e) => {
@@ -77,7 +79,7 @@ export function VncToolbar({ rfb, scale, onScale, viewOnly, onViewOnly, remoteCl
         }}
         data-testid="vnc-send-keys"
       >
-        <option value="">Send keys…</option>
+        <option value="">{t('vnc.sendKeysEllipsis')}</option>
         <option value="cad">Ctrl+Alt+Del</option>
         {Array.from({ length: 12 }, (_, i) => (
           <option key={i} value={`f${i + 1}`}>
@@ -86,18 +88,18 @@ export function VncToolbar({ rfb, scale, onScale, viewOnly, onViewOnly, remoteCl
         ))}
       </select>
       <button type="button" className="small ghost" onClick={() => setClipOpen((o) => !o)} aria-expanded={clipOpen} data-testid="vnc-clipboard-toggle">
-        Clipboard
+        {t('vnc.clipboard')}
       </button>
       <span className="console-toolbar-spacer" />
-      <button type="button" className="small ghost" onClick={onReconnect} title="Reconnect the display">
-        Reconnect
+      <button type="button" className="small ghost" onClick={onReconnect} title={t('vnc.reconnectTip')}>
+        {t('vnc.reconnect')}
       </button>
       <button type="button" className="small ghost" onClick={onFullscreen} data-testid="vnc-fullscreen">
-        Full screen
+        {t('vnc.fullscreen')}
       </button>
       {onOpenWindow && (
         <button type="button" className="small ghost" onClick={onOpenWindow} data-testid="console-new-window">
-          Open in new window
+          {t('panel.newWindow')}
         </button>
       )}
       {clipOpen && (
@@ -106,22 +108,22 @@ export function VncToolbar({ rfb, scale, onScale, viewOnly, onViewOnly, remoteCl
             value={text}
             onChange={(e) => setText(e.target.value)}
             rows={4}
-            placeholder="Text copied in the guest appears here. Type or paste text to send it."
-            aria-label="Clipboard text"
+            placeholder={t('vnc.clipPlaceholder')}
+            aria-label={t('vnc.clipText')}
             data-testid="vnc-clipboard-text"
           />
           <div className="console-clipboard-actions">
-            <button type="button" className="small" disabled={!live || !text} onClick={() => rfb?.clipboardPasteFrom(text)} title="Sets the guest's clipboard (needs a clipboard agent in the guest)">
-              Send to guest clipboard
+            <button type="button" className="small" disabled={!live || !text} onClick={() => rfb?.clipboardPasteFrom(text)} title={t('vnc.sendClipTip')}>
+              {t('vnc.sendClip')}
             </button>
-            <button type="button" className="small" disabled={!live || !text || typing !== null} onClick={() => typeText(text)} data-testid="vnc-type-text" title="Types the text as key presses; works at any prompt">
-              Paste as keystrokes
+            <button type="button" className="small" disabled={!live || !text || typing !== null} onClick={() => typeText(text)} data-testid="vnc-type-text" title={t('vnc.typeTip')}>
+              {t('vnc.type')}
             </button>
             {typing && (
               <span className="console-typing">
-                Typing {typing.done}/{typing.total}…{' '}
+                {t('vnc.typing', { done: typing.done, total: typing.total })}{' '}
                 <button type="button" className="small ghost" onClick={() => stopTyping.current()}>
-                  Stop
+                  {t('vnc.stop')}
                 </button>
               </span>
             )}

@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DomainSummary, LifecycleAction } from '../../../shared/model/domain';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { nameList, plural } from '../../ui/format';
+import { formatNumber, nameList } from '../../i18n/format';
 import { Spinner } from '../../ui/Spinner';
 import { useHosts } from '../hosts/queries';
-import { ACTION_LABEL, canRun } from './lifecycle';
+import { actionLabel, canRun } from './lifecycle';
 import { useLifecycle } from './mutations';
 import { useAllDomains } from './queries';
 import { usePicked } from './store';
@@ -13,6 +14,7 @@ const ACTIONS: LifecycleAction[] = ['start', 'shutdown', 'forceOff', 'pause', 'r
 
 /** Floating bar for a multi-selection (it may span hosts): one call per host per action. */
 export function BulkBar() {
+  const { t } = useTranslation('domains');
   const picked = usePicked((s) => s.picked);
   const clear = usePicked((s) => s.clear);
   const hosts = useHosts();
@@ -29,11 +31,11 @@ export function BulkBar() {
   const forceTargets = applicable('forceOff');
 
   return (
-    <div className="bulk-bar" role="region" aria-label="Selected virtual machines" data-testid="bulk-bar">
+    <div className="bulk-bar" role="region" aria-label={t('bulk.region')} data-testid="bulk-bar">
       <span className="bulk-count">
-        <strong>{plural(targets.length, 'VM')}</strong> selected{hostCount > 1 ? ` on ${hostCount} hosts` : ''}
+        <strong>{t('vmCount', { count: targets.length, n: formatNumber(targets.length) })}</strong> {hostCount > 1 ? t('bulk.selectedOnHosts', { hosts: formatNumber(hostCount) }) : t('bulk.selected')}
       </span>
-      <div className="toolbar" role="toolbar" aria-label="Bulk actions">
+      <div className="toolbar" role="toolbar" aria-label={t('bulk.actions')}>
         {ACTIONS.map((a) => {
           const n = applicable(a).length;
           return (
@@ -42,24 +44,24 @@ export function BulkBar() {
               type="button"
               className={a === 'forceOff' ? 'ghost danger-text' : 'ghost'}
               disabled={n === 0 || lifecycle.isPending}
-              title={n === 0 ? `None of the selected VMs can ${ACTION_LABEL[a].toLowerCase()}` : `${ACTION_LABEL[a]} ${plural(n, 'VM')}`}
+              title={n === 0 ? t('bulk.none', { action: actionLabel(a).toLowerCase() }) : t('bulk.actionOn', { action: actionLabel(a), count: n, n: formatNumber(n) })}
               onClick={() => (a === 'forceOff' ? setConfirm(a) : run(a))}
               data-testid={`bulk-${a}`}
             >
               {lifecycle.isPending && lifecycle.variables?.action === a && <Spinner />}
-              {ACTION_LABEL[a]}
+              {actionLabel(a)}
               {a === 'forceOff' ? '…' : ''} <span className="btn-count">{n}</span>
             </button>
           );
         })}
       </div>
-      <button type="button" className="ghost" onClick={clear} data-testid="bulk-clear" aria-label="Clear selection">
-        Clear
+      <button type="button" className="ghost" onClick={clear} data-testid="bulk-clear" aria-label={t('bulk.clearSelection')}>
+        {t('bulk.clear')}
       </button>
       {confirm && (
         <ConfirmDialog
-          title={`Force off ${plural(forceTargets.length, 'VM')}?`}
-          confirmLabel={`Force off ${forceTargets.length}`}
+          title={t('bulk.forceTitle', { count: forceTargets.length, n: formatNumber(forceTargets.length) })}
+          confirmLabel={t('bulk.forceConfirm', { n: formatNumber(forceTargets.length) })}
           danger
           onCancel={() => setConfirm(null)}
           onConfirm={() => {
@@ -67,7 +69,7 @@ export function BulkBar() {
             run('forceOff');
           }}
         >
-          <p>These are cut off like pulling the power cord; unsaved data in the guests is lost:</p>
+          <p>{t('bulk.forceBody')}</p>
           <p className="name-list">{nameList(forceTargets.map((d) => d.name), 20)}</p>
         </ConfirmDialog>
       )}

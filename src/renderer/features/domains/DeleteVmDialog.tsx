@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { DeleteDisk } from '../../../shared/model/delete-plan';
 import type { DomainSummary } from '../../../shared/model/domain';
 import { Modal } from '../../ui/Modal';
@@ -13,6 +14,7 @@ import { useDeletePlan } from './queries';
  * again when asked to delete, so a plan gone stale is refused, not obeyed.
  */
 export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): void }) {
+  const { t } = useTranslation(['domains', 'common']);
   const del = useDeleteDomain();
   const plan = useDeletePlan(vm.hostId, vm.uuid);
   const [chosen, setChosen] = useState<Record<string, boolean>>({});
@@ -23,7 +25,7 @@ export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): 
 
   return (
     <Modal
-      title={`Delete ${vm.name}?`}
+      title={t('del.title', { name: vm.name })}
       onClose={onClose}
       busy={del.isPending}
       role="alertdialog"
@@ -31,7 +33,7 @@ export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): 
       footer={
         <>
           <button type="button" className="ghost" onClick={onClose} disabled={del.isPending} data-testid="confirm-cancel" data-autofocus>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button
             type="button"
@@ -41,32 +43,32 @@ export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): 
             onClick={() => del.mutate({ domain: vm, volumes }, { onSuccess: onClose })}
           >
             {del.isPending && <Spinner />}
-            {volumes.length ? `Delete VM and ${volumes.length} disk${volumes.length > 1 ? 's' : ''}` : 'Delete VM'}
+            {volumes.length ? t('del.withDisks', { count: volumes.length, n: volumes.length }) : t('del.vmOnly')}
           </button>
         </>
       }
     >
       <p>
-        The definition of <strong>{vm.name}</strong> is removed from the host.
-        {active && ' It is running and will be forced off first.'}
+        <Trans t={t} i18nKey="del.body" values={{ name: vm.name }} components={{ b: <strong /> }} />
+        {active && ` ${t('del.running')}`}
       </p>
       {plan.isPending ? (
         <p className="muted" data-testid="delete-reading">
-          <Spinner /> Checking which disks other VMs use…
+          <Spinner /> {t('del.checking')}
         </p>
       ) : plan.error ? (
         <p className="error-text" data-testid="delete-plan-error">
-          Could not check its disks ({plan.error.message}). Deleting now removes the VM only; every disk stays.
+          {t('del.planError', { message: plan.error.message })}
         </p>
       ) : (
         <>
           {offered.length === 0 ? (
             <p className="muted" data-testid="delete-none">
-              None of its disks can be deleted with it.
+              {t('del.none')}
             </p>
           ) : (
             <fieldset className="disk-pick">
-              <legend>Also delete these disk images (cannot be undone):</legend>
+              <legend>{t('del.alsoDelete')}</legend>
               {offered.map((d) => (
                 <label key={d.target} className="check-row">
                   <input
@@ -86,12 +88,12 @@ export function DeleteVmDialog({ vm, onClose }: { vm: DomainSummary; onClose(): 
           )}
           {kept.length > 0 && (
             <fieldset className="disk-pick disk-kept">
-              <legend>Kept on the host:</legend>
+              <legend>{t('del.kept')}</legend>
               {kept.map((d) => (
                 <div key={d.target} className="kept-row" data-testid={`delete-kept-${d.target}`}>
                   <span className="mono">{d.target}</span>
                   <span className="mono ellipsis" title={d.path}>
-                    {d.path ?? (d.device === 'cdrom' ? 'empty drive' : '—')}
+                    {d.path ?? (d.device === 'cdrom' ? t('del.emptyDrive') : '—')}
                   </span>
                   <span className="kept-why">{d.reason}</span>
                 </div>

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Spinner } from '../../ui/Spinner';
 import { useSetTags } from './mutations';
 
 /** Tags live in the domain's <metadata>; each add/remove saves at once (like labels in a mail client). */
 export function TagsEditor({ hostId, uuid, tags }: { hostId: string; uuid: string; tags: string[] }) {
+  const { t } = useTranslation('domains');
   const m = useSetTags(hostId, uuid);
   const [draft, setDraft] = useState('');
   const shown = m.isPending && m.variables ? m.variables : tags;
@@ -20,16 +22,16 @@ export function TagsEditor({ hostId, uuid, tags }: { hostId: string; uuid: strin
 
   return (
     <div className="tags-editor" data-testid="vm-tags">
-      <ul className="chips" aria-label="Tags">
-        {shown.map((t) => (
-          <li key={t} className="chip removable">
-            {t}
-            <button type="button" aria-label={`Remove tag ${t}`} disabled={m.isPending} onClick={() => save(shown.filter((x) => x !== t))}>
+      <ul className="chips" aria-label={t('tags.label')}>
+        {shown.map((tag) => (
+          <li key={tag} className="chip removable">
+            {tag}
+            <button type="button" aria-label={t('tags.remove', { tag })} disabled={m.isPending} onClick={() => save(shown.filter((x) => x !== tag))}>
               ×
             </button>
           </li>
         ))}
-        {shown.length === 0 && <li className="muted small">No tags yet</li>}
+        {shown.length === 0 && <li className="muted small">{t('tags.none')}</li>}
       </ul>
       <div className="inline-form">
         <input
@@ -41,14 +43,15 @@ export function TagsEditor({ hostId, uuid, tags }: { hostId: string; uuid: strin
               add();
             }
           }}
-          placeholder="Add tag (Enter)"
-          aria-label="New tag"
+          placeholder={t('tags.placeholder')}
+          aria-label={t('tags.new')}
           maxLength={200}
           disabled={m.isPending}
           data-testid="vm-tag-input"
         />
         <button type="button" className="ghost" onClick={add} disabled={!draft.trim() || m.isPending}>
-          {m.isPending && <Spinner />}Add
+          {m.isPending && <Spinner />}
+          {t('tags.add')}
         </button>
       </div>
     </div>

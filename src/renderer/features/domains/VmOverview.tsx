@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useHosts } from '../hosts/queries';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useUi } from '../../app/ui-store';
@@ -13,6 +14,7 @@ import { VmTitle } from './VmTitle';
 import './domains.css';
 
 export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { t } = useTranslation('domains');
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.config.id === hostId);
   const connected = host?.state.status === 'connected';
@@ -22,21 +24,21 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
   const [tab, setTab] = useState<VmTab>('overview');
 
   if (hosts.isPending) return <LoadingState />;
-  if (!host) return <EmptyState title="This host is gone">It was removed, maybe from another window.</EmptyState>;
+  if (!host) return <EmptyState title={t('hostGone')}>{t('hostGoneHint')}</EmptyState>;
   if (!connected) {
     return (
-      <EmptyState title={`${host.config.name} is not connected`} action={{ label: 'Go to host', onClick: () => select({ kind: 'host', hostId }) }}>
-        Virtual machine details need a live connection to the host.
+      <EmptyState title={t('hostNotConnected', { name: host.config.name })} action={{ label: t('goToHost'), onClick: () => select({ kind: 'host', hostId }) }}>
+        {t('needsConnection')}
       </EmptyState>
     );
   }
-  if (list.isPending) return <LoadingState label="Loading virtual machine…" />;
-  if (list.error) return <ErrorState title="Could not list virtual machines" error={list.error} onRetry={() => void list.refetch()} />;
+  if (list.isPending) return <LoadingState label={t('loadingVm')} />;
+  if (list.error) return <ErrorState title={t('listError')} error={list.error} onRetry={() => void list.refetch()} />;
   const vm = list.summary;
   if (!vm) {
     return (
-      <EmptyState title="This virtual machine no longer exists" action={{ label: `Show ${host.config.name}`, onClick: () => select({ kind: 'host', hostId }) }}>
-        It was deleted or undefined on the host.
+      <EmptyState title={t('vmGone')} action={{ label: t('showHost', { name: host.config.name }), onClick: () => select({ kind: 'host', hostId }) }}>
+        {t('vmGoneHint')}
       </EmptyState>
     );
   }
@@ -48,10 +50,12 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
         <VmTitle vm={vm} />
         <div className="page-sub">
           <span>
-            on{' '}
-            <button type="button" className="link" onClick={() => select({ kind: 'host', hostId })}>
-              {host.config.name}
-            </button>
+            <Trans
+              t={t}
+              i18nKey="onHost"
+              values={{ host: host.config.name }}
+              components={{ host: <button type="button" className="link" onClick={() => select({ kind: 'host', hostId })} /> }}
+            />
           </span>
           {title && <span>{title}</span>}
           <span className="mono muted small">{vm.uuid}</span>
@@ -63,8 +67,8 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
       </header>
       {tab === 'overview' ? (
         <>
-          {details.isPending && <LoadingState label="Reading configuration…" />}
-          {details.error && <ErrorState title="Could not read the configuration" error={details.error} onRetry={() => void details.refetch()} />}
+          {details.isPending && <LoadingState label={t('readingConfig')} />}
+          {details.error && <ErrorState title={t('configError')} error={details.error} onRetry={() => void details.refetch()} />}
           {details.data && <VmDetails vm={vm} details={details.data} />}
           <VmMetrics hostId={hostId} uuid={uuid} />
         </>

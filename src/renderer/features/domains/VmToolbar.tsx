@@ -1,30 +1,33 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 import type { DomainSummary, LifecycleAction } from '../../../shared/model/domain';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
 import { DeleteVmDialog } from './DeleteVmDialog';
-import { ACTION_LABEL, ACTION_NEEDS, canRun } from './lifecycle';
+import { actionLabel, actionNeeds, canRun } from './lifecycle';
 import { useLifecycle } from './mutations';
 import { isBusy, usePending } from './pending';
 import { useCan } from '../session/queries';
 
 const BUTTONS: LifecycleAction[] = ['start', 'shutdown', 'reboot', 'pause', 'resume', 'forceOff', 'reset'];
 
-const CONFIRM: Partial<Record<LifecycleAction, { title: (n: string) => string; body: (n: string) => string; label: string }>> = {
+const CONFIRM: Partial<Record<LifecycleAction, { title: (name: string) => string; body: (name: string) => string; label: () => string }>> = {
   forceOff: {
-    title: (n) => `Force off ${n}?`,
-    body: (n) => `${n} is cut off like pulling the power cord. Unsaved data in the guest is lost and its file systems may need a check.`,
-    label: 'Force off',
+    title: (name) => i18n.t('domains:confirm.forceOffTitle', { name }),
+    body: (name) => i18n.t('domains:confirm.forceOffBody', { name }),
+    label: () => actionLabel('forceOff'),
   },
   reset: {
-    title: (n) => `Reset ${n}?`,
-    body: (n) => `${n} restarts at once like pressing the reset button, without the guest shutting down. Unsaved data is lost.`,
-    label: 'Reset',
+    title: (name) => i18n.t('domains:confirm.resetTitle', { name }),
+    body: (name) => i18n.t('domains:confirm.resetBody', { name }),
+    label: () => actionLabel('reset'),
   },
 };
 
 /** `only`: offer just these actions and no delete (the help-desk profile's power on and reboot). */
 export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly LifecycleAction[] }) {
+  const { t } = useTranslation('domains');
   const lifecycle = useLifecycle();
   const op = usePending((s) => s.ops[`${vm.hostId}/${vm.uuid}`]);
   const busy = isBusy(op, vm.state) || lifecycle.isPending;
@@ -38,7 +41,7 @@ export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly Lif
   const c = confirm ? CONFIRM[confirm] : undefined;
 
   return (
-    <div className="toolbar" role="toolbar" aria-label={`Actions for ${vm.name}`}>
+    <div className="toolbar" role="toolbar" aria-label={t('actionsFor', { name: vm.name })}>
       {BUTTONS.filter((a) => can.lifecycle.includes(a) && (!only || only.includes(a))).map((a) => {
         const allowed = canRun(a, vm.state);
         const spinning = busy && (op?.action === a || lifecycle.variables?.action === a);
@@ -48,12 +51,12 @@ export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly Lif
             type="button"
             className={a === 'start' ? '' : 'ghost'}
             disabled={!allowed || busy}
-            title={allowed ? undefined : ACTION_NEEDS[a]}
+            title={allowed ? undefined : actionNeeds(a)}
             onClick={() => onClick(a)}
             data-testid={`vm-action-${a}`}
           >
             {spinning && <Spinner />}
-            {ACTION_LABEL[a]}
+            {actionLabel(a)}
             {CONFIRM[a] ? '…' : ''}
           </button>
         );
@@ -62,14 +65,14 @@ export function VmToolbar({ vm, only }: { vm: DomainSummary; only?: readonly Lif
         <>
           <span className="toolbar-sep" />
           <button type="button" className="ghost danger-text" disabled={busy} onClick={() => setDeleting(true)} data-testid="vm-action-delete">
-            Delete…
+            {t('deleteEllipsis')}
           </button>
         </>
       )}
       {confirm && c && (
         <ConfirmDialog
           title={c.title(vm.name)}
-          confirmLabel={c.label}
+          confirmLabel={c.label()}
           danger
           onCancel={() => setConfirm(null)}
           onConfirm={() => {

@@ -1,5 +1,6 @@
 import type { AppError, ErrorCode } from '../../../shared/ipc/result';
 import type { DomainState, DomainSummary, LifecycleAction } from '../../../shared/model/domain';
+import { i18n } from '../../i18n';
 
 // Which lifecycle actions libvirt accepts in which state. Buttons are enabled
 // from this, and bulk actions skip VMs it rules out instead of collecting
@@ -21,26 +22,10 @@ export const ALLOWED: Record<LifecycleAction, readonly DomainState[]> = {
 
 export const canRun = (action: LifecycleAction, state: DomainState): boolean => ALLOWED[action].includes(state);
 
-export const ACTION_LABEL: Record<LifecycleAction, string> = {
-  start: 'Start',
-  shutdown: 'Shut down',
-  reboot: 'Reboot',
-  reset: 'Reset',
-  forceOff: 'Force off',
-  pause: 'Pause',
-  resume: 'Resume',
-};
+export const actionLabel = (a: LifecycleAction): string => i18n.t(`action.${a}`, { ns: 'domains' });
 
 /** Why a button is disabled, for its tooltip. */
-export const ACTION_NEEDS: Record<LifecycleAction, string> = {
-  start: 'Only a stopped VM can be started',
-  shutdown: 'Only a running VM can be shut down',
-  reboot: 'Only a running VM can be rebooted',
-  reset: 'Only a running or paused VM can be reset',
-  forceOff: 'The VM is not running',
-  pause: 'Only a running VM can be paused',
-  resume: 'Only a paused VM can be resumed',
-};
+export const actionNeeds = (a: LifecycleAction): string => i18n.t(`actionNeeds.${a}`, { ns: 'domains' });
 
 export const DESTRUCTIVE: readonly LifecycleAction[] = ['forceOff', 'reset'];
 
@@ -62,12 +47,8 @@ export interface BulkFailure {
 }
 
 // Codes whose own words say it better than the message, whatever host or VM it was.
-const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
-  NOT_FOUND: 'no longer exists on its host (deleted elsewhere); the list was refreshed',
-  NOT_CONNECTED: 'its host is not connected',
-  HOST_UNREACHABLE: 'lost the connection before the host answered; nothing was retried',
-  UNAUTHORIZED: 'you may not do this',
-};
+const CODE_TEXT: readonly ErrorCode[] = ['NOT_FOUND', 'NOT_CONNECTED', 'HOST_UNREACHABLE', 'UNAUTHORIZED'];
+const codeText = (code: ErrorCode) => (CODE_TEXT.includes(code) ? i18n.t(`bulkCode.${code as 'NOT_FOUND'}`, { ns: 'domains' }) : undefined);
 
 /**
  * Groups bulk failures by error code (and message, for libvirt's own errors)
@@ -76,7 +57,7 @@ const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
 export function groupFailures(failed: readonly BulkFailure[]): Array<{ code: ErrorCode; text: string; names: string[] }> {
   const groups = new Map<string, { code: ErrorCode; text: string; names: string[] }>();
   for (const f of failed) {
-    const text = CODE_TEXT[f.error.code] ?? f.error.message;
+    const text = codeText(f.error.code) ?? f.error.message;
     const key = `${f.error.code}\0${text}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { code: f.error.code, text, names: [] }));

@@ -3,9 +3,10 @@ import type { DomainDetails, DomainSummary, LifecycleAction } from '../../../sha
 import type { AppError } from '../../../shared/ipc/result';
 import { ApiError, request } from '../../app/api';
 import { useUi } from '../../app/ui-store';
-import { nameList, plural } from '../../ui/format';
+import { i18n } from '../../i18n';
+import { formatNumber, nameList } from '../../i18n/format';
 import { useNotifications } from '../notifications/store';
-import { ACTION_LABEL, canRun, groupFailures, pendingWindowMs, staleHosts, type BulkFailure } from './lifecycle';
+import { actionLabel, canRun, groupFailures, pendingWindowMs, staleHosts, type BulkFailure } from './lifecycle';
 import { usePending } from './pending';
 import { domainKeys } from './queries';
 import { dropRow, patchRow, type DomainList } from './reducers';
@@ -76,23 +77,24 @@ export async function runLifecycle(targets: readonly DomainSummary[], action: Li
 }
 
 export function reportLifecycle(action: LifecycleAction, total: number, o: LifecycleOutcome) {
-  const label = ACTION_LABEL[action];
-  const skippedNote = o.skipped.length ? `Skipped ${plural(o.skipped.length, 'VM')} already in a state where ${label.toLowerCase()} does not apply.` : '';
+  const t = i18n.getFixedT(null, 'domains');
+  const label = actionLabel(action);
+  const skippedNote = o.skipped.length ? t('report.skipped', { count: o.skipped.length, n: formatNumber(o.skipped.length), action: label.toLowerCase() }) : '';
   const groups = groupFailures(o.failed);
   if (o.failed.length === 1 && total === 1) {
     const f = o.failed[0]!;
-    notify({ level: 'error', title: `${label} failed for ${f.domain.name}`, message: groups[0]?.text ?? f.error.message, hostId: f.domain.hostId });
+    notify({ level: 'error', title: t('report.failedOne', { action: label, name: f.domain.name }), message: groups[0]?.text ?? f.error.message, hostId: f.domain.hostId });
     return;
   }
   if (o.failed.length) {
     const lines = groups.map((g) => `${nameList(g.names)}: ${g.text}`);
-    notify({ level: 'error', title: `${label} failed for ${o.failed.length} of ${plural(total, 'VM')}`, message: [...lines, skippedNote].filter(Boolean).join('\n') });
+    notify({ level: 'error', title: t('report.failedMany', { action: label, failed: formatNumber(o.failed.length), count: total, n: formatNumber(total) }), message: [...lines, skippedNote].filter(Boolean).join('\n') });
     return;
   }
   if (total > 1 || o.skipped.length) {
-    notify({ level: o.ok.length ? 'success' : 'info', title: `${label}: sent to ${plural(o.ok.length, 'VM')}`, message: skippedNote || undefined });
+    notify({ level: o.ok.length ? 'success' : 'info', title: t('report.sent', { action: label, count: o.ok.length, n: formatNumber(o.ok.length) }), message: skippedNote || undefined });
   } else if (action === 'shutdown' && o.ok[0]) {
-    notify({ level: 'info', title: `Shutdown requested for ${o.ok[0].name}`, message: 'Waiting for the guest OS to power off (it must react to ACPI).' });
+    notify({ level: 'info', title: t('report.shutdownRequested', { name: o.ok[0].name }), message: t('report.shutdownWait') });
   }
 }
 
@@ -119,7 +121,7 @@ export function useSetAutostart(hostId: string, uuid: string) {
       qc.setQueryData<DomainDetails>(domainKeys.detail(hostId, uuid), (old) => (old ? { ...old, autostart } : old));
       qc.setQueryData<DomainList>(domainKeys.list(hostId), (old) => patchRow(old, uuid, { autostart }));
     },
-    onError: (e) => notify({ level: 'error', title: 'Could not change autostart', message: messageOf(e), hostId }),
+    onError: (e) => notify({ level: 'error', title: i18n.t('domains:autostartError'), message: messageOf(e), hostId }),
   });
 }
 
@@ -132,7 +134,7 @@ export function useSetTags(hostId: string, uuid: string) {
       // The tree filters on tags; patch the list too in case no event follows a metadata edit.
       qc.setQueryData<DomainList>(domainKeys.list(hostId), (old) => patchRow(old, uuid, { tags }));
     },
-    onError: (e) => notify({ level: 'error', title: 'Could not save tags', message: messageOf(e), hostId }),
+    onError: (e) => notify({ level: 'error', title: i18n.t('domains:tagsError'), message: messageOf(e), hostId }),
   });
 }
 
@@ -150,10 +152,10 @@ export function useDeleteDomain() {
       const picked = usePicked.getState();
       if (picked.picked[`${hostId}/${uuid}`]) picked.toggle(`${hostId}/${uuid}`);
       if (r.volumeErrors.length) {
-        notify({ level: 'warning', title: `Deleted ${domain.name}, but some disks remain`, message: r.volumeErrors.join('\n'), hostId });
+        notify({ level: 'warning', title: i18n.t('domains:deletedSomeRemain', { name: domain.name }), message: r.volumeErrors.join('\n'), hostId });
       } else {
-        const vols = r.volumesDeleted.length ? ` and ${plural(r.volumesDeleted.length, 'volume')}` : '';
-        notify({ level: 'success', title: `Deleted ${domain.name}${vols}`, hostId });
+        const n = r.volumesDeleted.length;
+        notify({ level: 'success', title: n ? i18n.t('domains:deletedWithVolumes', { name: domain.name, count: n, n: formatNumber(n) }) : i18n.t('domains:deleted', { name: domain.name }), hostId });
       }
     },
     // Errors show inside the delete dialog, which stays open; a refusal means

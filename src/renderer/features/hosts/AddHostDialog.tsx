@@ -6,6 +6,7 @@ import { HostFormDialog, useHostForm } from './HostForm';
 import { draftToNewHost, EMPTY_DRAFT, newHostToDraft } from './host-form';
 import { useAddHost } from './mutations';
 import './hosts.css';
+import { useTranslation } from 'react-i18next';
 
 export function AddHostDialog() {
   const open = useUi((s) => s.addHostOpen);
@@ -14,6 +15,7 @@ export function AddHostDialog() {
 }
 
 function AddHostForm() {
+  const { t } = useTranslation('hosts');
   const setOpen = useUi((s) => s.setAddHostOpen);
   const add = useAddHost();
   const form = useHostForm(EMPTY_DRAFT, 'add-host');
@@ -30,7 +32,7 @@ function AddHostForm() {
       const h = await request('hosts.parseUri', { uri: text.trim() });
       form.update(newHostToDraft(h, form.draft));
     } catch (e) {
-      setUriError(e instanceof ApiError && e.code === 'UNSUPPORTED' ? 'This build of the core cannot read URIs yet; fill in the fields below.' : (e as Error).message);
+      setUriError(e instanceof ApiError && e.code === 'UNSUPPORTED' ? t('add.noUri') : (e as Error).message);
     } finally {
       setParsing(false);
     }
@@ -38,16 +40,16 @@ function AddHostForm() {
 
   return (
     <HostFormDialog
-      title="Add host"
+      title={t('add.title')}
       form={form}
       busy={add.isPending}
-      submitLabel="Add host"
-      note={form.draft.transport === 'ssh' ? 'VirtDeck connects over SSH right after adding; you may be asked to confirm the host key.' : 'VirtDeck talks to libvirt’s socket on the machine the core runs on.'}
+      submitLabel={t('add.submit')}
+      note={form.draft.transport === 'ssh' ? t('add.noteSsh') : t('add.noteLocal')}
       onSubmit={() => add.mutate(draftToNewHost(form.draft), { onSuccess: close, onError: (e) => form.fail(e) })}
       onClose={close}
     >
       <div className="uri-row">
-        <label htmlFor="add-host-uri">Paste a libvirt URI</label>
+        <label htmlFor="add-host-uri">{t('add.uri')}</label>
         <div className="inline-form">
           <input
             id="add-host-uri"
@@ -71,15 +73,16 @@ function AddHostForm() {
             spellCheck={false}
           />
           <button type="button" className="ghost" onClick={() => void parse()} disabled={!uri.trim() || parsing} data-testid="add-host-parse">
-            {parsing && <Spinner />}Fill in
+            {parsing && <Spinner />}
+            {t('add.fillIn')}
           </button>
         </div>
         <div id="add-host-uri-msg" className={uriError ? 'field-error' : 'field-hint'} role={uriError ? 'alert' : undefined}>
-          {uriError ?? 'Fills the fields below; you can still edit them.'}
+          {uriError ?? t('add.uriHint')}
         </div>
       </div>
       <div className="divider">
-        <span>or enter the details</span>
+        <span>{t('add.orEnter')}</span>
       </div>
     </HostFormDialog>
   );

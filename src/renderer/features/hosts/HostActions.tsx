@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Host } from '../../../shared/model/host';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Spinner } from '../../ui/Spinner';
@@ -7,6 +8,7 @@ import { useConnectHost, useDisconnectHost, useRemoveHost } from './mutations';
 import { useCan } from '../session/queries';
 
 export function HostActions({ host }: { host: Host }) {
+  const { t } = useTranslation('hosts');
   const id = host.config.id;
   const { status, retryAt } = host.state;
   const connect = useConnectHost();
@@ -22,43 +24,45 @@ export function HostActions({ host }: { host: Host }) {
 
   if (!can.connectHosts) return null;
   return (
-    <div className="toolbar" role="toolbar" aria-label="Host actions">
+    <div className="toolbar" role="toolbar" aria-label={t('actions.label')}>
       {failed ? (
         <button type="button" onClick={() => connect.mutate(id)} disabled={busy || status === 'connecting'} data-testid="host-action-retry">
-          {connect.isPending && <Spinner />}Retry now
+          {connect.isPending && <Spinner />}
+          {t('actions.retryNow')}
         </button>
       ) : (
         <button type="button" onClick={() => connect.mutate(id)} disabled={busy || status !== 'disconnected'} data-testid="host-action-connect">
-          {connect.isPending && <Spinner />}Connect
+          {connect.isPending && <Spinner />}
+          {t('actions.connect')}
         </button>
       )}
       {can.manageHosts && (
         <>
           <button type="button" className="ghost" onClick={() => disconnect.mutate(id)} disabled={busy || !canDisconnect} data-testid="host-action-disconnect">
-            {disconnect.isPending && <Spinner />}Disconnect
+            {disconnect.isPending && <Spinner />}
+            {t('actions.disconnect')}
           </button>
           <span className="toolbar-sep" />
           <button type="button" className="ghost" onClick={() => setEditing(true)} disabled={remove.isPending} data-testid="host-action-edit">
-            Edit…
+            {t('actions.edit')}
           </button>
           <button type="button" className="ghost danger-text" onClick={() => setConfirmRemove(true)} disabled={busy} data-testid="host-action-remove">
-            Remove…
+            {t('actions.remove')}
           </button>
           {editing && <EditHostDialog host={host} onClose={() => setEditing(false)} />}
         </>
       )}
       {confirmRemove && (
         <ConfirmDialog
-          title={`Remove host ${host.config.name}?`}
-          confirmLabel="Remove host"
+          title={t('actions.removeTitle', { name: host.config.name })}
+          confirmLabel={t('actions.removeConfirm')}
           danger
           busy={remove.isPending}
           onCancel={() => setConfirmRemove(false)}
           onConfirm={() => remove.mutate(id, { onSettled: () => setConfirmRemove(false) })}
         >
           <p>
-            VirtDeck disconnects from <strong>{host.config.name}</strong> and forgets it. Its virtual machines keep running and nothing on the host
-            changes; you can add it again later.
+            <Trans t={t} i18nKey="actions.removeBody" values={{ name: host.config.name }} components={{ b: <strong /> }} />
           </p>
         </ConfirmDialog>
       )}

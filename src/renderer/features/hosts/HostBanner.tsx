@@ -1,5 +1,7 @@
 import type { Host } from '../../../shared/model/host';
-import { HOST_KEY_CHANGED_TEXT } from '../tree/model';
+import { Trans, useTranslation } from 'react-i18next';
+import { errorTitle } from '../../i18n';
+import { hostKeyChangedText } from '../tree/model';
 import { HostKeyRefusal } from './HostKeyRefusal';
 import { RetryCountdown, isHostKeyMismatch } from './HostStatus';
 import { usePrompts } from './queries';
@@ -7,6 +9,7 @@ import { targetText } from './target';
 
 /** Why a host isn't connected, in words an admin can act on. */
 export function HostBanner({ host }: { host: Host }) {
+  const { t } = useTranslation('hosts');
   const { state, config } = host;
   const prompts = usePrompts();
   const waiting = prompts.data?.some((p) => p.hostId === config.id);
@@ -17,12 +20,11 @@ export function HostBanner({ host }: { host: Host }) {
     const hostname = config.target.transport === 'ssh' ? config.target.hostname : config.id;
     return (
       <div className="banner bad" role="alert" data-testid="host-key-mismatch">
-        <strong>Host key changed: connection refused</strong>
-        <p className="wrap-anywhere">{state.reason ?? HOST_KEY_CHANGED_TEXT}</p>
+        <strong>{t('banner.keyChanged')}</strong>
+        <p className="wrap-anywhere">{state.reason ?? hostKeyChangedText()}</p>
         {!state.reason && (
           <p className="muted">
-            VirtDeck will not connect while the key differs from the one on record. If the host was reinstalled, confirm the new key with its
-            admin, then remove the old entry (<code>ssh-keygen -R {hostname}</code>) and connect again.
+            <Trans t={t} i18nKey="banner.keyChangedHint" values={{ hostname }} components={{ code: <code /> }} />
           </p>
         )}
       </div>
@@ -31,22 +33,27 @@ export function HostBanner({ host }: { host: Host }) {
   if (waiting) {
     return (
       <div className="banner warn" role="status">
-        <strong>Waiting for you</strong>
-        <p>The connection needs an answer (host key, password or code) in the dialog.</p>
+        <strong>{t('banner.waiting')}</strong>
+        <p>{t('banner.waitingHint')}</p>
       </div>
     );
   }
   if (state.status === 'unreachable' || state.status === 'needs-auth') {
     return (
       <div className={`banner ${state.status === 'needs-auth' ? 'warn' : 'bad'}`} role="alert" data-testid="host-error">
-        <strong>{state.status === 'needs-auth' ? 'Authentication needed' : 'Host unreachable'}</strong>
+        <strong>{state.status === 'needs-auth' ? t('banner.authNeeded') : t('banner.unreachable')}</strong>
         <p>
-          {state.reason ?? 'No reason given.'}
-          {state.errorCode && <span className="code"> ({state.errorCode})</span>}
+          {state.reason ?? t('banner.noReason')}
+          {state.errorCode && (
+            <span className="code" title={state.errorCode} data-code={state.errorCode}>
+              {' '}
+              ({errorTitle(state.errorCode)})
+            </span>
+          )}
         </p>
         {state.retryAt !== undefined && (
           <p className="muted">
-            Reconnecting automatically: <RetryCountdown retryAt={state.retryAt} attempt={state.attempt} />
+            {t('banner.reconnecting')} <RetryCountdown retryAt={state.retryAt} attempt={state.attempt} />
           </p>
         )}
       </div>
@@ -56,10 +63,10 @@ export function HostBanner({ host }: { host: Host }) {
     // Keeps the banner slot filled between retries, so the page doesn't jump as the state flips.
     return (
       <div className="banner" role="status">
-        <strong>Connecting…</strong>
+        <strong>{t('banner.connecting')}</strong>
         <p>
-          Opening SSH to <span className="mono">{targetText(host)}</span>
-          {state.attempt !== undefined && state.attempt > 1 ? ` (attempt ${state.attempt})` : ''}.
+          <Trans t={t} i18nKey="banner.opening" values={{ target: targetText(host) }} components={{ m: <span className="mono" /> }} />
+          {state.attempt !== undefined && state.attempt > 1 ? ` ${t('attempt', { n: state.attempt })}` : ''}
         </p>
       </div>
     );
@@ -67,7 +74,7 @@ export function HostBanner({ host }: { host: Host }) {
   if (state.status === 'disconnected' && state.reason) {
     return (
       <div className="banner" role="status">
-        <strong>Disconnected</strong>
+        <strong>{t('banner.disconnected')}</strong>
         <p>{state.reason}</p>
       </div>
     );

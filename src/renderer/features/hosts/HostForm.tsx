@@ -16,6 +16,7 @@ import {
 } from './host-form';
 import { useHosts, useSshAliases } from './queries';
 import './hosts.css';
+import { Trans, useTranslation } from 'react-i18next';
 
 // The one host form behind both "Add host" and "Edit host": every setting of
 // a host (SSH or this machine's socket, ssh_config alias, jump hosts, keys,
@@ -93,6 +94,7 @@ function Field({ id, label, error, hint, children, wide = false }: { id: string;
 }
 
 export function HostFields({ form, autoFocus = true, onShowExisting }: { form: HostFormState; autoFocus?: boolean; onShowExisting?: () => void }) {
+  const { t } = useTranslation(['hosts', 'common']);
   const { idPrefix: p, draft, update } = form;
   const hosts = useHosts();
   const aliases = useSshAliases();
@@ -114,11 +116,11 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
 
   return (
     <>
-      <fieldset className="seg" aria-label="Connection">
+      <fieldset className="seg" aria-label={t('form.connection')}>
         {(
           [
-            ['ssh', 'Over SSH'],
-            ['local', 'This machine (libvirt socket)'],
+            ['ssh', t('form.overSsh')],
+            ['local', t('form.local')],
           ] as const
         ).map(([value, label]) => (
           <label key={value} className={draft.transport === value ? 'on' : ''}>
@@ -129,7 +131,7 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
       </fieldset>
       {ssh && (aliases.data?.aliases.length ?? 0) > 0 && (
         <div className="field wide alias-row">
-          <label htmlFor={`${p}-alias`}>From ~/.ssh/config</label>
+          <label htmlFor={`${p}-alias`}>{t('form.fromSshConfig')}</label>
           <select
             id={`${p}-alias`}
             value={draft.sshAlias}
@@ -140,7 +142,7 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
             }}
             data-testid={`${p}-alias`}
           >
-            <option value="">— none: enter the details below —</option>
+            <option value="">{t('form.aliasNone')}</option>
             {aliases.data?.aliases.map((a) => (
               <option key={a.alias} value={a.alias}>
                 {a.alias}
@@ -152,74 +154,73 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
       )}
       {ssh && draft.sshAlias && (
         <div className="alias-note" data-testid={`${p}-alias-note`}>
-          Follows <code>Host {draft.sshAlias}</code> of your ssh_config: its HostName, Port, User and ProxyJump are read again at every connect, and
-          the fields below apply where it sets nothing.
-          {linked && linked.proxyJump.length > 0 && <> Jumps via {linked.proxyJump.join(', ')}.</>}
-          {!linked && aliases.isSuccess && <strong> The config no longer has this alias.</strong>}{' '}
+          <Trans t={t} i18nKey="form.follows" values={{ alias: draft.sshAlias }} components={{ code: <code /> }} />
+          {linked && linked.proxyJump.length > 0 && ` ${t('form.jumpsVia', { list: linked.proxyJump.join(', ') })}`}
+          {!linked && aliases.isSuccess && <strong> {t('form.aliasGone')}</strong>}{' '}
           <button type="button" className="link" onClick={() => update({ sshAlias: '' })} data-testid={`${p}-alias-unlink`}>
-            Stop following
+            {t('form.stopFollowing')}
           </button>
         </div>
       )}
       <div className="form-grid">
         {ssh ? (
           <>
-            <Field id={`${p}-hostname`} label="Host (name or IP)" error={form.errorOf('hostname')}>
-              <input {...text('hostname')} placeholder="kvm1.example.org" data-autofocus={autoFocus || undefined} required />
+            <Field id={`${p}-hostname`} label={t('form.hostname')} error={form.errorOf('hostname')}>
+              <input {...text('hostname')} placeholder={t('form.hostnamePlaceholder')} data-autofocus={autoFocus || undefined} required />
             </Field>
-            <Field id={`${p}-port`} label="SSH port" error={form.errorOf('port')}>
+            <Field id={`${p}-port`} label={t('form.port')} error={form.errorOf('port')}>
               <input {...text('port')} inputMode="numeric" className="narrow" />
             </Field>
-            <Field id={`${p}-user`} label="User" error={form.errorOf('user')}>
+            <Field id={`${p}-user`} label={t('form.user')} error={form.errorOf('user')}>
               <input {...text('user')} />
             </Field>
           </>
         ) : (
           <Field
             id={`${p}-socketPath`}
-            label="libvirt socket"
+            label={t('form.socket')}
             error={form.errorOf('socketPath')}
-            hint={draft.libvirtPath === 'session' ? 'Session uses your own user’s socket; this path is not used.' : 'Where libvirtd listens on this machine.'}
+            hint={draft.libvirtPath === 'session' ? t('form.socketSession') : t('form.socketSystem')}
             wide
           >
             <input {...text('socketPath')} className="mono" disabled={draft.libvirtPath === 'session'} data-autofocus={autoFocus || undefined} />
           </Field>
         )}
-        <Field id={`${p}-name`} label="Display name" error={form.errorOf('name')} hint={ssh ? 'Defaults to the host.' : 'Defaults to “This machine”.'}>
-          <input {...text('name')} placeholder={ssh ? draft.sshAlias || draft.hostname.trim() || 'kvm1' : 'This machine'} />
+        <Field id={`${p}-name`} label={t('form.name')} error={form.errorOf('name')} hint={ssh ? t('form.nameHintSsh') : t('form.nameHintLocal')}>
+          <input {...text('name')} placeholder={ssh ? draft.sshAlias || draft.hostname.trim() || 'kvm1' : t('form.thisMachine')} />
         </Field>
         <div className="field">
-          <label htmlFor={`${p}-libvirtPath`}>libvirt daemon</label>
+          <label htmlFor={`${p}-libvirtPath`}>{t('form.daemon')}</label>
           <select id={`${p}-libvirtPath`} value={draft.libvirtPath} onChange={(e) => update({ libvirtPath: e.target.value as HostDraft['libvirtPath'] })} data-testid={`${p}-libvirtPath`}>
-            <option value="system">System (qemu:///system)</option>
-            <option value="session">Session (qemu:///session)</option>
+            <option value="system">{t('form.system')}</option>
+            <option value="session">{t('form.session')}</option>
           </select>
         </div>
         {ssh && (
           <>
             <Field
               id={`${p}-jumps`}
-              label="Jump hosts (optional)"
+              label={t('form.jumps')}
               error={form.errorOf('jumps')}
-              hint={draft.sshAlias ? 'Used only when the ssh_config alias sets no ProxyJump.' : 'As ssh -J: user@bastion:22, in order; a hop without a user logs in as the user above.'}
+              hint={draft.sshAlias ? t('form.jumpsAliasHint') : t('form.jumpsHint')}
               wide
             >
               <input {...text('jumps')} className="mono" placeholder="ops@bastion.example.org:22" />
             </Field>
-            <Field id={`${p}-identity`} label="Identity files (optional)" error={form.errorOf('identity')} hint="One private key path per line. The SSH agent and your ~/.ssh/config are tried too." wide>
+            <Field id={`${p}-identity`} label={t('form.identity')} error={form.errorOf('identity')} hint={t('form.identityHint')} wide>
               <textarea {...text('identity')} rows={2} className="mono" placeholder="~/.ssh/id_ed25519" />
             </Field>
           </>
         )}
-        <Field id={`${p}-group`} label="Group (optional)" error={form.errorOf('group')} hint="Hosts with the same group sit together in the tree.">
-          <input {...text('group')} list={`${p}-groups`} placeholder="Production" />
+        <Field id={`${p}-group`} label={t('form.group')} error={form.errorOf('group')} hint={t('form.groupHint')}>
+          <input {...text('group')} list={`${p}-groups`} placeholder={t('form.groupPlaceholder')} />
         </Field>
-        <Field id={`${p}-tags`} label="Tags (optional)" error={form.errorOf('tags')} hint="Comma separated.">
-          <input {...text('tags')} placeholder="rack-3, ssd" />
+        <Field id={`${p}-tags`} label={t('form.tags')} error={form.errorOf('tags')} hint={t('form.tagsHint')}>
+          <input {...text('tags')} placeholder={t('form.tagsPlaceholder')} />
         </Field>
         <label className="check-row wide">
           <input type="checkbox" checked={draft.autoConnect} onChange={(e) => update({ autoConnect: e.target.checked })} data-testid={`${p}-autoConnect`} />
-          Connect when VirtDeck starts
+          {t('form.autoConnect')}
         </label>
       </div>
       <datalist id={`${p}-groups`}>
@@ -251,6 +252,7 @@ export function HostFormDialog(props: {
   onClose(): void;
   children?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const { form, busy, onClose } = props;
   const p = form.idPrefix;
   return (
@@ -263,7 +265,7 @@ export function HostFormDialog(props: {
         <>
           <span className="foot-note muted">{props.note}</span>
           <button type="button" className="ghost" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" form={`${p}-form`} disabled={busy} data-testid={`${p}-submit`}>
             {busy && <Spinner />}
@@ -290,13 +292,13 @@ export function HostFormDialog(props: {
 
 /** The core refused a second entry for one host: name the one there is, and lead to it. */
 function ConflictBanner({ conflict, testId, onShow }: { conflict: HostConflict; testId: string; onShow: (() => void) | undefined }) {
+  const { t } = useTranslation(['hosts', 'common']);
   const { duplicateOf, endpoint } = conflict;
   return (
     <div className="banner bad" role="alert" data-testid={testId} ref={reveal}>
-      <strong>Already in your list</strong>
+      <strong>{t('form.already')}</strong>
       <p>
-        <span className="mono">{endpoint}</span> is the host <strong>{duplicateOf.name}</strong>. VirtDeck keeps one entry per host; change that one
-        instead.
+        <Trans t={t} i18nKey="form.alreadyBody" values={{ endpoint, name: duplicateOf.name }} components={{ m: <span className="mono" />, b: <strong /> }} />
       </p>
       <p>
         <button
@@ -308,7 +310,7 @@ function ConflictBanner({ conflict, testId, onShow }: { conflict: HostConflict; 
           }}
           data-testid={`${testId}-show`}
         >
-          Show {duplicateOf.name}
+          {t('form.show', { name: duplicateOf.name })}
         </button>
       </p>
     </div>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Host } from '../../../shared/model/host';
-import { formatKiB, plural } from '../../ui/format';
+import { formatKiB, formatNumber } from '../../i18n/format';
 import { ErrorState } from '../../ui/States';
 import { useHostInfo } from './queries';
 
@@ -16,20 +17,21 @@ function Card({ label, children, sub }: { label: string; children: ReactNode; su
   );
 }
 
-const LABELS = ['Hostname', 'CPU', 'Topology', 'Memory', 'NUMA', 'libvirt', 'QEMU'];
+const LABELS = ['hostname', 'cpu', 'topology', 'memory', 'numa', 'libvirt', 'qemu'] as const;
 
 export function HostInfoCards({ host }: { host: Host }) {
+  const { t } = useTranslation('hosts');
   const connected = host.state.status === 'connected';
   const info = useHostInfo(host.config.id, connected);
-  if (!connected) return <p className="muted">Connect to see the CPU, memory and versions of this host.</p>;
-  if (info.error) return <ErrorState title="Could not read host info" error={info.error} onRetry={() => void info.refetch()} compact />;
+  if (!connected) return <p className="muted">{t('info.connectToSee')}</p>;
+  if (info.error) return <ErrorState title={t('info.error')} error={info.error} onRetry={() => void info.refetch()} compact />;
   const i = info.data;
   if (!i) {
     // Same grid, empty values: the page doesn't jump when the data lands.
     return (
       <div className="cards" aria-busy>
         {LABELS.map((l) => (
-          <Card key={l} label={l}>
+          <Card key={l} label={t(`info.${l}`)}>
             <span className="skeleton" />
           </Card>
         ))}
@@ -38,19 +40,21 @@ export function HostInfoCards({ host }: { host: Host }) {
   }
   return (
     <div className="cards" data-testid="host-info">
-      <Card label="Hostname" sub={<span className="mono">{i.uri}</span>}>
+      <Card label={t('info.hostname')} sub={<span className="mono">{i.uri}</span>}>
         {i.hostname}
       </Card>
-      <Card label="CPU" sub={`${i.mhz.toLocaleString()} MHz${i.arch ? ` · ${i.arch}` : ''}`}>
-        <span title={i.cpuModel}>{i.cpuModel}</span>
+      <Card label={t('info.cpu')} sub={`${formatNumber(i.mhz)} MHz${i.arch ? ` · ${i.arch}` : ''}`}>
+        <span title={i.cpuModel} translate="no">
+          {i.cpuModel}
+        </span>
       </Card>
-      <Card label="Topology" sub={`${plural(i.sockets, 'socket')} × ${plural(i.cores, 'core')} × ${plural(i.threads, 'thread')}`}>
-        {plural(i.cpus, 'logical CPU')}
+      <Card label={t('info.topology')} sub={t('info.topologySub', { sockets: formatNumber(i.sockets), cores: formatNumber(i.cores), threads: formatNumber(i.threads) })}>
+        {t('info.logicalCpus', { count: i.cpus, n: formatNumber(i.cpus) })}
       </Card>
-      <Card label="Memory">{formatKiB(i.memoryKiB)}</Card>
-      <Card label="NUMA">{plural(i.numaCells, 'cell')}</Card>
-      <Card label="libvirt">{i.libvirtVersion}</Card>
-      <Card label="QEMU">{i.hypervisorVersion ?? '—'}</Card>
+      <Card label={t('info.memory')}>{formatKiB(i.memoryKiB)}</Card>
+      <Card label={t('info.numa')}>{t('info.cells', { count: i.numaCells, n: formatNumber(i.numaCells) })}</Card>
+      <Card label={t('info.libvirt')}>{i.libvirtVersion}</Card>
+      <Card label={t('info.qemu')}>{i.hypervisorVersion ?? '—'}</Card>
     </div>
   );
 }

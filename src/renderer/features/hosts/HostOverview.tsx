@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { HostActions } from './HostActions';
 import { HostShellButton } from '../consoles';
@@ -15,11 +16,12 @@ import './hosts.css';
 
 
 export function HostOverview({ hostId }: { hostId: string }) {
+  const { t } = useTranslation('hosts');
   const hosts = useHosts();
-  if (hosts.isPending) return <LoadingState label="Loading hosts…" />;
-  if (hosts.error) return <ErrorState title="Could not load hosts" error={hosts.error} onRetry={() => void hosts.refetch()} />;
+  if (hosts.isPending) return <LoadingState label={t('loadingHosts')} />;
+  if (hosts.error) return <ErrorState title={t('loadError')} error={hosts.error} onRetry={() => void hosts.refetch()} />;
   const host = hosts.data.find((h) => h.config.id === hostId);
-  if (!host) return <EmptyState title="This host is gone">It was removed, maybe from another window.</EmptyState>;
+  if (!host) return <EmptyState title={t('gone')}>{t('goneHint')}</EmptyState>;
   const { config, state } = host;
   return (
     <div className="page" data-testid="host-overview">
@@ -33,10 +35,10 @@ export function HostOverview({ hostId }: { hostId: string }) {
         </div>
         <div className="page-sub">
           <span className="mono">{targetText(host)}</span>
-          {config.group && <span>Group: {config.group}</span>}
-          {config.tags.map((t) => (
-            <span key={t} className="chip">
-              {t}
+          {config.group && <span>{t('group', { group: config.group })}</span>}
+          {config.tags.map((tag) => (
+            <span key={tag} className="chip">
+              {tag}
             </span>
           ))}
         </div>
@@ -46,12 +48,12 @@ export function HostOverview({ hostId }: { hostId: string }) {
       </header>
       <HostBanner host={host} />
       <section className="section" aria-labelledby="host-info-h">
-        <h2 id="host-info-h">Host</h2>
+        <h2 id="host-info-h">{t('hostSection')}</h2>
         <HostInfoCards host={host} />
       </section>
       {state.status === 'connected' && <HostDashboard hostId={hostId} />}
       <section className="section" aria-labelledby="host-vms-h">
-        <h2 id="host-vms-h">Virtual machines</h2>
+        <h2 id="host-vms-h">{t('vmsSection')}</h2>
         <HostVmTable host={host} />
       </section>
       {state.status === 'connected' && <StorageSection hostId={hostId} />}

@@ -1,8 +1,11 @@
 import { useMemo, useState, type CSSProperties, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
+import { stateLabel } from '../../i18n';
 import type { DomainSummary } from '../../../shared/model/domain';
 import type { Host } from '../../../shared/model/host';
 import { useUi } from '../../app/ui-store';
-import { formatKiB } from '../../ui/format';
+import { formatKiB } from '../../i18n/format';
 import { Spinner } from '../../ui/Spinner';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { VirtualList } from '../../ui/VirtualList';
@@ -12,16 +15,10 @@ import { usePicked } from '../domains/store';
 import { sortDomains, type Sort, type SortKey } from './vm-sort';
 
 const ROW = 32;
-const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
-  { key: 'name', label: 'Name' },
-  { key: 'state', label: 'State' },
-  { key: 'vcpus', label: 'vCPUs', numeric: true },
-  { key: 'memory', label: 'Memory', numeric: true },
-  { key: 'ips', label: 'IP addresses' },
-  { key: 'tags', label: 'Tags' },
-];
+const COLUMNS: Array<{ key: SortKey; numeric?: boolean }> = [{ key: 'name' }, { key: 'state' }, { key: 'vcpus', numeric: true }, { key: 'memory', numeric: true }, { key: 'ips' }, { key: 'tags' }];
 
 export function HostVmTable({ host }: { host: Host }) {
+  const { t } = useTranslation('hosts');
   const hostId = host.config.id;
   const connected = host.state.status === 'connected';
   const domains = useDomains(hostId, connected);
@@ -31,10 +28,10 @@ export function HostVmTable({ host }: { host: Host }) {
   const sorted = useMemo(() => sortDomains(domains.data ?? [], sort), [domains.data, sort]);
   const order = useMemo(() => sorted.map((d) => `${hostId}/${d.uuid}`), [sorted, hostId]);
 
-  if (!connected) return <p className="muted">Connect to list the virtual machines of this host.</p>;
-  if (domains.isPending) return <LoadingState label="Listing virtual machines…" />;
-  if (domains.error) return <ErrorState title="Could not list virtual machines" error={domains.error} onRetry={() => void domains.refetch()} compact />;
-  if (sorted.length === 0) return <EmptyState title="No virtual machines on this host" compact />;
+  if (!connected) return <p className="muted">{t('vms.connectToList')}</p>;
+  if (domains.isPending) return <LoadingState label={t('vms.listing')} />;
+  if (domains.error) return <ErrorState title={t('vms.listError')} error={domains.error} onRetry={() => void domains.refetch()} compact />;
+  if (sorted.length === 0) return <EmptyState title={t('vms.none')} compact />;
 
   const pickedHere = order.filter((k) => picked[k]).length;
   const all = pickedHere === order.length;
@@ -55,7 +52,7 @@ export function HostVmTable({ host }: { host: Host }) {
       <span role="columnheader" className="vt-check">
         <input
           type="checkbox"
-          aria-label="Select all virtual machines of this host"
+          aria-label={t('vms.selectAll')}
           checked={all}
           ref={(el) => {
             if (el) el.indeterminate = pickedHere > 0 && !all;
@@ -66,7 +63,7 @@ export function HostVmTable({ host }: { host: Host }) {
       {COLUMNS.map((c) => (
         <span key={c.key} role="columnheader" className={c.numeric ? 'num' : ''} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
           <button type="button" className="sort-btn" onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? (s.dir === 1 ? -1 : 1) : 1 }))}>
-            {c.label}
+            {t(`vms.col.${c.key}`)}
             <span className="sort-ind" aria-hidden>
               {sort.key === c.key ? (sort.dir === 1 ? '▲' : '▼') : ''}
             </span>
@@ -84,7 +81,7 @@ export function HostVmTable({ host }: { host: Host }) {
     return (
       <div key={d.uuid} role="row" className={`vt-row ${picked[key] ? 'picked' : ''}`} style={style} data-testid={`host-vm-row-${d.name}`}>
         <span role="cell" className="vt-check">
-          <input type="checkbox" aria-label={`Select ${d.name}`} checked={!!picked[key]} onChange={() => {}} onClick={(e) => onCheck(key, e)} />
+          <input type="checkbox" aria-label={t('vms.select', { name: d.name })} checked={!!picked[key]} onChange={() => {}} onClick={(e) => onCheck(key, e)} />
         </span>
         <span role="cell" className="vt-name">
           <button type="button" className="link" onClick={() => open(d)} title={d.name}>
@@ -93,7 +90,7 @@ export function HostVmTable({ host }: { host: Host }) {
         </span>
         <span role="cell" className="vt-state">
           {busy ? <Spinner /> : <span className={`dot ${d.state}`} aria-hidden />}
-          {d.state}
+          {stateLabel(d.state)}
         </span>
         <span role="cell" className="num">
           {d.vcpus ?? '—'}
@@ -118,13 +115,13 @@ export function HostVmTable({ host }: { host: Host }) {
   return (
     <div className="vm-table-wrap">
       <div className="table-meta muted">
-        {sorted.length.toLocaleString()} VMs · {sorted.filter((d) => d.state === 'running').length.toLocaleString()} running
-        {pickedHere > 0 && ` · ${pickedHere.toLocaleString()} selected`}
+        {t('vms.summary', { n: formatNumber(sorted.length), running: formatNumber(sorted.filter((d) => d.state === 'running').length) })}
+        {pickedHere > 0 && ` · ${t('vms.selected', { n: formatNumber(pickedHere) })}`}
       </div>
       <VirtualList
         className="vm-table"
         role="table"
-        aria-label={`Virtual machines on ${host.config.name}`}
+        aria-label={t('vms.tableLabel', { name: host.config.name })}
         aria-rowcount={sorted.length + 1}
         count={sorted.length}
         rowHeight={ROW}

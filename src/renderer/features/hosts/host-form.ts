@@ -2,6 +2,7 @@ import { HostConflictSchema, type HostConflict, type SshAlias } from '../../../s
 import type { AppError } from '../../../shared/ipc/result';
 import type { HostConfig, JumpHost } from '../../../shared/model/host';
 import type { HostPatch, NewHost } from './mutations';
+import { i18n } from '../../i18n/instance';
 
 // The host form (add and edit) as plain strings (what inputs hold), with the
 // checks we can make before asking the core. The core validates again with
@@ -72,12 +73,12 @@ export function parseJumps(text: string, defaultUser: string): { hops: JumpHost[
     const user = m?.[1] ?? defaultUser;
     const hostname = m?.[2]?.replace(/^\[(.*)\]$/, '$1') ?? '';
     const port = m?.[3] === undefined ? 22 : Number(m[3]);
-    if (!m || !HOSTNAME.test(hostname)) return { hops, error: `"${raw}" is not user@host:port` };
-    if (!USER.test(user) || user.length > 64) return { hops, error: `"${raw}": the user may hold letters, digits, dot, dash, underscore` };
-    if (port < 1 || port > 65535) return { hops, error: `"${raw}": port must be 1 to 65535` };
+    if (!m || !HOSTNAME.test(hostname)) return { hops, error: i18n.t('hosts:valid.jumpFormat', { raw }) };
+    if (!USER.test(user) || user.length > 64) return { hops, error: i18n.t('hosts:valid.jumpUser', { raw }) };
+    if (port < 1 || port > 65535) return { hops, error: i18n.t('hosts:valid.jumpPort', { raw }) };
     hops.push({ hostname, port, user });
   }
-  if (hops.length > 8) return { hops, error: 'At most 8 jump hosts.' };
+  if (hops.length > 8) return { hops, error: i18n.t('hosts:valid.jumpMax') };
   return { hops };
 }
 
@@ -88,27 +89,27 @@ export function validateDraft(d: HostDraft): FieldErrors {
   const e: FieldErrors = {};
   if (d.transport === 'ssh') {
     const host = d.hostname.trim();
-    if (!host) e.hostname = 'Enter a host name or IP address.';
-    else if (host.length > 253 || !HOSTNAME.test(host)) e.hostname = 'Only letters, digits, dots, dashes and colons (IPv6) are allowed.';
+    if (!host) e.hostname = i18n.t('hosts:valid.hostEmpty');
+    else if (host.length > 253 || !HOSTNAME.test(host)) e.hostname = i18n.t('hosts:valid.hostChars');
     const port = Number(d.port.trim());
-    if (!/^\d+$/.test(d.port.trim()) || port < 1 || port > 65535) e.port = 'Port must be a number from 1 to 65535.';
+    if (!/^\d+$/.test(d.port.trim()) || port < 1 || port > 65535) e.port = i18n.t('hosts:valid.port');
     const user = d.user.trim();
-    if (!user) e.user = 'Enter the SSH user (often root).';
-    else if (user.length > 64 || !USER.test(user)) e.user = 'Letters, digits, dot, dash and underscore only; may not start with a dash.';
+    if (!user) e.user = i18n.t('hosts:valid.userEmpty');
+    else if (user.length > 64 || !USER.test(user)) e.user = i18n.t('hosts:valid.userChars');
     const jumps = parseJumps(d.jumps, user || 'root');
     if (jumps.error) e.jumps = jumps.error;
-    if (lines(d.identity).length > 16) e.identity = 'At most 16 key files.';
+    if (lines(d.identity).length > 16) e.identity = i18n.t('hosts:valid.identityMax');
   } else {
     const sock = d.socketPath.trim();
-    if (d.libvirtPath === 'system' && !sock.startsWith('/')) e.socketPath = 'Enter the absolute path of libvirt’s socket.';
-    else if (sock.length > 4096) e.socketPath = 'At most 4096 characters.';
+    if (d.libvirtPath === 'system' && !sock.startsWith('/')) e.socketPath = i18n.t('hosts:valid.socketAbs');
+    else if (sock.length > 4096) e.socketPath = i18n.t('hosts:valid.maxChars', { n: 4096 });
   }
   const shownName = d.name.trim() || (d.transport === 'ssh' ? d.hostname.trim() : 'This machine');
-  if (shownName.length > 120) e.name = 'At most 120 characters.';
-  if (d.group.trim().length > 120) e.group = 'At most 120 characters.';
+  if (shownName.length > 120) e.name = i18n.t('hosts:valid.maxChars', { n: 120 });
+  if (d.group.trim().length > 120) e.group = i18n.t('hosts:valid.maxChars', { n: 120 });
   const tags = tagList(d.tags);
-  if (tags.length > 50) e.tags = 'At most 50 tags.';
-  else if (tags.some((t) => t.length > 60)) e.tags = 'Each tag may have at most 60 characters.';
+  if (tags.length > 50) e.tags = i18n.t('hosts:valid.tagsMax');
+  else if (tags.some((t) => t.length > 60)) e.tags = i18n.t('hosts:valid.tagLength');
   return e;
 }
 

@@ -8,6 +8,7 @@ import { useNotifications } from '../notifications/store';
 import { usePicked } from '../domains/store';
 import { hostKeys } from './queries';
 import { applyHostState } from './reducers';
+import { i18n } from '../../i18n/instance';
 
 export type NewHost = z.input<typeof NewHostSchema>;
 export type HostPatch = z.input<typeof HostPatchSchema>;
@@ -16,17 +17,17 @@ const notifyError = (title: string, e: unknown, hostId?: string) =>
   useNotifications.getState().push({ level: 'error', title, message: e instanceof Error ? e.message : String(e), ...(hostId ? { hostId } : {}) });
 
 /** Connect and disconnect answer with the new state; patch it in at once (the event may trail). */
-function useStateCall(name: 'hosts.connect' | 'hosts.disconnect', failTitle: string) {
+function useStateCall(name: 'hosts.connect' | 'hosts.disconnect', failKey: 'connectError' | 'disconnectError') {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (hostId: string) => request(name, { hostId }),
     onSuccess: (state: HostState) => qc.setQueryData<Host[]>(hostKeys.list(), (old) => applyHostState(old, state)),
-    onError: (e, hostId) => notifyError(failTitle, e, hostId),
+    onError: (e, hostId) => notifyError(i18n.t(`hosts:toast.${failKey}`), e, hostId),
   });
 }
 
-export const useConnectHost = () => useStateCall('hosts.connect', 'Could not connect');
-export const useDisconnectHost = () => useStateCall('hosts.disconnect', 'Could not disconnect');
+export const useConnectHost = () => useStateCall('hosts.connect', 'connectError');
+export const useDisconnectHost = () => useStateCall('hosts.disconnect', 'disconnectError');
 
 export function useRemoveHost() {
   const qc = useQueryClient();
@@ -40,7 +41,7 @@ export function useRemoveHost() {
       const { picked, setPicked } = usePicked.getState();
       setPicked(Object.keys(picked).filter((k) => !k.startsWith(`${hostId}/`)));
     },
-    onError: (e, hostId) => notifyError('Could not remove host', e, hostId),
+    onError: (e, hostId) => notifyError(i18n.t('hosts:toast.removeError'), e, hostId),
   });
 }
 

@@ -1,12 +1,17 @@
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricUnit } from '../../../shared/model/metrics';
-import { formatTick, formatValue } from './format';
+import { formatDateTime, formatTick, formatValue } from '../../i18n/format';
+import type en from '../../i18n/locales/en/metrics';
 import { lastValue, type ChartRow } from './merge';
+
+/** A line's legend word, a key of the metrics namespace's `line` group. */
+export type LineLabel = keyof (typeof en)['line'];
 
 export interface ChartLine {
   metric: string;
-  label: string;
+  label: LineLabel;
   color: string;
 }
 
@@ -24,6 +29,7 @@ interface Props {
 
 /** One chart card: the newest value of each line above a recharts line chart. */
 export const MetricChart = memo(function MetricChart({ title, unit, rows, lines, from, to, testId, max }: Props) {
+  const { t } = useTranslation('metrics');
   const span = to - from;
   // Explicit ticks: recharts' own for a numeric time axis bunch at the data's end on a fresh window.
   const ticks = Array.from({ length: 6 }, (_, i) => Math.round(from + (i * span) / 5));
@@ -35,14 +41,14 @@ export const MetricChart = memo(function MetricChart({ title, unit, rows, lines,
           {lines.map((l) => (
             <span key={l.metric} className="mx-readout" data-testid={`${testId}-${l.metric}`} data-value={lastValue(rows, l.metric) ?? ''}>
               <i style={{ background: l.color }} aria-hidden />
-              {l.label} <b>{formatValue(lastValue(rows, l.metric), unit)}</b>
+              {t(`line.${l.label}`)} <b>{formatValue(lastValue(rows, l.metric), unit)}</b>
             </span>
           ))}
         </span>
       </figcaption>
       <div className="mx-plot">
         {rows.length === 0 ? (
-          <div className="mx-empty">No samples in this window yet</div>
+          <div className="mx-empty">{t('noSamples')}</div>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
@@ -58,8 +64,8 @@ export const MetricChart = memo(function MetricChart({ title, unit, rows, lines,
               />
               <Tooltip
                 isAnimationActive={false}
-                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-                formatter={(v, name) => [formatValue(typeof v === 'number' ? v : null, unit), lines.find((l) => l.metric === name)?.label ?? String(name)]}
+                labelFormatter={(x) => formatDateTime(Number(x))}
+                formatter={(v, name) => [formatValue(typeof v === 'number' ? v : null, unit), ((l) => (l ? t(`line.${l.label}`) : String(name)))(lines.find((l) => l.metric === name))]}
                 contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', fontSize: 12 }}
               />
               {lines.map((l) => (

@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNow } from '../../ui/useNow';
 import { AlertsPanel } from './AlertsPanel';
 import { useLatest } from './queries';
@@ -9,6 +10,7 @@ import './metrics.css';
 
 /** Every running VM on every host, sortable by each metric. Updates at the background rate (10 s). */
 export function TopConsumers() {
+  const { t } = useTranslation('metrics');
   useLiveMetrics([{ kind: 'all' }]);
   const seed = useLatest();
   const seedLatest = useMetricsStore((s) => s.seedLatest);
@@ -19,12 +21,12 @@ export function TopConsumers() {
   const now = useNow(true, 5000);
   const rows = useMemo(() => freshRows(latest, now, 30_000), [latest, now]);
   return (
-    <section className="mx page" data-testid="top-consumers" aria-label="Top consumers">
+    <section className="mx page" data-testid="top-consumers" aria-label={t('top.title')}>
       <header className="page-head">
         <div className="page-title">
-          <h1>Top consumers</h1>
+          <h1>{t('top.title')}</h1>
         </div>
-        <div className="page-sub">All running virtual machines on all connected hosts. Click a column to sort.</div>
+        <div className="page-sub">{t('top.sub')}</div>
       </header>
       <AlertsPanel />
       <TopTable rows={rows} showHost testId="top" />

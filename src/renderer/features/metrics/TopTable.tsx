@@ -1,16 +1,10 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { VM_METRICS, type TopRow } from '../../../shared/model/metrics';
 import { useUi } from '../../app/ui-store';
-import { formatMetric } from './format';
+import { formatMetric, formatNumber } from '../../i18n/format';
 
-export const TOP_COLUMNS: { metric: string; label: string }[] = [
-  { metric: 'cpu', label: 'CPU' },
-  { metric: 'mem', label: 'Memory' },
-  { metric: 'diskRd', label: 'Disk read' },
-  { metric: 'diskWr', label: 'Disk write' },
-  { metric: 'netRx', label: 'Net rx' },
-  { metric: 'netTx', label: 'Net tx' },
-];
+export const TOP_COLUMNS = ['cpu', 'mem', 'diskRd', 'diskWr', 'netRx', 'netTx'] as const;
 
 /** Cores in use: the CPU percent is of the VM's own vCPUs, so 50 % of 8 vCPUs outranks 90 % of 1. */
 export const coresUsed = (r: TopRow): number | null => {
@@ -25,6 +19,7 @@ export function sortRows(rows: readonly TopRow[], metric: string): TopRow[] {
 }
 
 export function TopTable({ rows, showHost, limit, testId }: { rows: readonly TopRow[]; showHost: boolean; limit?: number; testId: string }) {
+  const { t } = useTranslation('metrics');
   const [sortBy, setSortBy] = useState('cpu');
   const select = useUi((s) => s.select);
   const sorted = useMemo(() => sortRows(rows, sortBy).slice(0, limit ?? rows.length), [rows, sortBy, limit]);
@@ -36,15 +31,15 @@ export function TopTable({ rows, showHost, limit, testId }: { rows: readonly Top
       </button>
     </th>
   );
-  if (!rows.length) return <p className="muted small" data-testid={`${testId}-empty`}>No running virtual machines reported yet (values arrive within 10 s).</p>;
+  if (!rows.length) return <p className="muted small" data-testid={`${testId}-empty`}>{t('top.empty')}</p>;
   return (
     <table className="mx-table" data-testid={testId}>
       <thead>
         <tr>
-          <th>Virtual machine</th>
-          {showHost && <th>Host</th>}
-          {th('cores', 'Cores')}
-          {TOP_COLUMNS.map((c) => th(c.metric, c.label))}
+          <th>{t('top.vm')}</th>
+          {showHost && <th>{t('top.host')}</th>}
+          {th('cores', t('top.cores'))}
+          {TOP_COLUMNS.map((c) => th(c, t(`col.${c}`)))}
         </tr>
       </thead>
       <tbody>
@@ -56,10 +51,10 @@ export function TopTable({ rows, showHost, limit, testId }: { rows: readonly Top
               </button>
             </td>
             {showHost && <td className="muted">{r.hostId}</td>}
-            <td className="num">{coresUsed(r)?.toFixed(2) ?? '—'}</td>
+            <td className="num">{((c) => (c === null ? '—' : formatNumber(c, 2)))(coresUsed(r))}</td>
             {TOP_COLUMNS.map((c) => (
-              <td key={c.metric} className="num" data-metric={c.metric}>
-                {formatMetric(c.metric, r.v[VM_METRICS.indexOf(c.metric as never)])}
+              <td key={c} className="num" data-metric={c}>
+                {formatMetric(c, r.v[VM_METRICS.indexOf(c)])}
               </td>
             ))}
           </tr>

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { VM_METRICS, type TopRow } from '../../../shared/model/metrics';
-import { formatTick, formatValue } from './format';
 import { lastValue, mergeSeries } from './merge';
 import { LIVE_POINTS, freshRows, seriesKey, useMetricsStore } from './store';
 import { coresUsed, sortRows } from './TopTable';
@@ -51,17 +50,5 @@ describe('top consumers sorting', () => {
     expect(sortRows(rows, 'cores').map((x) => x.name)).toEqual(['b', 'a', 'c']);
     expect(sortRows(rows, 'mem').map((x) => x.name)).toEqual(['b', 'c', 'a']);
     expect(coresUsed(rows[1]!)).toBe(4);
-  });
-});
-
-describe('formatting', () => {
-  it('units', () => {
-    expect(formatValue(81.66, 'percent')).toBe('82 %');
-    expect(formatValue(5.25, 'percent')).toBe('5.3 %');
-    expect(formatValue(1536, 'bytes')).toBe('1.50 KiB');
-    expect(formatValue(3 * 2 ** 30, 'bytesPerSec')).toBe('3.00 GiB/s');
-    expect(formatValue(12_345, 'perSec')).toBe('12.3 k/s');
-    expect(formatValue(null, 'load')).toBe('—');
-    expect(formatTick(new Date(2026, 0, 2, 3, 4, 5).getTime(), 60_000)).toBe('03:04:05');
   });
 });

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { useHosts } from '../hosts/queries';
 import { Spinner } from '../../ui/Spinner';
@@ -6,6 +7,7 @@ import { useSetMaintenance } from './queries';
 
 /** On the host page: the maintenance mark (and a switch for it) and "Evacuate…". */
 export function HostMigrationActions({ hostId }: { hostId: string }) {
+  const { t } = useTranslation('hosts');
   const host = useHosts().data?.find((h) => h.config.id === hostId);
   const setMaintenance = useSetMaintenance();
   const [evacuating, setEvacuating] = useState(false);
@@ -13,10 +15,10 @@ export function HostMigrationActions({ hostId }: { hostId: string }) {
   const on = host.config.maintenance === true;
   const connected = host.state.status === 'connected';
   return (
-    <div className="host-mig" role="group" aria-label="Maintenance">
+    <div className="host-mig" role="group" aria-label={t('maint.label')}>
       {on && (
-        <span className="badge maint" data-testid="host-maintenance-badge" title="Placement advice never picks this host">
-          In maintenance
+        <span className="badge maint" data-testid="host-maintenance-badge" title={t('maint.badgeTip')}>
+          {t('maint.badge')}
         </span>
       )}
       <button
@@ -27,10 +29,10 @@ export function HostMigrationActions({ hostId }: { hostId: string }) {
         data-testid="host-maintenance-toggle"
       >
         {setMaintenance.isPending && <Spinner />}
-        {on ? 'End maintenance' : 'Maintenance'}
+        {on ? t('maint.end') : t('maint.label')}
       </button>
-      <button type="button" className="small ghost" onClick={() => setEvacuating(true)} disabled={!connected} title={connected ? 'Move every VM off this host' : 'Connect the host first'} data-testid="host-evacuate">
-        Evacuate…
+      <button type="button" className="small ghost" onClick={() => setEvacuating(true)} disabled={!connected} title={connected ? t('maint.evacuateTip') : t('maint.connectFirst')} data-testid="host-evacuate">
+        {t('maint.evacuate')}
       </button>
       {evacuating && <EvacuateDialog host={host} onClose={() => setEvacuating(false)} />}
     </div>

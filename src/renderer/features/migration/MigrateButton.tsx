@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useDomainSummary } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
 import { useTasks } from '../tasks/queries';
@@ -5,6 +6,7 @@ import { useMigrateDialog } from './queries';
 
 /** "Move…" on the VM page; while a move of this VM runs, its phase and a way back to the figures. */
 export function MigrateButton({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { t } = useTranslation('domains');
   const { summary } = useDomainSummary(hostId, uuid, true);
   const hosts = useHosts();
   const tasks = useTasks();
@@ -24,10 +26,10 @@ export function MigrateButton({ hostId, uuid }: { hostId: string; uuid: string }
       className="small ghost"
       onClick={() => show({ hostId, uuid, name: summary.name })}
       disabled={others === 0}
-      title={others === 0 ? 'Connect another host to move VMs to' : 'Move this VM to another host (live or offline)'}
+      title={others === 0 ? t('move.noHost') : t('move.tip')}
       data-testid="vm-action-migrate"
     >
-      Move…
+      {t('move.button')}
     </button>
   );
 }

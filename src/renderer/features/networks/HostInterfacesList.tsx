@@ -1,46 +1,35 @@
 import { useState } from 'react';
-import type { HostInterface } from '../../../shared/model/network';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { AttachVmDialog } from './AttachVmDialog';
 import { useHostInterfaces } from './queries';
-
-const KIND: Record<HostInterface['kind'], string> = {
-  ethernet: 'Ethernet',
-  bridge: 'Bridge',
-  bond: 'Bond',
-  vlan: 'VLAN',
-  veth: 'veth',
-  tun: 'tap',
-  macvtap: 'macvtap',
-  loopback: 'loopback',
-  other: 'other',
-};
+import { useTranslation } from 'react-i18next';
 
 /** The host's own interfaces, read-only; host bridges offer "Attach a VM". Loaded when opened. */
 export function HostInterfacesList({ hostId }: { hostId: string }) {
+  const { t } = useTranslation('networks');
   const [open, setOpen] = useState(false);
   const q = useHostInterfaces(hostId, open);
   const [attachTo, setAttachTo] = useState<string | null>(null);
   return (
     <details className="host-ifaces" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="host-interfaces">
-      <summary>Host interfaces and bridges</summary>
-      {q.isPending && open && <LoadingState label="Reading the host's interfaces…" />}
-      {q.error && <ErrorState title="Could not list the host's interfaces" error={q.error} onRetry={() => void q.refetch()} compact />}
+      <summary>{t('ifaces.summary')}</summary>
+      {q.isPending && open && <LoadingState label={t('ifaces.reading')} />}
+      {q.error && <ErrorState title={t('ifaces.error')} error={q.error} onRetry={() => void q.refetch()} compact />}
       {q.data && (
         <>
           <p className="muted small" data-testid="host-interfaces-source">
             {q.data.note}
           </p>
-          <table className="table" aria-label="Host interfaces">
+          <table className="table" aria-label={t('ifaces.label')}>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">State</th>
+                <th scope="col">{t('col.name')}</th>
+                <th scope="col">{t('col.type')}</th>
+                <th scope="col">{t('col.state')}</th>
                 <th scope="col">MAC</th>
-                <th scope="col">Addresses</th>
-                <th scope="col">Bridge / members</th>
-                <th scope="col" aria-label="Actions" />
+                <th scope="col">{t('ifaces.addresses')}</th>
+                <th scope="col">{t('ifaces.members')}</th>
+                <th scope="col" aria-label={t('col.actions')} />
               </tr>
             </thead>
             <tbody>
@@ -48,19 +37,19 @@ export function HostInterfacesList({ hostId }: { hostId: string }) {
                 <tr key={i.name} data-testid={`iface-row-${i.name}`}>
                   <td className="mono">{i.name}</td>
                   <td>
-                    {KIND[i.kind]}
-                    {i.network && <span className="muted small"> of network '{i.network}'</span>}
+                    {t(`ifaces.kind.${i.kind}`)}
+                    {i.network && <span className="muted small"> {t('ifaces.ofNetwork', { name: i.network })}</span>}
                   </td>
                   <td>
-                    <span className={`dot ${i.state === 'up' ? 'running' : i.state === 'down' ? 'shutoff' : 'paused'}`} aria-hidden /> {i.state}
+                    <span className={`dot ${i.state === 'up' ? 'running' : i.state === 'down' ? 'shutoff' : 'paused'}`} aria-hidden /> {t(`ifaces.state.${i.state}`, { defaultValue: i.state })}
                   </td>
                   <td className="mono">{i.mac ?? <span className="muted">—</span>}</td>
                   <td className="mono">{i.addresses.length ? i.addresses.join(', ') : <span className="muted">—</span>}</td>
-                  <td className="mono">{i.master ? `in ${i.master}` : i.ports.length ? i.ports.join(', ') : <span className="muted">—</span>}</td>
+                  <td className="mono">{i.master ? t('ifaces.inMaster', { name: i.master }) : i.ports.length ? i.ports.join(', ') : <span className="muted">—</span>}</td>
                   <td>
                     {i.kind === 'bridge' && !i.network && (
                       <button type="button" className="ghost small-btn" onClick={() => setAttachTo(i.name)} data-testid={`iface-attach-${i.name}`}>
-                        Attach a VM…
+                        {t('ifaces.attach')}
                       </button>
                     )}
                   </td>

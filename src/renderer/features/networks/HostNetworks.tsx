@@ -3,41 +3,43 @@ import { useUi } from '../../app/ui-store';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { CreateNetworkDialog } from './CreateNetworkDialog';
 import { HostInterfacesList } from './HostInterfacesList';
-import { MODE_LABEL, ipv4Of, rangeText } from './format';
+import { ipv4Of, rangeText } from './format';
 import { NetworkStartStop } from './NetworkRowActions';
 import { useNetworks } from './queries';
 import './networks.css';
+import { useTranslation } from 'react-i18next';
 
 /** The host page's "Virtual networks" section: every network, create, and the host's own interfaces. */
 export function HostNetworks({ hostId, connected }: { hostId: string; connected: boolean }) {
+  const { t } = useTranslation('networks');
   const networks = useNetworks(hostId, connected);
   const [creating, setCreating] = useState(false);
   const select = useUi((s) => s.select);
   const open = (name: string) => select({ kind: 'network', hostId, name });
 
   let body;
-  if (!connected) body = <p className="muted">Connect to list the virtual networks of this host.</p>;
-  else if (networks.isPending) body = <LoadingState label="Listing networks…" />;
-  else if (networks.error) body = <ErrorState title="Could not list networks" error={networks.error} onRetry={() => void networks.refetch()} compact />;
+  if (!connected) body = <p className="muted">{t('list.connect')}</p>;
+  else if (networks.isPending) body = <LoadingState label={t('list.listing')} />;
+  else if (networks.error) body = <ErrorState title={t('list.error')} error={networks.error} onRetry={() => void networks.refetch()} compact />;
   else if (networks.data.length === 0)
     body = (
-      <EmptyState title="No virtual networks on this host" compact>
-        Guests can still use a host bridge. Create a NAT network to give them private addresses with DHCP.
+      <EmptyState title={t('list.none')} compact>
+        {t('list.noneHint')}
       </EmptyState>
     );
   else
     body = (
-      <table className="table net-table" aria-label="Virtual networks" data-testid="network-table">
+      <table className="table net-table" aria-label={t('list.title')} data-testid="network-table">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col">State</th>
-            <th scope="col">Bridge</th>
-            <th scope="col">IPv4 subnet</th>
-            <th scope="col">DHCP range</th>
-            <th scope="col">Autostart</th>
-            <th scope="col" aria-label="Actions" />
+            <th scope="col">{t('col.name')}</th>
+            <th scope="col">{t('col.type')}</th>
+            <th scope="col">{t('col.state')}</th>
+            <th scope="col">{t('col.bridge')}</th>
+            <th scope="col">{t('col.subnet')}</th>
+            <th scope="col">{t('col.dhcpRange')}</th>
+            <th scope="col">{t('col.autostart')}</th>
+            <th scope="col" aria-label={t('col.actions')} />
           </tr>
         </thead>
         <tbody>
@@ -48,17 +50,17 @@ export function HostNetworks({ hostId, connected }: { hostId: string; connected:
                   {n.name}
                 </button>
               </td>
-              <td>{MODE_LABEL[n.mode]}</td>
+              <td>{t(`mode.${n.mode}`)}</td>
               <td>
                 <span className="net-state" data-testid={`network-state-${n.name}`}>
                   <span className={`dot ${n.active ? 'running' : 'shutoff'}`} aria-hidden />
-                  {n.active ? 'active' : 'inactive'}
+                  {n.active ? t('active') : t('inactive')}
                 </span>
               </td>
               <td className="mono">{n.bridge ?? <span className="muted">—</span>}</td>
               <td className="mono">{ipv4Of(n)?.cidr ?? <span className="muted">—</span>}</td>
-              <td className="mono">{rangeText(n) ?? <span className="muted">{ipv4Of(n) ? 'no DHCP' : '—'}</span>}</td>
-              <td>{n.autostart ? 'yes' : <span className="muted">no</span>}</td>
+              <td className="mono">{rangeText(n) ?? <span className="muted">{ipv4Of(n) ? t('noDhcp') : '—'}</span>}</td>
+              <td>{n.autostart ? t('yes') : <span className="muted">{t('no')}</span>}</td>
               <td className="net-actions">
                 <NetworkStartStop net={n} compact />
               </td>
@@ -72,10 +74,10 @@ export function HostNetworks({ hostId, connected }: { hostId: string; connected:
     <>
       <section className="section" aria-labelledby="host-networks-h" data-testid="host-networks">
         <div className="section-head">
-          <h2 id="host-networks-h">Virtual networks</h2>
+          <h2 id="host-networks-h">{t('list.title')}</h2>
           {connected && (
             <button type="button" className="ghost small-btn" onClick={() => setCreating(true)} data-testid="network-create-open">
-              Create network…
+              {t('list.create')}
             </button>
           )}
         </div>

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useNow } from '../../ui/useNow';
 import { AttachVmDialog } from './AttachVmDialog';
-import { expiryText } from './format';
+import { expiryText } from '../../i18n/format';
 import { useRemoveReservation } from './mutations';
 import { useLeases } from './queries';
 import { ReservationDialog } from './ReservationDialog';

@@ -26,15 +26,6 @@ export function rangeText(n: Pick<NetworkSummary, 'ips'>): string | undefined {
   return r.map((x) => `${x.start} – ${x.end}`).join(', ');
 }
 
-/** "in 53 min", "2 h 5 min ago": lease expiry in words. */
-export function expiryText(at: number | null, now: number): string {
-  if (at === null) return 'never';
-  const s = Math.round((at - now) / 1000);
-  const abs = Math.abs(s);
-  const text = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : `${Math.floor(abs / 3600)} h ${Math.round((abs % 3600) / 60)} min`;
-  return s >= 0 ? `in ${text}` : `${text} ago`;
-}
-
 /** A DHCP host name from a VM name: dnsmasq takes letters, digits and dashes. */
 export function hostnameFromVm(vm: string): string {
   return vm

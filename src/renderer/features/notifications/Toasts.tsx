@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNotifications } from './store';
 
 export function Toasts() {
+  const { t } = useTranslation();
   const items = useNotifications((s) => s.items);
   const dismiss = useNotifications((s) => s.dismiss);
   useEffect(() => {
@@ -17,7 +19,7 @@ export function Toasts() {
             <strong>{n.title}</strong>
             {n.message && <div>{n.message}</div>}
           </div>
-          <button type="button" className="ghost" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+          <button type="button" className="ghost" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
             ×
           </button>
         </div>

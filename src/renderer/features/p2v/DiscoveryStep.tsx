@@ -1,5 +1,5 @@
 import type { SourceDisk, SourceInventory, SourcePartition } from '../../../shared/p2v/discovery';
-import { formatKiB } from '../../ui/format';
+import { formatKiB } from '../../i18n/format';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { useDiscovery } from './queries';
 import { useP2vWizard } from './store';

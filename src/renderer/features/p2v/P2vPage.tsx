@@ -6,22 +6,24 @@ import { SourceStep } from './SourceStep';
 import { STEPS, useP2vWizard } from './store';
 import { TargetStep } from './TargetStep';
 import './p2v.css';
+import { useTranslation } from 'react-i18next';
 
 /** P2V: a Linux machine over SSH becomes a VM. One page, one step at a time. */
 export function P2vPage() {
+  const { t } = useTranslation('p2v');
   const step = useP2vWizard((s) => s.step);
   const at = STEPS.findIndex((s) => s.id === step);
   return (
     <div className="page p2v-page" data-testid="p2v-page">
       <div className="page-head">
         <div className="page-title">
-          <h1>Physical to virtual</h1>
+          <h1>{t('title')}</h1>
         </div>
-        <div className="page-sub">Copy a running or rescue-booted Linux machine into a VM: its disks are read over SSH, never written, and checked by SHA-256 on both sides.</div>
-        <ol className="p2v-steps" aria-label="Steps">
+        <div className="page-sub">{t('sub')}</div>
+        <ol className="p2v-steps" aria-label={t('steps')}>
           {STEPS.map((s, i) => (
             <li key={s.id} className={i === at ? 'current' : i < at ? 'done' : ''} aria-current={i === at ? 'step' : undefined}>
-              {i + 1}. {s.label}
+              {i + 1}. {t(`step.${s.id}`)}
             </li>
           ))}
         </ol>

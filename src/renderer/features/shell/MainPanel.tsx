@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useUi } from '../../app/ui-store';
 import { EmptyState } from '../../ui/States';
 import { BulkBar } from '../domains/BulkBar';
@@ -14,6 +15,7 @@ import { NetworkPage } from '../networks/NetworkPage';
 import { CreateWizard } from '../create/CreateWizard';
 
 export function MainPanel() {
+  const { t } = useTranslation('shell');
   const selection = useUi((s) => s.selection);
   const hosts = useHosts();
   const openAddHost = useUi((s) => s.setAddHostOpen);
@@ -25,15 +27,15 @@ export function MainPanel() {
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)
     body = (
-      <EmptyState title="Welcome to VirtDeck" action={can.manageHosts ? { label: 'Add your first host', onClick: () => openAddHost(true), testId: 'add-host-welcome' } : undefined}>
-        {can.manageHosts ? 'Manage virtual machines on any number of libvirt/KVM hosts over SSH. Nothing needs to be installed on the hosts.' : 'No host is shared with your account yet: ask an admin.'}
+      <EmptyState title={t('welcome')} action={can.manageHosts ? { label: t('addFirstHost'), onClick: () => openAddHost(true), testId: 'add-host-welcome' } : undefined}>
+        {can.manageHosts ? t('welcomeHint') : t('welcomeNoAccess')}
       </EmptyState>
     );
   else
     body = (
       <>
-        <EmptyState title="Nothing selected">
-          Pick a host or a virtual machine on the left. Press <kbd>Ctrl</kbd>+<kbd>K</kbd> to filter by name, tag, state or IP.
+        <EmptyState title={t('nothingSelected')}>
+          <Trans t={t} i18nKey="nothingSelectedHint" components={{ kbd: <kbd /> }} />
         </EmptyState>
         <TopConsumers />
       </>

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { useUi } from '../../app/ui-store';
 import { EmptyState, ErrorState } from '../../ui/States';
-import { plural } from '../../ui/format';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 import { useAllDomains } from '../domains/queries';
 import { usePicked } from '../domains/store';
 import { useHosts } from '../hosts/queries';
@@ -12,6 +13,7 @@ import { TreeFilter } from '../tree/TreeFilter';
 const NO_HOSTS: never[] = [];
 
 export function Sidebar() {
+  const { t } = useTranslation('shell');
   const hosts = useHosts();
   const list = hosts.data ?? NO_HOSTS;
   const { views, byKey } = useAllDomains(list);
@@ -27,28 +29,28 @@ export function Sidebar() {
   }, [byKey]);
 
   return (
-    <nav className="sidebar" aria-label="Hosts and virtual machines">
-      <TreeFilter matchText={filtering ? `${plural(order.length, 'VM')} of ${totals.vms.toLocaleString()} match` : null} />
-      {hosts.isPending && <div className="muted pad">Loading hosts…</div>}
-      {hosts.error && <ErrorState title="Could not load hosts" error={hosts.error} onRetry={() => void hosts.refetch()} />}
+    <nav className="sidebar" aria-label={t('treeLabel')}>
+      <TreeFilter matchText={filtering ? t('matchCount', { count: order.length, n: formatNumber(order.length), total: formatNumber(totals.vms) }) : null} />
+      {hosts.isPending && <div className="muted pad">{t('loadingHosts')}</div>}
+      {hosts.error && <ErrorState title={t('hostsError')} error={hosts.error} onRetry={() => void hosts.refetch()} />}
       {hosts.data?.length === 0 && (
-        <EmptyState title="No hosts yet" action={can.manageHosts ? { label: 'Add host', onClick: () => openAddHost(true), testId: 'add-host-empty' } : undefined}>
-          {can.manageHosts ? 'Connect to a libvirt host over SSH. VirtDeck needs nothing installed on it beyond libvirt.' : 'No host or VM is shared with your account yet.'}
+        <EmptyState title={t('noHosts')} action={can.manageHosts ? { label: t('addHost'), onClick: () => openAddHost(true), testId: 'add-host-empty' } : undefined}>
+          {can.manageHosts ? t('noHostsHint') : t('noHostsNoAccess')}
         </EmptyState>
       )}
       {list.length > 0 && <HostTree rows={rows} order={order} />}
-      {list.length > 0 && filtering && rows.length === 0 && <EmptyState title="Nothing matches" compact>Try fewer terms, or clear the filter with Esc.</EmptyState>}
+      {list.length > 0 && filtering && rows.length === 0 && <EmptyState title={t('nothingMatches')} compact>{t('nothingMatchesHint')}</EmptyState>}
       {list.length > 0 && (
         <div className="sidebar-foot" data-testid="tree-summary">
-          <span>{plural(list.length, 'host')}</span>
+          <span>{t('hostCount', { count: list.length, n: formatNumber(list.length) })}</span>
           <span>·</span>
           <span>
-            {plural(totals.vms, 'VM')}, {totals.running.toLocaleString()} running
+            {t('vmCount', { count: totals.vms, n: formatNumber(totals.vms), running: formatNumber(totals.running) })}
           </span>
           {pickedCount > 1 && (
             <>
               <span>·</span>
-              <span className="accent-text">{pickedCount.toLocaleString()} selected</span>
+              <span className="accent-text">{t('selected', { n: formatNumber(pickedCount) })}</span>
             </>
           )}
         </div>

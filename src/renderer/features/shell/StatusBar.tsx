@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { api, request } from '../../app/api';
 import type { LinkState } from '../../app/transport';
@@ -6,6 +7,7 @@ import { useHosts } from '../hosts/queries';
 import { TaskStatusButton } from '../tasks/TaskStatusButton';
 
 export function StatusBar() {
+  const { t } = useTranslation('shell');
   // Read the current state too: the socket may have opened before this mounted.
   const [link, setLink] = useState<LinkState | 'ipc'>(api.linkState);
   useEffect(() => {
@@ -16,14 +18,14 @@ export function StatusBar() {
   const hosts = useHosts();
   const connected = hosts.data?.filter((h) => h.state.status === 'connected').length ?? 0;
   const total = hosts.data?.length ?? 0;
-  const linkText = link === 'ipc' || link === 'open' ? 'Core connected' : link === 'connecting' ? 'Connecting to core…' : link === 'unauthorized' ? 'Access token refused' : 'Core unreachable, retrying';
+  const linkText = link === 'ipc' || link === 'open' ? t('link.open') : link === 'connecting' ? t('link.connecting') : link === 'unauthorized' ? t('link.unauthorized') : t('link.closed');
   return (
     <footer className="statusbar" role="status">
       <span className={`dot ${link === 'ipc' || link === 'open' ? 'ok' : link === 'closed' ? 'bad' : 'warn'}`} />
       <span data-testid="core-link">{linkText}</span>
       <span className="sep" />
       <span data-testid="host-count">
-        {connected}/{total} hosts connected
+        {t('hostsConnected', { connected, total })}
       </span>
       <span className="sep" />
       <TaskStatusButton />
@@ -33,7 +35,7 @@ export function StatusBar() {
           VirtDeck {info.data.version} · {info.data.mode}
         </span>
       )}
-      {info.error && <span className="error-text">Core error: {info.error.message}</span>}
+      {info.error && <span className="error-text">{t('coreError', { message: info.error.message })}</span>}
     </footer>
   );
 }

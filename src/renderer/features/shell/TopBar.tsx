@@ -1,11 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import { useUi, type Theme } from '../../app/ui-store';
+import { LanguagePicker } from '../../i18n/LanguagePicker';
 import { useCan, useSession } from '../session/queries';
 import { UserMenu } from '../session/UserMenu';
 
 const next: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
-const label: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
 export function TopBar() {
+  const { t } = useTranslation('shell');
   const theme = useUi((s) => s.theme);
   const setTheme = useUi((s) => s.setTheme);
   const openAddHost = useUi((s) => s.setAddHostOpen);
@@ -22,7 +24,7 @@ export function TopBar() {
       <div className="topbar-actions">
         {can.manageHosts && (
           <button type="button" onClick={() => openAddHost(true)} data-testid="add-host-open">
-            Add host
+            {t('addHost')}
           </button>
         )}
         <button type="button" onClick={() => select({ kind: 'page', page: 'create' })} data-testid="open-create">
@@ -30,29 +32,30 @@ export function TopBar() {
         </button>
         {/* p2v.* and sources.* are admins' (docs/access.md), as is adding hosts. */}
         {can.manageHosts && (
-          <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title="Physical to virtual: copy a Linux machine into a VM">
+          <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'p2v' })} data-testid="open-p2v" title={t('p2vTip')}>
             P2V
           </button>
         )}
         {can.audit && (
           <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'audit' })} data-testid="open-audit">
-            Audit log
+            {t('auditLog')}
           </button>
         )}
         {can.accounts && mode !== 'desktop' && (
           <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'accounts' })} data-testid="open-accounts">
-            Accounts
+            {t('accounts')}
           </button>
         )}
-        <button type="button" className="ghost" onClick={() => setProfile(true)} title="Show only consoles: the tree and the quick console" data-testid="helpdesk-profile-on">
-          Help-desk profile
+        <button type="button" className="ghost" onClick={() => setProfile(true)} title={t('helpdeskTip')} data-testid="helpdesk-profile-on">
+          {t('helpdesk')}
         </button>
         <button type="button" className="ghost" onClick={() => select({ kind: 'page', page: 'backups' })} data-testid="open-backups">
-          Backups
+          {t('backups')}
         </button>
-        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title="Switch theme" data-testid="theme-toggle">
-          {label[theme]}
+        <button type="button" className="ghost" onClick={() => setTheme(next[theme])} title={t('switchTheme')} data-testid="theme-toggle">
+          {t(`theme.${theme}`)}
         </button>
+        <LanguagePicker />
         <UserMenu />
       </div>
     </header>

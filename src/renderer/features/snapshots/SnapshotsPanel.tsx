@@ -1,5 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { stateLabel } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { request } from '../../app/api';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -9,10 +12,11 @@ import { useTaskSummary } from '../tasks/queries';
 import { snapshotKeys, useSnapshotDelete, useSnapshots } from './queries';
 import '../vm-settings/vm-settings.css';
 
-const when = (s: Snapshot) => (s.createdAt ? new Date(s.createdAt * 1000).toLocaleString() : '');
+const when = (s: Snapshot) => (s.createdAt ? formatDateTime(s.createdAt * 1000) : '');
 
 /** The snapshot tree of one VM, with create (as a Task), revert and delete. */
 export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid: string; running: boolean }) {
+  const { t } = useTranslation(['snapshots', 'common']);
   const qc = useQueryClient();
   const list = useSnapshots(hostId, uuid);
   const del = useSnapshotDelete(hostId, uuid);
@@ -31,24 +35,26 @@ export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid
     if (task && task.state !== 'running') void qc.invalidateQueries({ queryKey: snapshotKeys.list(hostId, uuid) });
   }, [task?.state, qc, hostId, uuid, task]);
 
-  if (list.isPending) return <LoadingState label="Reading snapshots…" />;
-  if (list.error) return <ErrorState title="Could not list snapshots" error={list.error} onRetry={() => void list.refetch()} />;
+  if (list.isPending) return <LoadingState label={t('reading')} />;
+  if (list.error) return <ErrorState title={t('listError')} error={list.error} onRetry={() => void list.refetch()} />;
   const byName = new Map(list.data.map((s) => [s.name, s]));
   const node = (s: Snapshot) => (
     <li key={s.name}>
       <div className="snap-node" data-testid={`snap-${s.name}`}>
-        <span className="snap-name">{s.name}</span>
-        {s.current && <span className="badge s-running">current</span>}
-        <span className="badge">{s.kind}{s.memory ? ' + memory' : ''}</span>
+        <span className="snap-name" translate="no">
+          {s.name}
+        </span>
+        {s.current && <span className="badge s-running">{t('current')}</span>}
+        <span className="badge">{s.memory ? t('kindMemory', { kind: t(`kind.${s.kind}`) }) : t(`kind.${s.kind}`)}</span>
         <span className="muted small">
-          {s.state} · {when(s)}
+          {stateLabel(s.state)} · {when(s)}
           {s.description ? ` · ${s.description}` : ''}
         </span>
         <button type="button" className="ghost" onClick={() => setConfirm({ op: 'revert', snap: s })} data-testid={`revert-${s.name}`}>
-          Revert
+          {t('revert')}
         </button>
         <button type="button" className="ghost danger" onClick={() => setConfirm({ op: 'delete', snap: s, children: false })}>
-          Delete
+          {t('delete')}
         </button>
       </div>
       {s.children.length > 0 && <ul>{s.children.map((c) => byName.get(c)).filter((c): c is Snapshot => !!c).map(node)}</ul>}
@@ -58,31 +64,31 @@ export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid
   const busy = task?.state === 'running' || start.isPending;
   return (
     <section className="section" aria-labelledby="snap-h" data-testid="snapshots">
-      <h2 id="snap-h">Snapshots</h2>
+      <h2 id="snap-h">{t('title')}</h2>
       <div className="settings-form inline">
         <div className="field">
           <label>
-            Name
+            {t('name')}
             <input value={name} onChange={(e) => setName(e.target.value)} data-testid="snap-name" />
           </label>
         </div>
         <div className="field">
           <label>
-            Description
+            {t('description')}
             <input value={description} onChange={(e) => setDescription(e.target.value)} />
           </label>
         </div>
         <div className="field">
           <label>
-            Kind
+            {t('kindLabel')}
             <select value={kind} onChange={(e) => setKind(e.target.value as 'internal')} data-testid="snap-kind">
-              <option value="internal">{running ? 'Internal, with memory (qcow2 disks)' : 'Internal (qcow2 disks)'}</option>
-              <option value="external-disk">External, disk only (overlay files)</option>
+              <option value="internal">{running ? t('opt.internalMemory') : t('opt.internal')}</option>
+              <option value="external-disk">{t('opt.external')}</option>
             </select>
           </label>
         </div>
         <button type="button" disabled={!name.trim() || busy} onClick={() => start.mutate({ op: 'create' })} data-testid="snap-create">
-          Take snapshot
+          {t('take')}
         </button>
       </div>
       {start.error && (
@@ -93,15 +99,15 @@ export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid
       {del.error && <p className="apply-error">{(del.error as Error).message}</p>}
       {task && (
         <p className="small" data-testid="snap-task" role="status">
-          {task.state === 'running' && <Spinner />} {task.title}: {task.state === 'running' ? task.phase : task.state}
+          {task.state === 'running' && <Spinner />} {task.title}: {task.state === 'running' ? task.phase : t(`task.${task.state}`)}
           {task.error ? ` — ${task.error.message}` : ''}
         </p>
       )}
-      {roots.length ? <ul className="snap-tree">{roots.map(node)}</ul> : <p className="muted">No snapshots yet.</p>}
+      {roots.length ? <ul className="snap-tree">{roots.map(node)}</ul> : <p className="muted">{t('none')}</p>}
       {confirm && (
         <ConfirmDialog
-          title={confirm.op === 'revert' ? `Revert to “${confirm.snap.name}”?` : `Delete “${confirm.snap.name}”?`}
-          confirmLabel={confirm.op === 'revert' ? 'Revert' : 'Delete'}
+          title={confirm.op === 'revert' ? t('revertTitle', { name: confirm.snap.name }) : t('deleteTitle', { name: confirm.snap.name })}
+          confirmLabel={confirm.op === 'revert' ? t('revert') : t('delete')}
           danger
           busy={del.isPending}
           onCancel={() => setConfirm(null)}
@@ -112,13 +118,13 @@ export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid
           }}
         >
           {confirm.op === 'revert' ? (
-            <p>The VM returns to the state it had then{confirm.snap.memory ? ', memory included' : ''}. Anything since is lost.</p>
+            <p>{confirm.snap.memory ? t('revertBodyMemory') : t('revertBody')}</p>
           ) : (
             <>
-              <p>The snapshot's data is removed from the disks.</p>
+              <p>{t('deleteBody')}</p>
               {confirm.snap.children.length > 0 && (
                 <label className="check">
-                  <input type="checkbox" checked={!!confirm.children} onChange={(e) => setConfirm({ ...confirm, children: e.target.checked })} /> Also delete its {confirm.snap.children.length} child snapshot(s)
+                  <input type="checkbox" checked={!!confirm.children} onChange={(e) => setConfirm({ ...confirm, children: e.target.checked })} /> {t('alsoChildren', { count: confirm.snap.children.length, n: confirm.snap.children.length })}
                 </label>
               )}
             </>

@@ -28,7 +28,7 @@ export function SizeField({ label, text, unit, onText, onUnit, error, hint, test
       {(p) => (
         <div className="inline-form size-input">
           <input {...p} inputMode="decimal" value={text} onChange={(e) => onText(e.target.value)} data-testid={testId} />
-          <select aria-label={`${label} unit`} value={unit} onChange={(e) => onUnit(e.target.value)}>
+          <select aria-label={label} value={unit} onChange={(e) => onUnit(e.target.value)}>
             <option>MiB</option>
             <option>GiB</option>
             <option>TiB</option>

@@ -5,9 +5,11 @@ import { PoolTable } from './PoolTable';
 import { usePools } from './queries';
 import { VolumePanel } from './VolumePanel';
 import './storage.css';
+import { useTranslation } from 'react-i18next';
 
 /** The host page's storage: pools with their usage, and the volumes of the chosen pool. */
 export function StorageSection({ hostId }: { hostId: string }) {
+  const { t } = useTranslation('storage');
   const pools = usePools(hostId, true);
   const [picked, setPicked] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
@@ -17,16 +19,16 @@ export function StorageSection({ hostId }: { hostId: string }) {
   return (
     <section className="section storage" aria-labelledby={`storage-h-${hostId}`} data-testid="storage-section">
       <div className="section-head">
-        <h2 id={`storage-h-${hostId}`}>Storage</h2>
+        <h2 id={`storage-h-${hostId}`}>{t('title')}</h2>
         <button type="button" className="ghost" onClick={() => setCreating(true)} data-testid="pool-new">
-          New pool
+          {t('newPool')}
         </button>
       </div>
-      {pools.isPending && <LoadingState label="Listing storage pools…" />}
-      {pools.error && <ErrorState title="Could not list storage pools" error={pools.error} onRetry={() => void pools.refetch()} compact />}
+      {pools.isPending && <LoadingState label={t('listing')} />}
+      {pools.error && <ErrorState title={t('listError')} error={pools.error} onRetry={() => void pools.refetch()} compact />}
       {pools.data && list.length === 0 && (
-        <EmptyState title="No storage pools on this host" compact action={{ label: 'New pool', onClick: () => setCreating(true) }}>
-          A pool is where disk images live: a directory, an LVM volume group or an NFS export.
+        <EmptyState title={t('none')} compact action={{ label: t('newPool'), onClick: () => setCreating(true) }}>
+          {t('noneHint')}
         </EmptyState>
       )}
       {list.length > 0 && <PoolTable hostId={hostId} pools={list} selected={selected?.name} onSelect={setPicked} />}

@@ -6,9 +6,11 @@ import { useClearTasks, useTasks } from './queries';
 import { useTaskDrawer } from './store';
 import { TaskRow } from './TaskRow';
 import './tasks.css';
+import { useTranslation } from 'react-i18next';
 
 /** Every task of the app: running ones first with progress and cancel, then history with logs, cleanup and retry. */
 export function TaskDrawer() {
+  const { t } = useTranslation('tasks');
   const open = useTaskDrawer((s) => s.open);
   const focus = useTaskDrawer((s) => s.focus);
   const hide = useTaskDrawer((s) => s.hide);
@@ -27,27 +29,27 @@ export function TaskDrawer() {
   const roots = rootTasks(all);
   const finished = all.filter((t) => t.state !== 'running').length;
   return (
-    <aside id="task-drawer" className="task-drawer" aria-label="Tasks" data-testid="task-drawer">
+    <aside id="task-drawer" className="task-drawer" aria-label={t('title')} data-testid="task-drawer">
       <header className="task-drawer-head">
-        <h2>Tasks</h2>
+        <h2>{t('title')}</h2>
         <span className="grow" />
         <button type="button" className="ghost" disabled={finished === 0 || clear.isPending} onClick={() => clear.mutate(undefined)} data-testid="task-clear">
-          Clear finished
+          {t('clearFinished')}
         </button>
-        <button type="button" className="icon-btn" aria-label="Close tasks" onClick={hide}>
+        <button type="button" className="icon-btn" aria-label={t('close')} onClick={hide}>
           ×
         </button>
       </header>
       <div className="task-drawer-body">
-        {tasks.isPending && <LoadingState label="Loading tasks…" />}
-        {tasks.error && <ErrorState title="Could not load tasks" error={tasks.error} onRetry={() => void tasks.refetch()} compact />}
+        {tasks.isPending && <LoadingState label={t('loading')} />}
+        {tasks.error && <ErrorState title={t('loadError')} error={tasks.error} onRetry={() => void tasks.refetch()} compact />}
         {tasks.data && roots.length === 0 && (
-          <EmptyState title="No tasks yet" compact>
-            Uploads, clones and other long work show here with their progress, and stay as history after they end.
+          <EmptyState title={t('none')} compact>
+            {t('noneHint')}
           </EmptyState>
         )}
-        {roots.map((t) => (
-          <TaskRow key={t.id} task={t} all={all} hostName={t.hostId ? names.get(t.hostId) ?? t.hostId : undefined} focused={t.id === focus || t.childIds.includes(focus ?? '')} />
+        {roots.map((r) => (
+          <TaskRow key={r.id} task={r} all={all} hostName={r.hostId ? names.get(r.hostId) ?? r.hostId : undefined} focused={r.id === focus || r.childIds.includes(focus ?? '')} />
         ))}
       </div>
     </aside>

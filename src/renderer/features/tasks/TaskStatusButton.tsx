@@ -2,9 +2,11 @@ import { Spinner } from '../../ui/Spinner';
 import { useTasks } from './queries';
 import { useTaskDrawer } from './store';
 import './tasks.css';
+import { useTranslation } from 'react-i18next';
 
 /** Status bar entry: how many tasks run now (and whether a recent one failed); opens the drawer. */
 export function TaskStatusButton() {
+  const { t } = useTranslation('tasks');
   const { data } = useTasks();
   const toggle = useTaskDrawer((s) => s.toggle);
   const open = useTaskDrawer((s) => s.open);
@@ -13,8 +15,12 @@ export function TaskStatusButton() {
   return (
     <button type="button" className={`task-status ${open ? 'open' : ''}`} onClick={toggle} aria-expanded={open} aria-controls="task-drawer" data-testid="task-count">
       {running > 0 && <Spinner />}
-      {running > 0 ? `${running} task${running === 1 ? '' : 's'} running` : 'Tasks'}
-      {failed > 0 && <span className="task-failed-dot" title={`${failed} failed in the last 10 minutes`}>{failed} failed</span>}
+      {running > 0 ? t('running', { count: running, n: running }) : t('title')}
+      {failed > 0 && (
+        <span className="task-failed-dot" title={t('failedTip', { n: failed })}>
+          {t('failed', { n: failed })}
+        </span>
+      )}
     </button>
   );
 }

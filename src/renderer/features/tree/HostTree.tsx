@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, type CSSProperties, type MouseEvent } from 'react';
 import type { Host } from '../../../shared/model/host';
 import { useUi } from '../../app/ui-store';
@@ -17,6 +18,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform
 
 /** The flattened rows for the current hosts, VM lists, folds and filter. */
 export function useTreeRows(hosts: Host[], views: Map<string, DomainsView>) {
+  const { i18n } = useTranslation('tree');
   // Deferred so typing in the filter stays responsive with thousands of VMs.
   const filter = useDeferredValue(useTree((s) => s.filter));
   const terms = useMemo(() => parseFilter(filter), [filter]);
@@ -25,13 +27,15 @@ export function useTreeRows(hosts: Host[], views: Map<string, DomainsView>) {
   const collapsedGroups = useTree((s) => (filtering ? s.filterCollapsedGroups : s.collapsedGroups));
   const rows = useMemo(
     () => flattenTree({ hosts, domainsOf: (id) => views.get(id) ?? { status: 'unavailable' }, collapsedHosts, collapsedGroups, filter: terms }),
-    [hosts, views, collapsedHosts, collapsedGroups, terms],
+    // The language is an input too: notes in the rows are worded in it.
+    [hosts, views, collapsedHosts, collapsedGroups, terms, i18n.language],
   );
   const order = useMemo(() => visibleDomainKeys(rows), [rows]);
   return { rows, order, filtering };
 }
 
 export function HostTree({ rows, order }: { rows: TreeRow[]; order: readonly string[] }) {
+  const { t } = useTranslation('tree');
   const focusedKey = useTree((s) => s.focusedKey);
   const selection = useUi((s) => s.selection);
   const picked = usePicked((s) => s.picked);
@@ -138,7 +142,7 @@ export function HostTree({ rows, order }: { rows: TreeRow[]; order: readonly str
       ref={list}
       className="tree"
       role="tree"
-      aria-label="Hosts and virtual machines"
+      aria-label={t('label')}
       aria-multiselectable
       count={rows.length}
       rowHeight={ROW_HEIGHT}

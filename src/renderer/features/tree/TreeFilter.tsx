@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useTree } from './store';
 import './tree.css';
 
-const HELP = 'Filter: words match name, tag, state, IP or host. Terms: tag:web state:running ip:10.0 host:kvm1 name:db. Combine terms; -tag:x excludes; state:running,paused means either.';
 
 export function TreeFilter({ matchText }: { matchText: string | null }) {
+  const { t } = useTranslation('tree');
   const filter = useTree((s) => s.filter);
   const setFilter = useTree((s) => s.setFilter);
   const input = useRef<HTMLInputElement>(null);
@@ -45,9 +46,9 @@ export function TreeFilter({ matchText }: { matchText: string | null }) {
               document.querySelector<HTMLElement>('[role="tree"] [role="treeitem"][tabindex="0"]')?.focus();
             }
           }}
-          placeholder="Filter   tag:web  state:running  ip:10.0"
-          aria-label="Filter hosts and virtual machines"
-          title={HELP}
+          placeholder={t('placeholder')}
+          aria-label={t('filterLabel')}
+          title={t('help')}
           spellCheck={false}
           autoComplete="off"
           data-testid="tree-filter"

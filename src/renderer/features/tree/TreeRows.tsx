@@ -1,4 +1,6 @@
 import { memo, type CSSProperties, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { stateLabel } from '../../i18n';
 import { Spinner } from '../../ui/Spinner';
 import { HostStatusText, RetryCountdown } from '../hosts/HostStatus';
 import type { DomainRow, GroupRow, HostRow, NoteRow, TreeRow } from './model';
@@ -36,6 +38,7 @@ function Chevron({ row, events }: { row: GroupRow | HostRow; events: RowEvents }
 }
 
 export const GroupRowView = memo(function GroupRowView({ row, index, style, focused, events }: Common & { row: GroupRow }) {
+  const { t } = useTranslation('tree');
   return (
     <div
       role="treeitem"
@@ -52,7 +55,7 @@ export const GroupRowView = memo(function GroupRowView({ row, index, style, focu
       onClick={(e) => events.onRowClick(row, e)}
     >
       <Chevron row={row} events={events} />
-      <span className="tname">{row.name || 'Ungrouped'}</span>
+      <span className="tname">{row.name || t('ungrouped')}</span>
       <span className="tcount">{row.hostCount}</span>
     </div>
   );
@@ -67,6 +70,7 @@ export const HostRowView = memo(function HostRowView({
   hasNote,
   events,
 }: Common & { row: HostRow; current: boolean; hasNote: boolean }) {
+  const { t } = useTranslation('tree');
   const { config, state } = row.host;
   return (
     <div
@@ -90,7 +94,7 @@ export const HostRowView = memo(function HostRowView({
       <span className="tname" title={config.name}>
         {config.name}
       </span>
-      {row.vmCount !== undefined && <span className="tcount" title={`${row.vmCount} VMs`}>{row.vmCount}</span>}
+      {row.vmCount !== undefined && <span className="tcount" title={t('vmCount', { count: row.vmCount, n: row.vmCount })}>{row.vmCount}</span>}
       <HostStatusText state={state} testId={`host-status-${config.id}`} />
     </div>
   );
@@ -106,6 +110,8 @@ export const DomainRowView = memo(function DomainRowView({
   busy,
   events,
 }: Common & { row: DomainRow; picked: boolean; current: boolean; busy: boolean }) {
+  // Subscribes the memoised row to language changes (the state word is translated).
+  useTranslation();
   const d = row.domain;
   const tags = d.tags.slice(0, 2);
   const more = d.tags.length - tags.length;
@@ -146,7 +152,7 @@ export const DomainRowView = memo(function DomainRowView({
       <span className="tstate">
         {busy && <Spinner />}
         <span className={`vm-state s-${d.state}`} data-testid={`vm-state-${d.name}`}>
-          {d.state}
+          {stateLabel(d.state)}
         </span>
       </span>
     </div>

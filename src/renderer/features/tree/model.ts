@@ -1,6 +1,7 @@
 import type { DomainSummary } from '../../../shared/model/domain';
 import type { Host } from '../../../shared/model/host';
 import { domainMatchable, matchDomain, matchHost, type FilterTerm } from './filter';
+import { i18n } from '../../i18n/instance';
 
 // The sidebar tree flattened into rows so it can be windowed: a list of 2,000
 // VMs renders ~40 DOM rows. ARIA position (level/setsize/posinset) is carried
@@ -72,8 +73,7 @@ export const groupRowKey = (group: string) => `g:${group}`;
 
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
 
-export const HOST_KEY_CHANGED_TEXT =
-  'Host key changed: connection refused. This can mean someone is intercepting the connection. Verify the key with the host admin and update known_hosts.';
+export const hostKeyChangedText = (): string => i18n.t('tree:keyChanged');
 
 function hostNote(h: Host, level: number, parentKey: string): NoteRow | null {
   const s = h.state;
@@ -84,12 +84,12 @@ function hostNote(h: Host, level: number, parentKey: string): NoteRow | null {
     // Built from the core's fields when it gave them (the host page lays out the rest).
     const k = s.hostKey;
     const text = k
-      ? `Host key ${k.kind} on ${k.hostname}${k.port === 22 ? '' : `:${k.port}`}${k.role ? ` (${k.role})` : ''}: connection refused. Offered ${k.offered}.`
+      ? i18n.t('tree:keyRefused', { kind: k.kind, where: `${k.hostname}${k.port === 22 ? '' : `:${k.port}`}${k.role ? ` (${k.role})` : ''}`, offered: k.offered })
       : !s.reason
-        ? HOST_KEY_CHANGED_TEXT
+        ? hostKeyChangedText()
         : /^host key/i.test(s.reason)
           ? s.reason
-          : `Host key changed: ${s.reason}`;
+          : i18n.t('tree:keyChangedReason', { reason: s.reason });
     return { ...base, tone: 'error', text };
   }
   if (!s.reason && s.retryAt === undefined) return null;
@@ -183,11 +183,11 @@ export function flattenTree(input: FlattenInput): TreeRow[] {
       if (note) rows.push(note);
       if (!expanded) return;
       const childLevel = hostLevel + 1;
-      if (view.status === 'loading') rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'muted', text: 'Loading VMs…' });
+      if (view.status === 'loading') rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'muted', text: i18n.t('tree:loadingVms') });
       else if (view.status === 'error')
-        rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'error', text: `Could not list VMs: ${view.message}` });
+        rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'error', text: i18n.t('tree:listError', { message: view.message }) });
       else if (domains && domains.length === 0)
-        rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'muted', text: 'No virtual machines' });
+        rows.push({ kind: 'note', key: `c:${id}`, level: childLevel, parentKey: key, hostId: id, tone: 'muted', text: i18n.t('tree:noVms') });
       const sorted = domains ? [...domains].sort((a, b) => byName(a.name, b.name)) : [];
       sorted.forEach((d, di) => {
         rows.push({

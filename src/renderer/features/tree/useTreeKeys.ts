@@ -3,6 +3,7 @@ import { usePicked } from '../domains/store';
 import { isFocusable, type GroupRow, type HostRow, type TreeRow } from './model';
 import { rangeBetween } from './selection';
 import { useTree } from './store';
+import { i18n } from '../../i18n/instance';
 
 // WAI-ARIA tree keyboard model (APG "tree view"), plus the multi-select keys
 // file managers taught everyone: Space toggles, Shift+arrows extend, Ctrl/Cmd+A.
@@ -17,7 +18,7 @@ interface Args {
 }
 
 const labelOf = (r: TreeRow) =>
-  r.kind === 'domain' ? r.domain.name : r.kind === 'host' ? r.host.config.name : r.kind === 'group' ? r.name || 'Ungrouped' : '';
+  r.kind === 'domain' ? r.domain.name : r.kind === 'host' ? r.host.config.name : r.kind === 'group' ? r.name || i18n.t('tree:ungrouped') : '';
 
 export function useTreeKeys({ rows, focusIndex, order, open, toggle, isMac }: Args) {
   const wantFocus = useRef(false);

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SettingsChoices } from '../../../shared/ipc/calls/vm-settings';
 import type { BootDevice, CpuConfig, MemoryConfig, VmSettings } from '../../../shared/model/vm-settings';
-import { formatKiB } from '../../../shared/libvirt/units';
+import { formatKiB } from '../../i18n/format';
+import { enumLabel } from '../../i18n';
 import { useApply, useDraft } from './queries';
 import { Num, Pick, Section, Text } from './Section';
 
@@ -18,6 +20,7 @@ const parsePins = (t: string) =>
     });
 
 export function CpuSection({ s, choices }: Props) {
+  const { t } = useTranslation('settings');
   const apply = useApply(s.hostId, s.uuid);
   const c = s.config.cpu;
   const live = s.live?.cpu;
@@ -29,7 +32,7 @@ export function CpuSection({ s, choices }: Props) {
   return (
     <Section
       id="cpu"
-      title="Processor"
+      title={t('cpu.title')}
       pending={s.pending.cpu}
       editing={draft}
       busy={apply.isPending}
@@ -44,46 +47,50 @@ export function CpuSection({ s, choices }: Props) {
     >
       {!draft ? (
         <dl className="kv">
-          <dt>vCPUs</dt>
+          <dt>{t('cpu.vcpus')}</dt>
           <dd data-testid="cpu-vcpus">
-            {c.vcpus} of {c.maxVcpus} max{live && live.vcpus !== c.vcpus ? ` (running with ${live.vcpus})` : ''}
+            {t('cpu.ofMax', { n: c.vcpus, max: c.maxVcpus })}
+            {live && live.vcpus !== c.vcpus ? ` ${t('cpu.runningWith', { n: live.vcpus })}` : ''}
           </dd>
-          <dt>Model</dt>
-          <dd>{c.mode === 'custom' ? c.model : c.mode}</dd>
-          <dt>Topology</dt>
-          <dd>{c.topology ? `${c.topology.sockets} socket × ${c.topology.cores} core × ${c.topology.threads} thread` : 'default'}</dd>
-          <dt>Pinning</dt>
-          <dd className="mono">{pinsText(c) || 'none'}{c.emulatorPin ? ` · emulator ${c.emulatorPin}` : ''}</dd>
-          <dt>CPU tuning</dt>
-          <dd>{[c.shares && `shares ${c.shares}`, c.period && `period ${c.period} µs`, c.quota !== undefined && `quota ${c.quota} µs`].filter(Boolean).join(' · ') || 'default'}</dd>
+          <dt>{t('cpu.model')}</dt>
+          <dd>{c.mode === 'custom' ? c.model : enumLabel('cpuMode', c.mode)}</dd>
+          <dt>{t('cpu.topology')}</dt>
+          <dd>{c.topology ? t('cpu.topologyText', { sockets: c.topology.sockets, cores: c.topology.cores, threads: c.topology.threads }) : t('default')}</dd>
+          <dt>{t('cpu.pinning')}</dt>
+          <dd className="mono">
+            {pinsText(c) || t('none')}
+            {c.emulatorPin ? ` · ${t('cpu.emulator', { set: c.emulatorPin })}` : ''}
+          </dd>
+          <dt>{t('cpu.tuning')}</dt>
+          <dd>{[c.shares && t('cpu.shares', { n: c.shares }), c.period && t('cpu.period', { n: c.period }), c.quota !== undefined && t('cpu.quota', { n: c.quota })].filter(Boolean).join(' · ') || t('default')}</dd>
         </dl>
       ) : (
         <div className="settings-form">
-          <Num label="vCPUs" value={d.vcpus} min={1} onChange={(v) => set({ vcpus: v ?? 1 })} testId="cpu-vcpus-input" hint="Hot-plugged into a running VM up to its maximum" />
-          <Num label="Maximum vCPUs" value={d.maxVcpus} min={1} onChange={(v) => set({ maxVcpus: v ?? 1 })} testId="cpu-max-input" hint={choices ? `Host allows ${choices.maxVcpus}` : undefined} />
-          <Pick label="CPU mode" value={d.mode} options={choices?.cpuModes ?? ['default', 'host-passthrough', 'host-model', 'custom']} onChange={(mode) => set({ mode, model: mode === 'custom' ? d.model ?? choices?.cpuModels[0] : undefined })} testId="cpu-mode" />
-          {d.mode === 'custom' && <Pick label="Model" value={d.model} options={choices?.cpuModels ?? [d.model ?? 'qemu64']} onChange={(model) => set({ model })} testId="cpu-model" />}
+          <Num label={t('cpu.vcpus')} value={d.vcpus} min={1} onChange={(v) => set({ vcpus: v ?? 1 })} testId="cpu-vcpus-input" hint={t('cpu.vcpusHint')} />
+          <Num label={t('cpu.maxVcpus')} value={d.maxVcpus} min={1} onChange={(v) => set({ maxVcpus: v ?? 1 })} testId="cpu-max-input" hint={choices ? t('cpu.hostAllows', { n: choices.maxVcpus }) : undefined} />
+          <Pick label={t('cpu.mode')} value={d.mode} options={choices?.cpuModes ?? ['default', 'host-passthrough', 'host-model', 'custom']} onChange={(mode) => set({ mode, model: mode === 'custom' ? d.model ?? choices?.cpuModels[0] : undefined })} testId="cpu-mode" />
+          {d.mode === 'custom' && <Pick label={t('cpu.model')} value={d.model} options={choices?.cpuModels ?? [d.model ?? 'qemu64']} onChange={(model) => set({ model })} testId="cpu-model" />}
           <label className="check">
-            <input type="checkbox" checked={!!d.topology} onChange={(e) => set({ topology: e.target.checked ? { sockets: 1, cores: d.maxVcpus, threads: 1 } : undefined })} /> Manual topology
+            <input type="checkbox" checked={!!d.topology} onChange={(e) => set({ topology: e.target.checked ? { sockets: 1, cores: d.maxVcpus, threads: 1 } : undefined })} /> {t('cpu.manualTopology')}
           </label>
           {d.topology && (
             <div className="settings-row">
-              <Num label="Sockets" value={d.topology.sockets} min={1} onChange={(v) => set({ topology: { ...d.topology!, sockets: v ?? 1 } })} />
-              <Num label="Cores" value={d.topology.cores} min={1} onChange={(v) => set({ topology: { ...d.topology!, cores: v ?? 1 } })} />
-              <Num label="Threads" value={d.topology.threads} min={1} onChange={(v) => set({ topology: { ...d.topology!, threads: v ?? 1 } })} />
+              <Num label={t('cpu.sockets')} value={d.topology.sockets} min={1} onChange={(v) => set({ topology: { ...d.topology!, sockets: v ?? 1 } })} />
+              <Num label={t('cpu.cores')} value={d.topology.cores} min={1} onChange={(v) => set({ topology: { ...d.topology!, cores: v ?? 1 } })} />
+              <Num label={t('cpu.threads')} value={d.topology.threads} min={1} onChange={(v) => set({ topology: { ...d.topology!, threads: v ?? 1 } })} />
             </div>
           )}
-          <Text label="vCPU pinning (vcpu:host CPUs, e.g. 0:0-1 1:2)" value={pins} onChange={setPins} testId="cpu-pins" />
-          <Text label="Emulator threads on host CPUs" value={d.emulatorPin} onChange={(v) => set({ emulatorPin: v || undefined })} placeholder="all" />
+          <Text label={t('cpu.pinsLabel')} value={pins} onChange={setPins} testId="cpu-pins" />
+          <Text label={t('cpu.emulatorLabel')} value={d.emulatorPin} onChange={(v) => set({ emulatorPin: v || undefined })} placeholder={t('cpu.all')} />
           {choices && (
             <p className="field-hint" data-testid="numa-cells">
-              Host NUMA: {choices.numaCells.map((n) => `cell ${n.id}: CPUs ${n.cpus.join(',')} (${formatKiB(n.memoryKiB)})`).join(' · ') || 'no NUMA information'}
+              {t('cpu.hostNuma', { cells: choices.numaCells.map((n) => t('cpu.numaCell', { id: n.id, cpus: n.cpus.join(','), mem: formatKiB(n.memoryKiB) })).join(' · ') || t('cpu.noNuma') })}
             </p>
           )}
           <div className="settings-row">
-            <Num label="Shares" value={d.shares} optional onChange={(shares) => set({ shares })} testId="cpu-shares" />
-            <Num label="Period (µs)" value={d.period} optional onChange={(period) => set({ period })} />
-            <Num label="Quota (µs, -1 = none)" value={d.quota} optional onChange={(quota) => set({ quota })} />
+            <Num label={t('cpu.sharesLabel')} value={d.shares} optional onChange={(shares) => set({ shares })} testId="cpu-shares" />
+            <Num label={t('cpu.periodLabel')} value={d.period} optional onChange={(period) => set({ period })} />
+            <Num label={t('cpu.quotaLabel')} value={d.quota} optional onChange={(quota) => set({ quota })} />
           </div>
         </div>
       )}
@@ -95,6 +102,7 @@ const mib = (kib: number | undefined) => (kib === undefined ? undefined : Math.r
 const kib = (m: number | undefined) => (m === undefined ? undefined : m * 1024);
 
 export function MemorySection({ s }: Props) {
+  const { t } = useTranslation('settings');
   const apply = useApply(s.hostId, s.uuid);
   const m = s.config.memory;
   const form = useDraft<MemoryConfig>(m, apply);
@@ -104,7 +112,7 @@ export function MemorySection({ s }: Props) {
   return (
     <Section
       id="memory"
-      title="Memory"
+      title={t('mem.title')}
       pending={s.pending.memory}
       editing={draft}
       busy={apply.isPending}
@@ -119,25 +127,25 @@ export function MemorySection({ s }: Props) {
     >
       {!draft ? (
         <dl className="kv">
-          <dt>Memory</dt>
-          <dd data-testid="mem-current">{formatKiB(m.currentKiB)} of {formatKiB(m.maxKiB)} max</dd>
-          <dt>Limits</dt>
-          <dd>{[m.hardLimitKiB && `hard ${formatKiB(m.hardLimitKiB)}`, m.softLimitKiB && `soft ${formatKiB(m.softLimitKiB)}`, m.swapHardLimitKiB && `swap ${formatKiB(m.swapHardLimitKiB)}`].filter(Boolean).join(' · ') || 'none'}</dd>
-          <dt>NUMA placement</dt>
-          <dd>{m.numa ? `${m.numa.mode} on nodes ${m.numa.nodeset}` : 'default'}</dd>
+          <dt>{t('mem.title')}</dt>
+          <dd data-testid="mem-current">{t('mem.ofMax', { cur: formatKiB(m.currentKiB), max: formatKiB(m.maxKiB) })}</dd>
+          <dt>{t('mem.limits')}</dt>
+          <dd>{[m.hardLimitKiB && t('mem.hard', { size: formatKiB(m.hardLimitKiB) }), m.softLimitKiB && t('mem.soft', { size: formatKiB(m.softLimitKiB) }), m.swapHardLimitKiB && t('mem.swap', { size: formatKiB(m.swapHardLimitKiB) })].filter(Boolean).join(' · ') || t('none')}</dd>
+          <dt>{t('mem.numa')}</dt>
+          <dd>{m.numa ? t('mem.numaOn', { mode: m.numa.mode, nodes: m.numa.nodeset }) : t('default')}</dd>
         </dl>
       ) : (
         <div className="settings-form">
-          <Num label="Memory (MiB)" value={mib(d.currentKiB)} min={4} onChange={(v) => set({ currentKiB: kib(v) ?? d.currentKiB })} testId="mem-current-input" hint={m.balloon ? 'Changed live through the balloon' : 'No balloon device: applies at next boot'} />
-          <Num label="Maximum (MiB)" value={mib(d.maxKiB)} min={4} onChange={(v) => set({ maxKiB: kib(v) ?? d.maxKiB })} testId="mem-max-input" hint="A running VM keeps its maximum until restart" />
+          <Num label={t('mem.memMib')} value={mib(d.currentKiB)} min={4} onChange={(v) => set({ currentKiB: kib(v) ?? d.currentKiB })} testId="mem-current-input" hint={m.balloon ? t('mem.balloon') : t('mem.noBalloon')} />
+          <Num label={t('mem.maxMib')} value={mib(d.maxKiB)} min={4} onChange={(v) => set({ maxKiB: kib(v) ?? d.maxKiB })} testId="mem-max-input" hint={t('mem.maxHint')} />
           <div className="settings-row">
-            <Num label="Hard limit (MiB)" value={mib(d.hardLimitKiB)} optional onChange={(v) => set({ hardLimitKiB: kib(v) })} />
-            <Num label="Soft limit (MiB)" value={mib(d.softLimitKiB)} optional onChange={(v) => set({ softLimitKiB: kib(v) })} />
-            <Num label="Swap hard limit (MiB)" value={mib(d.swapHardLimitKiB)} optional onChange={(v) => set({ swapHardLimitKiB: kib(v) })} />
+            <Num label={t('mem.hardMib')} value={mib(d.hardLimitKiB)} optional onChange={(v) => set({ hardLimitKiB: kib(v) })} />
+            <Num label={t('mem.softMib')} value={mib(d.softLimitKiB)} optional onChange={(v) => set({ softLimitKiB: kib(v) })} />
+            <Num label={t('mem.swapMib')} value={mib(d.swapHardLimitKiB)} optional onChange={(v) => set({ swapHardLimitKiB: kib(v) })} />
           </div>
           <div className="settings-row">
-            <Pick label="NUMA mode" value={d.numa?.mode ?? ('default' as never)} options={['default', 'strict', 'preferred', 'interleave', 'restrictive'] as never[]} onChange={(mode: string) => set({ numa: mode === 'default' ? undefined : { mode: mode as 'strict', nodeset: d.numa?.nodeset ?? '0' } })} />
-            {d.numa && <Text label="Host nodes" value={d.numa.nodeset} onChange={(nodeset) => set({ numa: { ...d.numa!, nodeset } })} />}
+            <Pick label={t('mem.numaMode')} value={d.numa?.mode ?? ('default' as never)} options={['default', 'strict', 'preferred', 'interleave', 'restrictive'] as never[]} onChange={(mode: string) => set({ numa: mode === 'default' ? undefined : { mode: mode as 'strict', nodeset: d.numa?.nodeset ?? '0' } })} />
+            {d.numa && <Text label={t('mem.hostNodes')} value={d.numa.nodeset} onChange={(nodeset) => set({ numa: { ...d.numa!, nodeset } })} />}
           </div>
         </div>
       )}
@@ -146,6 +154,7 @@ export function MemorySection({ s }: Props) {
 }
 
 export function BootSection({ s, choices }: Props) {
+  const { t } = useTranslation('settings');
   const apply = useApply(s.hostId, s.uuid);
   const b = s.config.boot;
   const all: BootDevice[] = [
@@ -165,7 +174,7 @@ export function BootSection({ s, choices }: Props) {
   return (
     <Section
       id="boot"
-      title="Boot"
+      title={t('boot.title')}
       pending={s.pending.boot}
       editing={!!draft}
       busy={apply.isPending}
@@ -187,15 +196,15 @@ export function BootSection({ s, choices }: Props) {
     >
       {!draft ? (
         <dl className="kv">
-          <dt>Boot order</dt>
-          <dd data-testid="boot-order">{b.order.map((o) => o.label ?? o.key).join(' → ') || b.legacy.join(' → ') || 'default'}</dd>
-          <dt>Boot menu</dt>
-          <dd>{b.menu ? `on${b.menuTimeoutMs ? ` (${b.menuTimeoutMs} ms)` : ''}` : 'off'}</dd>
-          <dt>Firmware</dt>
-          <dd>{b.firmware === 'uefi' ? `UEFI${b.pflash ? ' (pflash)' : ''}${b.secureBoot ? ', Secure Boot' : ''}` : 'BIOS'}</dd>
+          <dt>{t('boot.order')}</dt>
+          <dd data-testid="boot-order">{b.order.map((o) => o.label ?? o.key).join(' → ') || b.legacy.map((x) => enumLabel('boot', x)).join(' → ') || t('default')}</dd>
+          <dt>{t('boot.menu')}</dt>
+          <dd>{b.menu ? (b.menuTimeoutMs ? t('boot.onMs', { ms: b.menuTimeoutMs }) : t('on')) : t('off')}</dd>
+          <dt>{t('boot.firmware')}</dt>
+          <dd>{b.firmware === 'uefi' ? ['UEFI', b.pflash && '(pflash)', b.secureBoot && t('boot.secureBoot')].filter(Boolean).join(' ') : 'BIOS'}</dd>
           {b.kernel && (
             <>
-              <dt>Direct kernel boot</dt>
+              <dt>{t('boot.direct')}</dt>
               <dd className="mono small">
                 {b.kernel} {b.initrd} {b.cmdline}
               </dd>
@@ -205,7 +214,7 @@ export function BootSection({ s, choices }: Props) {
       ) : (
         <div className="settings-form">
           <fieldset className="boot-order">
-            <legend>Boot devices (first boots first)</legend>
+            <legend>{t('boot.devices')}</legend>
             {[...d.order, ...all.filter((x) => inOrder(x.key) < 0)].map((x) => {
               const i = inOrder(x.key);
               return (
@@ -215,10 +224,10 @@ export function BootSection({ s, choices }: Props) {
                   </label>
                   {i >= 0 && (
                     <span>
-                      <button type="button" className="icon-btn" aria-label="Earlier" disabled={i === 0} onClick={() => move(i, -1)}>
+                      <button type="button" className="icon-btn" aria-label={t('boot.earlier')} disabled={i === 0} onClick={() => move(i, -1)}>
                         ↑
                       </button>
-                      <button type="button" className="icon-btn" aria-label="Later" disabled={i === d.order.length - 1} onClick={() => move(i, 1)}>
+                      <button type="button" className="icon-btn" aria-label={t('boot.later')} disabled={i === d.order.length - 1} onClick={() => move(i, 1)}>
                         ↓
                       </button>
                     </span>
@@ -228,13 +237,13 @@ export function BootSection({ s, choices }: Props) {
             })}
           </fieldset>
           <label className="check">
-            <input type="checkbox" checked={d.menu} onChange={(e) => set({ menu: e.target.checked })} data-testid="boot-menu" /> Show boot menu
+            <input type="checkbox" checked={d.menu} onChange={(e) => set({ menu: e.target.checked })} data-testid="boot-menu" /> {t('boot.showMenu')}
           </label>
-          <Pick label="Firmware" value={d.firmware} options={(choices?.firmware.includes('efi') ? ['bios', 'uefi'] : ['bios']) as Array<'bios' | 'uefi'>} onChange={(firmware) => set({ firmware })} />
-          {d.firmware !== b.firmware && <p className="field-hint">Changing firmware makes most installed systems unbootable; do it before installing.</p>}
-          <Text label="Kernel (direct boot)" value={d.kernel} onChange={(kernel) => set({ kernel })} />
-          <Text label="Initrd" value={d.initrd} onChange={(initrd) => set({ initrd })} />
-          <Text label="Kernel arguments" value={d.cmdline} onChange={(cmdline) => set({ cmdline })} testId="boot-cmdline" />
+          <Pick label={t('boot.firmware')} value={d.firmware} options={(choices?.firmware.includes('efi') ? ['bios', 'uefi'] : ['bios']) as Array<'bios' | 'uefi'>} onChange={(firmware) => set({ firmware })} />
+          {d.firmware !== b.firmware && <p className="field-hint">{t('boot.firmwareHint')}</p>}
+          <Text label={t('boot.kernel')} value={d.kernel} onChange={(kernel) => set({ kernel })} />
+          <Text label={t('boot.initrd')} value={d.initrd} onChange={(initrd) => set({ initrd })} />
+          <Text label={t('boot.cmdline')} value={d.cmdline} onChange={(cmdline) => set({ cmdline })} testId="boot-cmdline" />
         </div>
       )}
     </Section>

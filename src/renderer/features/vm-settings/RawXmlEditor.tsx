@@ -8,6 +8,7 @@ import { ApiError, request } from '../../app/api';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { domainKeys } from '../domains/queries';
 import { settingsKeys } from './queries';
+import { useTranslation } from 'react-i18next';
 
 // The raw editor for people who know libvirt: CodeMirror with XML
 // highlighting, a diff against the current definition before anything is
@@ -15,6 +16,7 @@ import { settingsKeys } from './queries';
 // what libvirt stored versus what was sent (so nothing is dropped silently).
 
 export function RawXmlEditor({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { t } = useTranslation('settings');
   const qc = useQueryClient();
   const current = useQuery({ queryKey: settingsKeys.xml(hostId, uuid), queryFn: () => request('vmSettings.getXml', { hostId, uuid }), staleTime: 0 });
   const host = useRef<HTMLDivElement>(null);
@@ -73,43 +75,43 @@ export function RawXmlEditor({ hostId, uuid }: { hostId: string; uuid: string })
     return () => d.destroy();
   }, [reviewing, current.data]);
 
-  if (current.isPending) return <LoadingState label="Reading the definition…" />;
-  if (current.error) return <ErrorState title="Could not read the definition" error={current.error} onRetry={() => void current.refetch()} />;
+  if (current.isPending) return <LoadingState label={t('xml.reading')} />;
+  if (current.error) return <ErrorState title={t('xml.readError')} error={current.error} onRetry={() => void current.refetch()} />;
   const err = define.error instanceof ApiError ? define.error : undefined;
   const line = (err?.error.detail as { line?: number } | undefined)?.line;
   return (
     <section className="section raw-xml" aria-labelledby="raw-xml-h" data-testid="raw-xml">
       <div className="settings-head">
-        <h2 id="raw-xml-h">Definition (XML)</h2>
+        <h2 id="raw-xml-h">{t('xml.title')}</h2>
         <span className="settings-actions">
           <button type="button" className="ghost" disabled={!dirty || define.isPending} onClick={() => current.data && view.current?.setState(EditorState.create({ doc: current.data.xml, extensions: [basicSetup, xmlLang(), EditorView.updateListener.of((u) => u.docChanged && setDirty(true))] })) && undefined} data-testid="xml-revert">
-            Revert
+            {t('revert')}
           </button>
           {!reviewing ? (
             <button type="button" disabled={!dirty} onClick={() => (define.reset(), setReviewing(true))} data-testid="xml-review">
-              Review changes…
+              {t('xml.review')}
             </button>
           ) : (
             <>
               <button type="button" className="ghost" onClick={() => setReviewing(false)}>
-                Back to editing
+                {t('xml.back')}
               </button>
               <button type="button" disabled={define.isPending} onClick={() => view.current && define.mutate(view.current.state.doc.toString())} data-testid="xml-apply">
-                Define
+                {t('xml.define')}
               </button>
             </>
           )}
         </span>
       </div>
-      <p className="field-hint">Passwords show as a placeholder; leave it as it is to keep the stored password. Libvirt checks the whole document against its schema.</p>
+      <p className="field-hint">{t('xml.hint')}</p>
       {err && (
         <div className="apply-error" role="alert" data-testid="xml-error">
-          <strong>Not saved{line ? ` (line ${line})` : ''}:</strong> <span className="pre">{err.message}</span>
+          <strong>{line ? t('xml.notSavedLine', { line }) : t('xml.notSaved')}</strong> <span className="pre">{err.message}</span>
         </div>
       )}
       {reviewing && (
         <div>
-          <p className="small">Changes against the current definition:</p>
+          <p className="small">{t('xml.changes')}</p>
           <div ref={diffHost} className="cm-host" data-testid="xml-diff" />
         </div>
       )}
@@ -118,11 +120,11 @@ export function RawXmlEditor({ hostId, uuid }: { hostId: string; uuid: string })
         <div className="apply-outcome" role="status" data-testid="xml-stored">
           {define.data.storedDiff ? (
             <>
-              <p>Saved. libvirt stored it with these differences from what was sent (lines with − were not kept as written; + were added by libvirt):</p>
+              <p>{t('xml.storedDiff')}</p>
               <pre className="diff">{define.data.storedDiff}</pre>
             </>
           ) : (
-            <p>Saved exactly as sent.</p>
+            <p>{t('xml.savedExact')}</p>
           )}
         </div>
       )}

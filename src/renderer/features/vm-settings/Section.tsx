@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ApplyResult } from '../../../shared/model/vm-settings';
 import { Spinner } from '../../ui/Spinner';
 import { ApplyOutcome, Pending } from './ApplyOutcome';
@@ -17,22 +18,24 @@ export function Section(p: {
   error?: unknown;
   children: ReactNode;
 }) {
+  const { t } = useTranslation('settings');
   return (
     <section className="section settings-section" aria-labelledby={`${p.id}-h`} data-testid={`section-${p.id}`}>
       <div className="settings-head">
         <h2 id={`${p.id}-h`}>{p.title}</h2>
         {p.onEdit && !p.editing && (
           <button type="button" className="ghost" onClick={p.onEdit} data-testid={`edit-${p.id}`}>
-            Edit
+            {t('edit')}
           </button>
         )}
         {p.editing && (
           <span className="settings-actions">
             <button type="button" className="ghost" onClick={p.onRevert} disabled={p.busy} data-testid={`revert-${p.id}`}>
-              Revert
+              {t('revert')}
             </button>
             <button type="button" onClick={p.onApply} disabled={p.busy} data-testid={`apply-${p.id}`}>
-              {p.busy && <Spinner />}Apply
+              {p.busy && <Spinner />}
+              {t('apply')}
             </button>
           </span>
         )}
@@ -45,6 +48,7 @@ export function Section(p: {
 }
 
 export function Num({ label, value, onChange, min, testId, hint, optional }: { label: string; value: number | undefined; onChange(v: number | undefined): void; min?: number; testId?: string; hint?: string; optional?: boolean }) {
+  const { t } = useTranslation('settings');
   return (
     <div className="field">
       <label>
@@ -53,7 +57,7 @@ export function Num({ label, value, onChange, min, testId, hint, optional }: { l
           type="number"
           min={min}
           value={value ?? ''}
-          placeholder={optional ? 'default' : undefined}
+          placeholder={optional ? t('default') : undefined}
           data-testid={testId}
           onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
         />

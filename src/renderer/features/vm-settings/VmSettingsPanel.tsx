@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { DisksSection, DisplaySection, NicsSection } from './DeviceSections';
 import { BootSection, CpuSection, MemorySection } from './MachineSections';
@@ -6,19 +7,20 @@ import './vm-settings.css';
 
 /** The VM's settings, section by section; works the same for a shut-off VM (customise before start). */
 export function VmSettingsPanel({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { t } = useTranslation('settings');
   const q = useVmSettings(hostId, uuid);
   const choices = useChoices(hostId, uuid);
-  if (q.isPending) return <LoadingState label="Reading settings…" />;
-  if (q.error) return <ErrorState title="Could not read the settings" error={q.error} onRetry={() => void q.refetch()} />;
+  if (q.isPending) return <LoadingState label={t('reading')} />;
+  if (q.error) return <ErrorState title={t('readError')} error={q.error} onRetry={() => void q.refetch()} />;
   const s = q.data;
   const anyPending = Object.values(s.pending).some((l) => l.length);
   return (
     <div className="vm-settings" data-testid="vm-settings">
       <p className="small muted">
         {s.state === 'running'
-          ? 'Changes go into the saved definition; those the running VM can take are applied to it at once. Each change says which.'
-          : 'The VM is not running: every change is saved and used at its next start.'}
-        {anyPending && <span className="badge s-shutdown pending-summary">Some changes are pending until restart</span>}
+          ? t('runningNote')
+          : t('offNote')}
+        {anyPending && <span className="badge s-shutdown pending-summary">{t('somePending')}</span>}
       </p>
       <CpuSection s={s} choices={choices.data} />
       <MemorySection s={s} choices={choices.data} />

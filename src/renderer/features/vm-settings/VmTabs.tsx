@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DomainSummary } from '../../../shared/model/domain';
 import { SnapshotsPanel } from '../snapshots/SnapshotsPanel';
 import { CloneDialog } from './CloneDialog';
@@ -6,26 +7,22 @@ import { RawXmlEditor } from './RawXmlEditor';
 import { VmSettingsPanel } from './VmSettingsPanel';
 
 export type VmTab = 'overview' | 'settings' | 'snapshots' | 'xml';
-const TABS: Array<[VmTab, string]> = [
-  ['overview', 'Overview'],
-  ['settings', 'Settings'],
-  ['snapshots', 'Snapshots'],
-  ['xml', 'XML'],
-];
+const TABS: VmTab[] = ['overview', 'settings', 'snapshots', 'xml'];
 
 /** The VM page's tabs (plus Clone); the overview stays the page's first view. */
 export function VmTabs({ tab, onTab, vm }: { tab: VmTab; onTab(t: VmTab): void; vm: DomainSummary }) {
+  const { t } = useTranslation('settings');
   const [cloning, setCloning] = useState(false);
   return (
-    <div className="vm-tabs" role="tablist" aria-label="Virtual machine">
-      {TABS.map(([id, label]) => (
+    <div className="vm-tabs" role="tablist" aria-label={t('tabs.label')}>
+      {TABS.map((id) => (
         <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => onTab(id)} data-testid={`tab-${id}`}>
-          {label}
+          {t(`tabs.${id}`)}
         </button>
       ))}
       <span style={{ flex: 1 }} />
-      <button type="button" onClick={() => setCloning(true)} data-testid="vm-clone" title={vm.state === 'shutoff' ? 'Clone this VM' : 'Shut the VM off to clone it'}>
-        Clone…
+      <button type="button" onClick={() => setCloning(true)} data-testid="vm-clone" title={vm.state === 'shutoff' ? t('tabs.cloneTip') : t('tabs.cloneOff')}>
+        {t('tabs.clone')}
       </button>
       {cloning && <CloneDialog vm={vm} onClose={() => setCloning(false)} />}
     </div>
