@@ -28,7 +28,7 @@ export function TopBar() {
           </button>
         )}
         <button type="button" onClick={() => select({ kind: 'page', page: 'create' })} data-testid="open-create">
-          New VM
+          {t('newVm')}
         </button>
         {/* p2v.* and sources.* are admins' (docs/access.md), as is adding hosts. */}
         {can.manageHosts && (

@@ -1,5 +1,6 @@
 // The frame around every page: top bar, sidebar, status bar, welcome states.
 export default {
+  newVm: 'New VM',
   addHost: 'Add host',
   p2vTip: 'Physical to virtual: copy a Linux machine into a VM',
   auditLog: 'Audit log',

@@ -1,4 +1,5 @@
 export default {
+  newVm: '新建虚拟机',
   addHost: '添加主机',
   p2vTip: '物理机转虚拟机：将 Linux 机器复制为虚拟机',
   auditLog: '审计日志',
