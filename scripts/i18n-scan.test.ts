@@ -21,11 +21,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/helpdesk/HelpdeskApp.tsx',
   'src/renderer/features/hosts/PromptDialog.tsx',
   'src/renderer/features/migration/Checklist.tsx',
-  'src/renderer/features/migration/EvacuateDialog.tsx',
-  'src/renderer/features/migration/MigrateDialog.tsx',
-  'src/renderer/features/migration/MigrationProgressView.tsx',
-  'src/renderer/features/migration/OptionsFields.tsx',
-  'src/renderer/features/migration/TargetPicker.tsx',
   'src/renderer/features/p2v/ConsistencyStep.tsx',
   'src/renderer/features/p2v/DiscoveryStep.tsx',
   'src/renderer/features/p2v/ReviewStep.tsx',
@@ -33,10 +28,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/p2v/SourceStep.tsx',
   'src/renderer/features/p2v/TargetStep.tsx',
   'src/renderer/features/session/UserMenu.tsx',
-  'src/renderer/features/storage/AttachCdromDialog.tsx',
-  'src/renderer/features/storage/NewPoolDialog.tsx',
-  'src/renderer/features/storage/UploadDialog.tsx',
-  'src/renderer/features/storage/VolumeDialogs.tsx',
   'src/renderer/features/tasks/TaskRow.tsx',
 ]);
 

@@ -29,6 +29,8 @@ import zhTree from './zh-CN/tree';
 import enHosts from './en/hosts';
 import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
+import enMigration from './en/migration';
+import zhMigration from './zh-CN/migration';
 
 export const en = {
   common: enCommon,
@@ -45,6 +47,7 @@ export const en = {
   metrics: enMetrics,
   hosts: enHosts,
   tree: enTree,
+  migration: enMigration,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -62,4 +65,5 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   metrics: zhMetrics,
   hosts: zhHosts,
   tree: zhTree,
+  migration: zhMigration,
 };
