@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { P2vRequestSchema } from '../../../shared/p2v/schema';
 import { requestProblems, requestWarnings } from '../../../shared/p2v/plan';
 import { useHosts } from '../hosts/queries';
@@ -8,6 +9,7 @@ import { useP2vWizard } from './store';
 
 /** Step 5: everything at a glance; problems block, warnings are read; then start. */
 export function ReviewStep() {
+  const { t } = useTranslation('p2v');
   const { sourceId, hostId, draft, go, started } = useP2vWizard();
   const inv = useDiscovery(sourceId).data;
   const target = useP2vTarget(hostId).data;
@@ -22,31 +24,48 @@ export function ReviewStep() {
   return (
     <div className="p2v-step" data-testid="p2v-step-review">
       <dl className="kv">
-        <dt>Copy</dt>
+        <dt>{t('review.copy')}</dt>
         <dd>
-          {source?.config.name} ({inv.hostname}) → VM <b data-testid="p2v-review-name">{draft.name}</b> on {host?.config.name}
+          <Trans
+            t={t}
+            i18nKey="review.copyLine"
+            values={{ source: source?.config.name ?? '', hostname: inv.hostname, name: draft.name, host: host?.config.name ?? '' }}
+            components={{ b: <b data-testid="p2v-review-name" /> }}
+          />
         </dd>
-        <dt>VM</dt>
+        <dt>{t('review.vm')}</dt>
         <dd>
-          {draft.vcpus} vCPU, {draft.memoryMiB} MiB, {draft.firmware === 'uefi' ? 'UEFI' : 'BIOS'}, {draft.diskBus} disks, {draft.nicModel} on {draft.network} ({draft.mac === 'keep' ? 'source MACs' : 'new MACs'}),{' '}
-          {draft.virtType === 'kvm' ? 'KVM' : 'emulated'}
+          {t('review.vmLine', {
+            vcpus: draft.vcpus,
+            memory: draft.memoryMiB,
+            firmware: draft.firmware === 'uefi' ? 'UEFI' : 'BIOS',
+            bus: draft.diskBus,
+            nic: draft.nicModel,
+            network: draft.network,
+            macs: draft.mac === 'keep' ? t('review.macsSource') : t('review.macsNew'),
+            accel: draft.virtType === 'kvm' ? 'KVM' : t('review.emulated'),
+          })}
         </dd>
-        <dt>Disks</dt>
+        <dt>{t('review.disks')}</dt>
         <dd>
           {draft.disks.map((d) => (
             <div key={d.device}>
               {d.device} → {d.pool}/{d.volume} ({d.format ?? 'raw'})
             </div>
           ))}
-          <div className="field-hint">
-            {bytes(total)} to read; only the data crosses the network (zero runs are skipped), then SHA-256 is computed on the source and on the host and compared.
-          </div>
+          <div className="field-hint">{t('review.toRead', { size: bytes(total) })}</div>
         </dd>
-        <dt>Consistency</dt>
-        <dd>{draft.consistency === 'fsfreeze' ? 'mounted filesystems frozen while read' : inv.mode === 'live' ? 'as they are (crash-consistent)' : 'as they are (source not running from them)'}</dd>
-        <dt>Afterwards</dt>
+        <dt>{t('review.consistency')}</dt>
+        <dd>{draft.consistency === 'fsfreeze' ? t('review.frozen') : inv.mode === 'live' ? t('review.asIsCrash') : t('review.asIsRescue')}</dd>
+        <dt>{t('review.afterwards')}</dt>
         <dd>
-          {[draft.v2vInPlace ? 'run virt-v2v-in-place' : '', draft.start ? 'start the VM' : 'leave the VM shut off'].filter(Boolean).join(', then ')}
+          {draft.v2vInPlace
+            ? draft.start
+              ? t('review.afterV2vStart')
+              : t('review.afterV2vLeave')
+            : draft.start
+              ? t('review.afterStart')
+              : t('review.afterLeave')}
         </dd>
       </dl>
       {problems.length ? (
@@ -70,7 +89,7 @@ export function ReviewStep() {
       ) : null}
       <div className="p2v-nav">
         <button type="button" onClick={() => go('target')}>
-          Back
+          {t('back')}
         </button>
         <button
           type="button"
@@ -79,7 +98,7 @@ export function ReviewStep() {
           data-testid="p2v-start"
           onClick={() => start.mutate(draft, { onSuccess: (r) => started(r.taskId) })}
         >
-          {start.isPending ? 'Checking the source and the host…' : 'Start copy'}
+          {start.isPending ? t('review.checking') : t('review.start')}
         </button>
       </div>
     </div>
