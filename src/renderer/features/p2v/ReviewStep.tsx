@@ -1,6 +1,8 @@
 import { Trans, useTranslation } from 'react-i18next';
-import { P2vRequestSchema } from '../../../shared/p2v/schema';
-import { requestProblems, requestWarnings } from '../../../shared/p2v/plan';
+import type { TFunction } from 'i18next';
+import type { SourceInventory } from '../../../shared/p2v/discovery';
+import { P2vRequestSchema, type P2vRequest } from '../../../shared/p2v/schema';
+import { requestProblems } from '../../../shared/p2v/plan';
 import { useHosts } from '../hosts/queries';
 import { LoadingState } from '../../ui/States';
 import { bytes } from './DiscoveryStep';
@@ -19,7 +21,7 @@ export function ReviewStep() {
   if (!draft || !inv || !target) return <LoadingState />;
   const parsed = P2vRequestSchema.safeParse(draft);
   const problems = parsed.success ? requestProblems(parsed.data, inv, target) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  const warnings = parsed.success ? requestWarnings(parsed.data, inv) : [];
+  const warnings = parsed.success ? warningsOf(parsed.data, inv, t) : [];
   const total = draft.disks.reduce((n, d) => n + (inv.disks.find((x) => x.path === d.device)?.size ?? 0), 0);
   return (
     <div className="p2v-step" data-testid="p2v-step-review">
@@ -103,4 +105,18 @@ export function ReviewStep() {
       </div>
     </div>
   );
+}
+
+/** requestWarnings (shared/p2v/plan.ts) in the UI language: same conditions, same order. */
+function warningsOf(req: P2vRequest, inv: SourceInventory, t: TFunction<'p2v'>): string[] {
+  const out: string[] = [];
+  if (req.mac === 'keep') out.push(t('review.warn.macKeep'));
+  if (req.diskBus === 'virtio' || req.nicModel === 'virtio') out.push(t('review.warn.virtio'));
+  if (req.diskBus !== 'virtio') out.push(t('review.warn.nicNames'));
+  for (const d of inv.disks.filter((x) => req.disks.some((r) => r.device === x.path))) {
+    if (d.flags.luks) out.push(t('review.warn.luks', { path: d.path }));
+    if (d.flags.raid) out.push(t('review.warn.raid', { path: d.path }));
+  }
+  if (req.firmware === 'uefi') out.push(t('review.warn.uefi', { path: '\\EFI\\BOOT\\BOOTX64.EFI' }));
+  return out;
 }
