@@ -21,12 +21,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/helpdesk/HelpdeskApp.tsx',
   'src/renderer/features/hosts/PromptDialog.tsx',
   'src/renderer/features/migration/Checklist.tsx',
-  'src/renderer/features/p2v/ConsistencyStep.tsx',
-  'src/renderer/features/p2v/DiscoveryStep.tsx',
-  'src/renderer/features/p2v/ReviewStep.tsx',
-  'src/renderer/features/p2v/RunStep.tsx',
-  'src/renderer/features/p2v/SourceStep.tsx',
-  'src/renderer/features/p2v/TargetStep.tsx',
   'src/renderer/features/session/UserMenu.tsx',
   'src/renderer/features/tasks/TaskRow.tsx',
 ]);
