@@ -29,6 +29,10 @@ import zhTree from './zh-CN/tree';
 import enHosts from './en/hosts';
 import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
+import enAccess from './en/access';
+import zhAccess from './zh-CN/access';
+import enBackup from './en/backup';
+import zhBackup from './zh-CN/backup';
 
 export const en = {
   common: enCommon,
@@ -45,6 +49,8 @@ export const en = {
   metrics: enMetrics,
   hosts: enHosts,
   tree: enTree,
+  access: enAccess,
+  backup: enBackup,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -62,4 +68,6 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   metrics: zhMetrics,
   hosts: zhHosts,
   tree: zhTree,
+  access: zhAccess,
+  backup: zhBackup,
 };
