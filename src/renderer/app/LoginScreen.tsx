@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../i18n/format';
 import { Spinner } from '../ui/Spinner';
 import { useNow } from '../ui/useNow';
 import { api } from './api';
@@ -6,6 +8,7 @@ import { signIn } from './login';
 
 /** serve with team accounts: the sign-in form. A session that ended (expired, signed out elsewhere) says so. */
 export function LoginScreen({ ended }: { ended: boolean }) {
+  const { t } = useTranslation('access');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -35,18 +38,18 @@ export function LoginScreen({ ended }: { ended: boolean }) {
           });
         }}
       >
-        <h1>Sign in to VirtDeck</h1>
+        <h1>{t('login.title')}</h1>
         {ended && (
           <p data-testid="login-ended" role="status">
-            Your session has ended (signed out, idle too long, or the account was changed). Sign in again.
+            {t('login.ended')}
           </p>
         )}
         <div className="field">
-          <label htmlFor="login-name">Account</label>
+          <label htmlFor="login-name">{t('login.account')}</label>
           <input id="login-name" autoComplete="username" spellCheck={false} value={name} onChange={(e) => setName(e.target.value)} required autoFocus data-testid="login-name" />
         </div>
         <div className="field">
-          <label htmlFor="login-password">Password</label>
+          <label htmlFor="login-password">{t('login.password')}</label>
           <input
             id="login-password"
             type="password"
@@ -61,13 +64,14 @@ export function LoginScreen({ ended }: { ended: boolean }) {
         </div>
         {error && (
           <span className="field-error" id="login-error" role="alert" data-testid="login-error">
-            {waitS > 0 ? `Too many failed sign-ins. Try again in ${waitS} s.` : error}
+            {waitS > 0 ? t('login.wait', { s: formatNumber(waitS) }) : error}
           </span>
         )}
         <button type="submit" disabled={busy || waitS > 0} data-testid="login-submit">
-          {busy && <Spinner />}Sign in
+          {busy && <Spinner />}
+          {t('login.submit')}
         </button>
-        <p className="muted small">The session stays in this tab only (session storage), never in a cookie. Ask an admin for an account.</p>
+        <p className="muted small">{t('login.note')}</p>
       </form>
     </main>
   );

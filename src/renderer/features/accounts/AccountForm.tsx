@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { ALL_HOSTS, PASSWORD_MIN, ROLE_LABELS, ROLES, type Account, type Role } from '../../../shared/model/account';
+import { useTranslation } from 'react-i18next';
+import { ALL_HOSTS, PASSWORD_MIN, ROLES, type Account, type Role } from '../../../shared/model/account';
 import { useHosts } from '../hosts/queries';
 
 export interface AccountDraft {
@@ -10,17 +11,11 @@ export interface AccountDraft {
   password: string;
 }
 
-const ROLE_HELP: Record<Role, string> = {
-  admin: 'Everything, including hosts, accounts and the audit log.',
-  operator: 'Start, stop, consoles, settings, create and migrate VMs on its hosts. No deleting, no host changes.',
-  helpdesk: 'Consoles, power on and reboot of the VMs its hosts or tags allow. Sees nothing else.',
-  readonly: 'Sees its hosts and VMs, changes nothing.',
-};
-
 const splitTags = (s: string) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))];
 
 /** Name, role, scope (hosts and tags) and, for a new account, the password. */
 export function AccountForm({ initial, onSubmit, busy, submitLabel }: { initial?: Account; onSubmit(d: AccountDraft): void; busy: boolean; submitLabel: string }) {
+  const { t } = useTranslation('access');
   const hosts = useHosts().data ?? [];
   const [name, setName] = useState(initial?.name ?? '');
   const [role, setRole] = useState<Role>(initial?.role ?? 'helpdesk');
@@ -32,7 +27,7 @@ export function AccountForm({ initial, onSubmit, busy, submitLabel }: { initial?
   const mismatch = !initial && again.length > 0 && again !== password;
   const known = new Set(hosts.map((h) => h.config.id));
   // Hosts the account names that are not configured (removed, or added later) stay listed.
-  const choices = [...hosts.map((h) => ({ id: h.config.id, name: h.config.name })), ...picked.filter((h) => !known.has(h)).map((id) => ({ id, name: `${id} (not configured)` }))];
+  const choices = [...hosts.map((h) => ({ id: h.config.id, name: h.config.name })), ...picked.filter((h) => !known.has(h)).map((id) => ({ id, name: t('form.notConfigured', { id }) }))];
   return (
     <form
       className="account-form"
@@ -45,17 +40,17 @@ export function AccountForm({ initial, onSubmit, busy, submitLabel }: { initial?
     >
       {!initial && (
         <div className="field">
-          <label htmlFor="acct-name">Account name</label>
+          <label htmlFor="acct-name">{t('form.name')}</label>
           <input id="acct-name" value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" autoComplete="off" spellCheck={false} data-testid="account-name" />
         </div>
       )}
       <fieldset className="field role-choice">
-        <legend>Role</legend>
+        <legend>{t('form.role')}</legend>
         {ROLES.map((r) => (
           <label key={r} className="radio">
             <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} data-testid={`account-role-${r}`} />
             <span>
-              <strong>{ROLE_LABELS[r]}</strong> <span className="muted small">{ROLE_HELP[r]}</span>
+              <strong>{t(`role.${r}`)}</strong> <span className="muted small">{t(`form.roleHelp.${r}`)}</span>
             </span>
           </label>
         ))}
@@ -63,9 +58,9 @@ export function AccountForm({ initial, onSubmit, busy, submitLabel }: { initial?
       {role !== 'admin' && (
         <>
           <fieldset className="field">
-            <legend>Hosts</legend>
+            <legend>{t('form.hosts')}</legend>
             <label className="check">
-              <input type="checkbox" checked={allHosts} onChange={(e) => setAllHosts(e.target.checked)} data-testid="account-all-hosts" /> Every host, present and future
+              <input type="checkbox" checked={allHosts} onChange={(e) => setAllHosts(e.target.checked)} data-testid="account-all-hosts" /> {t('form.allHosts')}
             </label>
             {!allHosts &&
               choices.map((h) => (
@@ -76,22 +71,22 @@ export function AccountForm({ initial, onSubmit, busy, submitLabel }: { initial?
               ))}
           </fieldset>
           <div className="field">
-            <label htmlFor="acct-tags">VM tags (comma-separated)</label>
-            <input id="acct-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="front-desk, lab" spellCheck={false} data-testid="account-tags" />
-            <span className="muted small">VMs carrying one of these tags are allowed on any host, besides every VM of the hosts ticked above.</span>
+            <label htmlFor="acct-tags">{t('form.tags')}</label>
+            <input id="acct-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder={t('form.tagsExample')} spellCheck={false} data-testid="account-tags" />
+            <span className="muted small">{t('form.tagsHint')}</span>
           </div>
         </>
       )}
       {!initial && (
         <>
           <div className="field">
-            <label htmlFor="acct-pw">Password</label>
+            <label htmlFor="acct-pw">{t('form.password')}</label>
             <input id="acct-pw" type="password" autoComplete="new-password" minLength={PASSWORD_MIN} value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="account-password" />
           </div>
           <div className="field">
-            <label htmlFor="acct-pw2">Password again</label>
+            <label htmlFor="acct-pw2">{t('form.again')}</label>
             <input id="acct-pw2" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required aria-invalid={mismatch || undefined} data-testid="account-password-again" />
-            {mismatch && <span className="field-error">The two passwords differ.</span>}
+            {mismatch && <span className="field-error">{t('form.mismatch')}</span>}
           </div>
         </>
       )}

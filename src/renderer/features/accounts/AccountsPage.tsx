@@ -1,6 +1,9 @@
 import { useState } from 'react';
-import { ALL_HOSTS, PASSWORD_MIN, ROLE_LABELS, type Account } from '../../../shared/model/account';
+import { Trans, useTranslation } from 'react-i18next';
+import { ALL_HOSTS, PASSWORD_MIN, type Account } from '../../../shared/model/account';
 import { ApiError } from '../../app/api';
+import { i18n } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Modal } from '../../ui/Modal';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
@@ -9,15 +12,21 @@ import { AccountForm } from './AccountForm';
 import { useAccounts, useCreateAccount, useEndSessions, useRemoveAccount, useResetPassword, useUpdateAccount } from './queries';
 import './accounts.css';
 
-const scopeText = (a: Account) =>
-  a.role === 'admin'
-    ? 'Everything'
-    : [a.hosts.includes(ALL_HOSTS) ? 'All hosts' : a.hosts.length ? a.hosts.join(', ') : '', a.tags.length ? `tags: ${a.tags.join(', ')}` : ''].filter(Boolean).join(' · ') || 'Nothing yet';
+const scopeText = (a: Account) => {
+  const t = i18n.t.bind(i18n);
+  const sep = t('common:format.listSep');
+  return a.role === 'admin'
+    ? t('access:accounts.scope.everything')
+    : [a.hosts.includes(ALL_HOSTS) ? t('access:accounts.scope.allHosts') : a.hosts.length ? a.hosts.join(sep) : '', a.tags.length ? t('access:accounts.scope.tags', { tags: a.tags.join(sep) }) : '']
+        .filter(Boolean)
+        .join(t('access:accounts.scope.sep')) || t('access:accounts.scope.nothing');
+};
 
 const errorText = (e: unknown) => (e instanceof ApiError ? e.message : e ? String(e) : null);
 
 /** serve's team accounts, for admins: create, change role and scope, disable, reset passwords, sign out everywhere. */
 export function AccountsPage() {
+  const { t } = useTranslation('access');
   const accounts = useAccounts();
   const session = useSession().data;
   const [creating, setCreating] = useState(false);
@@ -34,18 +43,17 @@ export function AccountsPage() {
     <div className="page accounts-page" data-testid="accounts-page">
       <div className="page-head">
         <div className="page-title">
-          <h1>Accounts</h1>
+          <h1>{t('accounts.title')}</h1>
         </div>
-        <div className="page-sub">Who may sign in to this VirtDeck, with which role, and which hosts and VMs each account may use.</div>
+        <div className="page-sub">{t('accounts.sub')}</div>
         {tokenMode && (
           <div className="banner" data-testid="accounts-token-mode">
-            <strong>Sign-in is off:</strong> this VirtDeck takes the access link <code>virtdeck serve</code> printed. Creating an enabled admin account turns
-            sign-in on for everyone at once: this window then asks you to sign in, and the access link stops working.
+            <Trans t={t} i18nKey="accounts.tokenMode" components={{ b: <strong />, c: <code /> }} />
           </div>
         )}
         <div className="toolbar">
           <button type="button" onClick={() => setCreating(true)} data-testid="account-new">
-            New account
+            {t('accounts.new')}
           </button>
         </div>
       </div>
@@ -54,48 +62,48 @@ export function AccountsPage() {
           {rowError}
         </div>
       )}
-      {accounts.isPending && <LoadingState label="Loading accounts…" />}
-      {accounts.error && <ErrorState title="Could not load the accounts" error={accounts.error} onRetry={() => void accounts.refetch()} />}
-      {accounts.data?.length === 0 && <EmptyState title="No accounts yet">Create an admin account first: it turns sign-in on.</EmptyState>}
+      {accounts.isPending && <LoadingState label={t('accounts.loading')} />}
+      {accounts.error && <ErrorState title={t('accounts.loadError')} error={accounts.error} onRetry={() => void accounts.refetch()} />}
+      {accounts.data?.length === 0 && <EmptyState title={t('accounts.none')}>{t('accounts.noneHint')}</EmptyState>}
       {!!accounts.data?.length && (
         <table className="table accounts-table">
           <thead>
             <tr>
-              <th>Account</th>
-              <th>Role</th>
-              <th>May use</th>
-              <th>Sessions</th>
-              <th>Last sign-in</th>
-              <th aria-label="Actions" />
+              <th>{t('accounts.col.account')}</th>
+              <th>{t('accounts.col.role')}</th>
+              <th>{t('accounts.col.scope')}</th>
+              <th>{t('accounts.col.sessions')}</th>
+              <th>{t('accounts.col.lastLogin')}</th>
+              <th aria-label={t('accounts.col.actions')} />
             </tr>
           </thead>
           <tbody>
             {accounts.data.map((a) => (
               <tr key={a.name} className={a.disabled ? 'disabled' : ''} data-testid="account-row" data-name={a.name}>
                 <td>
-                  <strong>{a.name}</strong>
-                  {a.name === session?.user && <span className="muted small"> (you)</span>}
-                  {a.disabled && <span className="badge">disabled</span>}
+                  <strong translate="no">{a.name}</strong>
+                  {a.name === session?.user && <span className="muted small"> {t('accounts.you')}</span>}
+                  {a.disabled && <span className="badge">{t('accounts.disabled')}</span>}
                 </td>
-                <td>{ROLE_LABELS[a.role]}</td>
+                <td>{t(`role.${a.role}`)}</td>
                 <td>{scopeText(a)}</td>
                 <td>{a.sessions}</td>
-                <td>{a.lastLoginAt ? new Date(a.lastLoginAt).toLocaleString() : 'never'}</td>
+                <td>{a.lastLoginAt ? formatDateTime(a.lastLoginAt) : t('accounts.never')}</td>
                 <td className="row-actions">
                   <button type="button" className="small ghost" onClick={() => setEditing(a)} data-testid="account-edit">
-                    Edit
+                    {t('accounts.edit')}
                   </button>
                   <button type="button" className="small ghost" onClick={() => setResetting(a)} data-testid="account-reset">
-                    Reset password
+                    {t('accounts.resetPassword')}
                   </button>
                   <button type="button" className="small ghost" disabled={update.isPending} onClick={() => update.mutate({ name: a.name, patch: { disabled: !a.disabled } })} data-testid="account-toggle">
-                    {a.disabled ? 'Enable' : 'Disable'}
+                    {a.disabled ? t('accounts.enable') : t('accounts.disable')}
                   </button>
                   <button type="button" className="small ghost" disabled={!a.sessions || end.isPending} onClick={() => end.mutate({ name: a.name })} data-testid="account-end-sessions">
-                    Sign out everywhere
+                    {t('accounts.endSessions')}
                   </button>
                   <button type="button" className="small ghost danger-text" onClick={() => setRemoving(a)} data-testid="account-remove">
-                    Remove…
+                    {t('accounts.remove')}
                   </button>
                 </td>
               </tr>
@@ -108,17 +116,14 @@ export function AccountsPage() {
       {resetting && <ResetDialog account={resetting} onClose={() => setResetting(null)} />}
       {removing && (
         <ConfirmDialog
-          title={`Remove ${removing.name}?`}
-          confirmLabel="Remove account"
+          title={t('accounts.removeTitle', { name: removing.name })}
+          confirmLabel={t('accounts.removeConfirm')}
           danger
           busy={remove.isPending}
           onCancel={() => setRemoving(null)}
           onConfirm={() => remove.mutate({ name: removing.name }, { onSettled: () => setRemoving(null) })}
         >
-          <p>
-            {removing.name} is signed out everywhere and can no longer sign in. Its entries in the audit log stay. To keep the account but stop its use,
-            disable it instead.
-          </p>
+          <p>{t('accounts.removeBody', { name: removing.name })}</p>
         </ConfirmDialog>
       )}
     </div>
@@ -126,10 +131,11 @@ export function AccountsPage() {
 }
 
 function CreateDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation('access');
   const create = useCreateAccount();
   return (
-    <Modal title="New account" onClose={onClose} busy={create.isPending} testId="account-create-dialog">
-      <AccountForm busy={create.isPending} submitLabel="Create account" onSubmit={(d) => create.mutate(d, { onSuccess: onClose })} />
+    <Modal title={t('accounts.createTitle')} onClose={onClose} busy={create.isPending} testId="account-create-dialog">
+      <AccountForm busy={create.isPending} submitLabel={t('accounts.createSubmit')} onSubmit={(d) => create.mutate(d, { onSuccess: onClose })} />
       {create.error && (
         <p className="error-text" role="alert">
           {errorText(create.error)}
@@ -140,14 +146,15 @@ function CreateDialog({ onClose }: { onClose(): void }) {
 }
 
 function EditDialog({ account, onClose }: { account: Account; onClose(): void }) {
+  const { t } = useTranslation('access');
   const update = useUpdateAccount();
   return (
-    <Modal title={`Edit ${account.name}`} onClose={onClose} busy={update.isPending} testId="account-edit-dialog">
-      <p className="muted">Saving signs {account.name} out everywhere, so every open window starts over with the new rights.</p>
+    <Modal title={t('accounts.editTitle', { name: account.name })} onClose={onClose} busy={update.isPending} testId="account-edit-dialog">
+      <p className="muted">{t('accounts.editNote', { name: account.name })}</p>
       <AccountForm
         initial={account}
         busy={update.isPending}
-        submitLabel="Save"
+        submitLabel={t('accounts.save')}
         onSubmit={(d) => update.mutate({ name: account.name, patch: { role: d.role, hosts: d.hosts, tags: d.tags } }, { onSuccess: onClose })}
       />
       {update.error && (
@@ -160,12 +167,13 @@ function EditDialog({ account, onClose }: { account: Account; onClose(): void })
 }
 
 function ResetDialog({ account, onClose }: { account: Account; onClose(): void }) {
+  const { t } = useTranslation('access');
   const reset = useResetPassword();
   const [pw, setPw] = useState('');
   const [again, setAgain] = useState('');
   const mismatch = again.length > 0 && again !== pw;
   return (
-    <Modal title={`Reset the password of ${account.name}`} onClose={onClose} size="small" busy={reset.isPending} testId="account-reset-dialog">
+    <Modal title={t('accounts.resetTitle', { name: account.name })} onClose={onClose} size="small" busy={reset.isPending} testId="account-reset-dialog">
       <form
         className="account-form"
         onSubmit={(e) => {
@@ -173,15 +181,15 @@ function ResetDialog({ account, onClose }: { account: Account; onClose(): void }
           if (!mismatch) reset.mutate({ name: account.name, password: pw }, { onSuccess: onClose });
         }}
       >
-        <p className="muted">{account.name} is signed out everywhere; tell them the new password another way.</p>
+        <p className="muted">{t('accounts.resetNote', { name: account.name })}</p>
         <div className="field">
-          <label htmlFor="reset-pw">New password</label>
+          <label htmlFor="reset-pw">{t('accounts.newPassword')}</label>
           <input id="reset-pw" type="password" autoComplete="new-password" minLength={PASSWORD_MIN} value={pw} onChange={(e) => setPw(e.target.value)} required />
         </div>
         <div className="field">
-          <label htmlFor="reset-pw2">Again</label>
+          <label htmlFor="reset-pw2">{t('accounts.again')}</label>
           <input id="reset-pw2" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required aria-invalid={mismatch || undefined} />
-          {mismatch && <span className="field-error">The two passwords differ.</span>}
+          {mismatch && <span className="field-error">{t('accounts.mismatch')}</span>}
         </div>
         {reset.error && (
           <p className="error-text" role="alert">
@@ -189,7 +197,7 @@ function ResetDialog({ account, onClose }: { account: Account; onClose(): void }
           </p>
         )}
         <button type="submit" disabled={reset.isPending || mismatch}>
-          Reset password
+          {t('accounts.resetPassword')}
         </button>
       </form>
     </Modal>

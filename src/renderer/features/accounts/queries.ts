@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CallInput } from '../../../shared/ipc/contract';
 import { request } from '../../app/api';
+import { i18n } from '../../i18n';
 import { useNotifications } from '../notifications/store';
 
 export const accountKeys = { list: () => ['accounts', 'list'] as const };
@@ -17,8 +18,8 @@ function useAccountMutation<A>(run: (a: A) => Promise<unknown>, done: (a: A) => 
   });
 }
 
-export const useCreateAccount = () => useAccountMutation((a: CallInput<'accounts.create'>) => request('accounts.create', a), (a) => `Account ${a.name} created`);
-export const useUpdateAccount = () => useAccountMutation((a: CallInput<'accounts.update'>) => request('accounts.update', a), (a) => `Account ${a.name} changed`);
-export const useResetPassword = () => useAccountMutation((a: CallInput<'accounts.setPassword'>) => request('accounts.setPassword', a), (a) => `Password of ${a.name} reset`);
-export const useEndSessions = () => useAccountMutation((a: { name: string }) => request('accounts.endSessions', a), (a) => `${a.name} signed out everywhere`);
-export const useRemoveAccount = () => useAccountMutation((a: { name: string }) => request('accounts.remove', a), (a) => `Account ${a.name} removed`);
+export const useCreateAccount = () => useAccountMutation((a: CallInput<'accounts.create'>) => request('accounts.create', a), (a) => i18n.t('access:accounts.toast.created', { name: a.name }));
+export const useUpdateAccount = () => useAccountMutation((a: CallInput<'accounts.update'>) => request('accounts.update', a), (a) => i18n.t('access:accounts.toast.changed', { name: a.name }));
+export const useResetPassword = () => useAccountMutation((a: CallInput<'accounts.setPassword'>) => request('accounts.setPassword', a), (a) => i18n.t('access:accounts.toast.reset', { name: a.name }));
+export const useEndSessions = () => useAccountMutation((a: { name: string }) => request('accounts.endSessions', a), (a) => i18n.t('access:accounts.toast.ended', { name: a.name }));
+export const useRemoveAccount = () => useAccountMutation((a: { name: string }) => request('accounts.remove', a), (a) => i18n.t('access:accounts.toast.removed', { name: a.name }));

@@ -1,9 +1,9 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { BackupSummary } from '../../../shared/model/backup';
-import { formatBytes } from '../../../shared/libvirt/units';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
-import { plural } from '../../ui/format';
+import { formatDateTime, formatKiB, formatNumber } from '../../i18n/format';
 import { useHosts } from '../hosts/queries';
 import { BackupDetail } from './BackupDetail';
 import { HostSelect } from './HostSelect';
@@ -12,10 +12,13 @@ import { TaskLine } from './TaskLine';
 import { useBackups, useBackupTaskRefresh, useCreateBackup, useDeleteBackup, useDownloadBackup } from './queries';
 import './backup.css';
 
-const fmtTime = (t: number) => new Date(t).toLocaleString();
+const fmtTime = (at: number) => formatDateTime(at);
+/** Archive size as the core's units helper wrote it: bytes below 1 KiB, else binary units. */
+const fmtSize = (n: number) => (n < 1024 ? `${formatNumber(Math.round(n))} B` : formatKiB(n / 1024));
 
 /** Backups of definitions (issue 14): make one, schedule them, download, compare with a host, restore. */
 export function BackupsPage() {
+  const { t } = useTranslation('backup');
   useBackupTaskRefresh();
   const hosts = useHosts();
   const backups = useBackups();
@@ -28,28 +31,28 @@ export function BackupsPage() {
     <div className="page backups-page" data-testid="backups-page">
       <div className="page-head">
         <div className="page-title">
-          <h1>Backups</h1>
+          <h1>{t('title')}</h1>
         </div>
-        <div className="page-sub">Every VM, network and storage pool definition of your hosts, with each VM's addresses and tags, in one archive with checksums. Disks are not included.</div>
+        <div className="page-sub">{t('sub')}</div>
         <div className="toolbar">
-          <HostSelect label="Back up" value={scope} onChange={setScope} testId="backup-scope" />
+          <HostSelect label={t('scope')} value={scope} onChange={setScope} testId="backup-scope" />
           <button type="button" onClick={() => create.mutate(scope ? [scope] : undefined)} disabled={create.isPending || !hosts.data?.length} data-testid="backup-now">
-            Back up now
+            {t('now')}
           </button>
         </div>
       </div>
-      {create.error && <ErrorState compact title="Could not start the backup" error={create.error} />}
+      {create.error && <ErrorState compact title={t('startError')} error={create.error} />}
       {create.data && <TaskLine key={create.data.taskId} taskId={create.data.taskId} testId="backup-task" />}
       <ScheduleForm />
       <section className="section">
-        <h2>Stored backups</h2>
+        <h2>{t('stored')}</h2>
         {backups.isPending ? (
-          <LoadingState label="Reading backups…" />
+          <LoadingState label={t('reading')} />
         ) : backups.error ? (
-          <ErrorState title="Could not list backups" error={backups.error} onRetry={() => void backups.refetch()} />
+          <ErrorState title={t('listError')} error={backups.error} onRetry={() => void backups.refetch()} />
         ) : backups.data.length === 0 ? (
-          <EmptyState compact title="No backups yet">
-            Press “Back up now”, or turn on the daily schedule above.
+          <EmptyState compact title={t('none')}>
+            {t('noneHint')}
           </EmptyState>
         ) : (
           <BackupTable rows={backups.data} open={open} onOpen={(id) => setOpen(open === id ? undefined : id)} />
@@ -61,6 +64,7 @@ export function BackupsPage() {
 }
 
 function BackupTable({ rows, open, onOpen }: { rows: BackupSummary[]; open?: string; onOpen(id: string): void }) {
+  const { t } = useTranslation(['backup', 'common']);
   const download = useDownloadBackup();
   const del = useDeleteBackup();
   const [deleting, setDeleting] = useState<BackupSummary | undefined>();
@@ -68,25 +72,25 @@ function BackupTable({ rows, open, onOpen }: { rows: BackupSummary[]; open?: str
     <>
       {deleting && (
         <ConfirmDialog
-          title="Delete backup"
-          confirmLabel="Delete"
+          title={t('del.title')}
+          confirmLabel={t('del.confirm')}
           danger
           busy={del.isPending}
           onCancel={() => setDeleting(undefined)}
           onConfirm={() => del.mutate(deleting.id, { onSettled: () => setDeleting(undefined) })}
         >
-          The backup of {fmtTime(deleting.created)} ({deleting.hosts.map((h) => h.name).join(', ')}) is deleted from this machine. Copies you downloaded stay.
+          {t('del.body', { time: fmtTime(deleting.created), hosts: deleting.hosts.map((h) => h.name).join(t('common:format.listSep')) })}
         </ConfirmDialog>
       )}
-      {download.error && <ErrorState compact title="Could not download" error={download.error} />}
-      {del.error && <ErrorState compact title="Could not delete" error={del.error} />}
+      {download.error && <ErrorState compact title={t('downloadError')} error={download.error} />}
+      {del.error && <ErrorState compact title={t('deleteError')} error={del.error} />}
       <table className="table backups-table" data-testid="backups-table">
         <thead>
           <tr>
-            <th>Created</th>
-            <th>Hosts</th>
-            <th>Contents</th>
-            <th>Size</th>
+            <th>{t('col.created')}</th>
+            <th>{t('col.hosts')}</th>
+            <th>{t('col.contents')}</th>
+            <th>{t('col.size')}</th>
             <th />
           </tr>
         </thead>
@@ -94,7 +98,7 @@ function BackupTable({ rows, open, onOpen }: { rows: BackupSummary[]; open?: str
           {rows.map((b) => (
             <tr key={b.id} className={open === b.id ? 'selected' : undefined} data-testid="backup-row" data-id={b.id}>
               <td>
-                {fmtTime(b.created)} {b.trigger === 'schedule' && <span className="badge">scheduled</span>}
+                {fmtTime(b.created)} {b.trigger === 'schedule' && <span className="badge">{t('scheduled')}</span>}
               </td>
               <td>
                 {b.hosts.map((h) => (
@@ -105,18 +109,22 @@ function BackupTable({ rows, open, onOpen }: { rows: BackupSummary[]; open?: str
                 ))}
               </td>
               <td>
-                {plural(b.counts.domains, 'VM')}, {plural(b.counts.networks, 'network')}, {plural(b.counts.pools, 'pool')}
+                {t('contents', {
+                  vms: t('vms', { count: b.counts.domains, n: formatNumber(b.counts.domains) }),
+                  networks: t('networks', { count: b.counts.networks, n: formatNumber(b.counts.networks) }),
+                  pools: t('pools', { count: b.counts.pools, n: formatNumber(b.counts.pools) }),
+                })}
               </td>
-              <td>{formatBytes(b.size)}</td>
+              <td>{fmtSize(b.size)}</td>
               <td className="backup-actions">
                 <button type="button" onClick={() => onOpen(b.id)} data-testid="backup-open">
-                  {open === b.id ? 'Close' : 'Compare / restore'}
+                  {open === b.id ? t('close') : t('open')}
                 </button>
                 <button type="button" className="ghost" onClick={() => download.mutate({ id: b.id, filename: b.filename })} data-testid="backup-download">
-                  Download
+                  {t('download')}
                 </button>
                 <button type="button" className="ghost danger" onClick={() => setDeleting(b)} data-testid="backup-delete">
-                  Delete
+                  {t('delete')}
                 </button>
               </td>
             </tr>

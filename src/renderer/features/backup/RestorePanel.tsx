@@ -1,23 +1,16 @@
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { itemKey, type BackupItem, type ConflictChoice, type RestoreInput, type RestorePlan } from '../../../shared/model/backup';
 import { ErrorState } from '../../ui/States';
 import { useNetworks } from '../networks/queries';
 import { TaskLine } from './TaskLine';
 import { usePlan, useRestore } from './queries';
 
-const ACTION: Record<RestorePlan['actions'][number]['action'], string> = {
-  create: 'define',
-  replace: 'replace',
-  rename: 'copy under a new name',
-  skip: 'skip',
-  mapped: 'use existing',
-  refuse: 'refused',
-};
 const KINDS = ['network', 'pool', 'domain'] as const;
-const KIND_LABEL = { network: 'Networks', pool: 'Storage pools', domain: 'VMs' } as const;
 
 /** Choose what to restore and how; the dry run says exactly what will change; restore runs it as a task. */
 export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; fromHostId: string; toHostId: string; items: BackupItem[] }) {
+  const { t } = useTranslation('backup');
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(items.map((i) => itemKey(i.kind, i.key))));
   const [onConflict, setOnConflict] = useState<ConflictChoice>('skip');
   const [conflicts, setConflicts] = useState<Record<string, ConflictChoice>>({});
@@ -50,21 +43,21 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
 
   return (
     <div className="restore-panel" data-testid="restore-panel">
-      <h3>Restore to {toHostId === fromHostId ? 'the same host' : toHostId}</h3>
+      <h3>{toHostId === fromHostId ? t('restore.titleSame') : t('restore.title', { host: toHostId })}</h3>
       <div className="restore-options">
         <label className="inline">
-          When it already exists
+          {t('restore.whenExists')}
           <select value={onConflict} onChange={(e) => setOnConflict(e.target.value as ConflictChoice)} data-testid="restore-conflict">
-            <option value="skip">skip it</option>
-            <option value="rename">restore a copy under a new name</option>
-            <option value="replace">replace its definition</option>
+            <option value="skip">{t('restore.conflict.skip')}</option>
+            <option value="rename">{t('restore.conflict.rename')}</option>
+            <option value="replace">{t('restore.conflict.replace')}</option>
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={replaceRunning} onChange={(e) => setReplaceRunning(e.target.checked)} data-testid="restore-replace-running" /> Replace running VMs too (applies at their next boot)
+          <input type="checkbox" checked={replaceRunning} onChange={(e) => setReplaceRunning(e.target.checked)} data-testid="restore-replace-running" /> {t('restore.replaceRunning')}
         </label>
         <label className="check">
-          <input type="checkbox" checked={startDomains} onChange={(e) => setStartDomains(e.target.checked)} data-testid="restore-start" /> Start restored VMs that were running
+          <input type="checkbox" checked={startDomains} onChange={(e) => setStartDomains(e.target.checked)} data-testid="restore-start" /> {t('restore.start')}
         </label>
       </div>
       {KINDS.map((kind) => {
@@ -72,7 +65,7 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
         if (!list.length) return null;
         return (
           <fieldset key={kind} className="restore-items">
-            <legend>{KIND_LABEL[kind]}</legend>
+            <legend>{t(`restore.kind.${kind}`)}</legend>
             {list.map((i) => {
               const k = itemKey(i.kind, i.key);
               return (
@@ -80,24 +73,24 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
                   <label className="check">
                     <input type="checkbox" checked={chosen.has(k)} onChange={() => toggle(k)} /> {i.name}
                   </label>
-                  <select value={conflicts[k] ?? ''} onChange={(e) => setConflicts(({ [k]: _, ...rest }) => (e.target.value ? { ...rest, [k]: e.target.value as ConflictChoice } : rest))} aria-label={`If ${i.name} exists`}>
-                    <option value="">if it exists: as above</option>
-                    <option value="skip">skip</option>
-                    <option value="rename">copy</option>
-                    <option value="replace">replace</option>
+                  <select value={conflicts[k] ?? ''} onChange={(e) => setConflicts(({ [k]: _, ...rest }) => (e.target.value ? { ...rest, [k]: e.target.value as ConflictChoice } : rest))} aria-label={t('restore.ifExists', { name: i.name })}>
+                    <option value="">{t('restore.asAbove')}</option>
+                    <option value="skip">{t('restore.item.skip')}</option>
+                    <option value="rename">{t('restore.item.rename')}</option>
+                    <option value="replace">{t('restore.item.replace')}</option>
                   </select>
                   {kind === 'network' && (
-                    <select value={networkMap[i.name] ?? ''} onChange={(e) => setNetworkMap({ ...networkMap, [i.name]: e.target.value })} aria-label={`Map ${i.name}`} data-testid="restore-map-network">
-                      <option value="">restore from the backup</option>
+                    <select value={networkMap[i.name] ?? ''} onChange={(e) => setNetworkMap({ ...networkMap, [i.name]: e.target.value })} aria-label={t('restore.map', { name: i.name })} data-testid="restore-map-network">
+                      <option value="">{t('restore.fromBackup')}</option>
                       {targetNets.data?.map((n) => (
                         <option key={n.name} value={n.name}>
-                          use the target's “{n.name}”
+                          {t('restore.useTargets', { name: n.name })}
                         </option>
                       ))}
                     </select>
                   )}
                   {kind === 'pool' && (
-                    <input value={poolMap[i.name] ?? ''} onChange={(e) => setPoolMap({ ...poolMap, [i.name]: e.target.value })} placeholder="or use the target's pool named…" aria-label={`Map ${i.name}`} />
+                    <input value={poolMap[i.name] ?? ''} onChange={(e) => setPoolMap({ ...poolMap, [i.name]: e.target.value })} placeholder={t('restore.poolPlaceholder')} aria-label={t('restore.map', { name: i.name })} />
                   )}
                 </div>
               );
@@ -107,24 +100,25 @@ export function RestorePanel({ id, fromHostId, toHostId, items }: { id: string; 
       })}
       <div className="toolbar">
         <button type="button" disabled={!chosen.size || plan.isPending} onClick={() => plan.mutate(input)} data-testid="restore-dry-run">
-          {plan.isPending ? 'Checking…' : 'Dry run'}
+          {plan.isPending ? t('restore.checking') : t('restore.dryRun')}
         </button>
-        <button type="button" className="primary" disabled={!planned?.runnable || restore.isPending} onClick={() => restore.mutate(input, { onSuccess: () => plan.reset() })} data-testid="restore-run" title={planned ? undefined : 'Run the dry run first'}>
-          Restore
+        <button type="button" className="primary" disabled={!planned?.runnable || restore.isPending} onClick={() => restore.mutate(input, { onSuccess: () => plan.reset() })} data-testid="restore-run" title={planned ? undefined : t('restore.runFirst')}>
+          {t('restore.run')}
         </button>
       </div>
-      {plan.error && <ErrorState compact title="The dry run failed" error={plan.error} />}
+      {plan.error && <ErrorState compact title={t('restore.dryRunError')} error={plan.error} />}
       {planned && <PlanView plan={planned} />}
-      {restore.error && <ErrorState compact title="Restore refused" error={restore.error} />}
+      {restore.error && <ErrorState compact title={t('restore.refused')} error={restore.error} />}
       {restore.data && <TaskLine key={restore.data.taskId} taskId={restore.data.taskId} testId="restore-task" />}
     </div>
   );
 }
 
 function PlanView({ plan }: { plan: RestorePlan }) {
+  const { t } = useTranslation('backup');
   return (
     <div className="restore-plan" data-testid="restore-plan">
-      {!plan.runnable && <div className="banner bad">Nothing will be restored until every refused item is skipped, renamed or unticked.</div>}
+      {!plan.runnable && <div className="banner bad">{t('restore.notRunnable')}</div>}
       {plan.warnings.map((w) => (
         <div key={w} className="banner warn">
           {w}
@@ -133,19 +127,19 @@ function PlanView({ plan }: { plan: RestorePlan }) {
       <table className="table">
         <thead>
           <tr>
-            <th>What</th>
-            <th>Action</th>
-            <th>What changes on the host</th>
+            <th>{t('restore.col.what')}</th>
+            <th>{t('restore.col.action')}</th>
+            <th>{t('restore.col.changes')}</th>
           </tr>
         </thead>
         <tbody>
           {plan.actions.map((a) => (
             <tr key={`${a.kind}/${a.key}`} data-testid="plan-row" data-action={a.action}>
               <td>
-                <span className="muted">{a.kind}</span> {a.name}
+                <span className="muted">{t(`kind.${a.kind}`)}</span> {a.name}
               </td>
               <td>
-                <span className={`badge plan-${a.action}`}>{ACTION[a.action]}</span>
+                <span className={`badge plan-${a.action}`}>{t(`restore.action.${a.action}`)}</span>
               </td>
               <td>
                 {a.reason && <div className={a.action === 'refuse' ? 'apply-error' : 'muted'}>{a.reason}</div>}

@@ -1,8 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { useCancelTask, useTaskSummary } from '../tasks/queries';
 import { Spinner } from '../../ui/Spinner';
 
 /** A backup or restore task as it runs: phase, a progress bar, its error and what its undo did; cancel while it runs. */
 export function TaskLine({ taskId, testId }: { taskId: string; testId: string }) {
+  const { t } = useTranslation('backup');
   const task = useTaskSummary(taskId);
   const cancel = useCancelTask();
   const running = !task || task.state === 'running';
@@ -10,10 +12,10 @@ export function TaskLine({ taskId, testId }: { taskId: string; testId: string })
   return (
     <div className={`banner backup-task ${task?.state === 'failed' || task?.state === 'cancelled' ? 'bad' : ''}`} data-testid={testId} data-state={task?.state ?? 'running'}>
       <div className="backup-task-head">
-        {running && <Spinner />} <strong>{task?.title ?? 'Starting…'}</strong> — <span data-testid={`${testId}-state`}>{task?.state ?? 'running'}</span>
+        {running && <Spinner />} <strong>{task?.title ?? t('task.starting')}</strong> — <span data-testid={`${testId}-state`}>{t(`task.state.${task?.state ?? 'running'}`)}</span>
         {task && running && task.cancellable && (
           <button type="button" className="ghost danger" disabled={task.cancelRequested} onClick={() => cancel.mutate(task.id)}>
-            {task.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            {task.cancelRequested ? t('task.cancelling') : t('task.cancel')}
           </button>
         )}
       </div>

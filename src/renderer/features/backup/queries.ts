@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { BACKUP_DOWNLOAD_PATH } from '../../../shared/ipc/calls/backup';
 import type { BackupSchedule, RestoreInput } from '../../../shared/model/backup';
 import { api, ApiError, request } from '../../app/api';
+import { i18n } from '../../i18n';
 
 export const backupKeys = {
   all: () => ['backups'] as const,
@@ -57,7 +58,7 @@ export function useDownloadBackup() {
       const auth = api.authorization();
       if (!auth) return (await request('backups.saveCopy', { id: a.id })).path;
       const r = await fetch(`${BACKUP_DOWNLOAD_PATH}?id=${encodeURIComponent(a.id)}`, { headers: { authorization: auth }, cache: 'no-store' });
-      if (!r.ok) throw new ApiError({ code: r.status === 404 ? 'NOT_FOUND' : 'VALIDATION', message: (await r.text()) || `Download failed (${r.status})` });
+      if (!r.ok) throw new ApiError({ code: r.status === 404 ? 'NOT_FOUND' : 'VALIDATION', message: (await r.text()) || i18n.t('backup:downloadFailed', { status: r.status }) });
       const url = URL.createObjectURL(await r.blob());
       const link = document.createElement('a');
       link.href = url;

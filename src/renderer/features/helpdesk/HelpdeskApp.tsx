@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { useUi } from '../../app/ui-store';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { ConsolePanel, useQuickConsole } from '../consoles';
@@ -17,6 +18,7 @@ import './helpdesk.css';
  * console desk uncluttered. It hides; the core is what refuses.
  */
 export function HelpdeskApp() {
+  const { t } = useTranslation('access');
   const selection = useUi((s) => s.selection);
   const setProfile = useUi((s) => s.setHelpdeskProfile);
   const openPalette = useQuickConsole((s) => s.setOpen);
@@ -27,15 +29,15 @@ export function HelpdeskApp() {
         <div className="brand">
           <img src="./favicon.svg" alt="" width={20} height={20} />
           <span>VirtDeck</span>
-          <span className="badge">Consoles</span>
+          <span className="badge">{t('helpdesk.consoles')}</span>
         </div>
         <div className="topbar-actions">
-          <button type="button" onClick={() => openPalette(true)} title="Ctrl+Shift+K from anywhere" data-testid="helpdesk-quick-console">
-            Quick console
+          <button type="button" onClick={() => openPalette(true)} title={t('helpdesk.quickTitle')} data-testid="helpdesk-quick-console">
+            {t('helpdesk.quick')}
           </button>
           {!forced && (
             <button type="button" className="ghost" onClick={() => setProfile(false)} data-testid="helpdesk-profile-off">
-              Leave help-desk profile
+              {t('helpdesk.leave')}
             </button>
           )}
           <UserMenu />
@@ -43,12 +45,12 @@ export function HelpdeskApp() {
       </header>
       <div className="app-body">
         <Sidebar />
-        <main className="main-panel" aria-label="Console">
+        <main className="main-panel" aria-label={t('helpdesk.console')}>
           {selection.kind === 'domain' ? (
             <VmConsole key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />
           ) : (
-            <EmptyState title="Pick a virtual machine" action={{ label: 'Quick console', onClick: () => openPalette(true), testId: 'helpdesk-pick' }}>
-              Choose a VM on the left to see its screen, or press <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>K</kbd> and type a few letters of its name.
+            <EmptyState title={t('helpdesk.pick')} action={{ label: t('helpdesk.quick'), onClick: () => openPalette(true), testId: 'helpdesk-pick' }}>
+              <Trans t={t} i18nKey="helpdesk.pickHint" components={{ kbd: <kbd /> }} />
             </EmptyState>
           )}
         </main>
@@ -62,25 +64,26 @@ export function HelpdeskApp() {
 const DESK_ACTIONS = ['start', 'reboot'] as const;
 
 function VmConsole({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { t } = useTranslation('access');
   const host = useHosts().data?.find((h) => h.config.id === hostId);
   const connected = host?.state.status === 'connected';
   const { summary: vm, isPending, error, refetch } = useDomainSummary(hostId, uuid, connected);
-  if (!host) return <EmptyState title="This host is no longer shared with you" />;
-  if (!connected) return <EmptyState title={`${host.config.name} is not connected`}>Its consoles come back when VirtDeck reconnects to it.</EmptyState>;
-  if (isPending) return <LoadingState label="Loading…" />;
-  if (error) return <ErrorState title="Could not read this VM" error={error} onRetry={() => void refetch()} />;
-  if (!vm) return <EmptyState title="This VM is gone, or no longer shared with you" />;
+  if (!host) return <EmptyState title={t('helpdesk.hostGone')} />;
+  if (!connected) return <EmptyState title={t('helpdesk.notConnected', { name: host.config.name })}>{t('helpdesk.notConnectedHint')}</EmptyState>;
+  if (isPending) return <LoadingState label={t('helpdesk.loading')} />;
+  if (error) return <ErrorState title={t('helpdesk.readError')} error={error} onRetry={() => void refetch()} />;
+  if (!vm) return <EmptyState title={t('helpdesk.vmGone')} />;
   const off = vm.state === 'shutoff' || vm.state === 'crashed';
   return (
     <div className="helpdesk-console" data-testid="helpdesk-console">
       <header className="page-head">
         <VmTitle vm={vm}>
-          <span className="muted">on {host.config.name}</span>
+          <span className="muted">{t('helpdesk.on', { host: host.config.name })}</span>
         </VmTitle>
         <VmToolbar vm={vm} only={DESK_ACTIONS} />
       </header>
       {off ? (
-        <EmptyState title={`${vm.name} is off`}>Start it to see its screen.</EmptyState>
+        <EmptyState title={t('helpdesk.off', { name: vm.name })}>{t('helpdesk.offHint')}</EmptyState>
       ) : (
         <ConsolePanel hostId={hostId} uuid={uuid} />
       )}

@@ -31,6 +31,10 @@ import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
 import enMigration from './en/migration';
 import zhMigration from './zh-CN/migration';
+import enAccess from './en/access';
+import zhAccess from './zh-CN/access';
+import enBackup from './en/backup';
+import zhBackup from './zh-CN/backup';
 
 export const en = {
   common: enCommon,
@@ -48,6 +52,8 @@ export const en = {
   hosts: enHosts,
   tree: enTree,
   migration: enMigration,
+  access: enAccess,
+  backup: enBackup,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -66,4 +72,6 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   hosts: zhHosts,
   tree: zhTree,
   migration: zhMigration,
+  access: zhAccess,
+  backup: zhBackup,
 };
