@@ -15,8 +15,6 @@ const PENDING = new Set<string>([
   'src/renderer/features/backup/RestorePanel.tsx',
   'src/renderer/features/backup/ScheduleForm.tsx',
   'src/renderer/features/backup/TaskLine.tsx',
-  'src/renderer/features/create/CreateWizard.tsx',
-  'src/renderer/features/create/steps.tsx',
   'src/renderer/features/helpdesk/HelpdeskApp.tsx',
   'src/renderer/features/migration/EvacuateDialog.tsx',
   'src/renderer/features/migration/MigrateDialog.tsx',

@@ -29,6 +29,8 @@ import zhTree from './zh-CN/tree';
 import enHosts from './en/hosts';
 import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
+import enCreate from './en/create';
+import zhCreate from './zh-CN/create';
 
 export const en = {
   common: enCommon,
@@ -45,6 +47,7 @@ export const en = {
   metrics: enMetrics,
   hosts: enHosts,
   tree: enTree,
+  create: enCreate,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -62,4 +65,5 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   metrics: zhMetrics,
   hosts: zhHosts,
   tree: zhTree,
+  create: zhCreate,
 };
