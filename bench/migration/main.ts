@@ -47,7 +47,8 @@ function parseJobInfo(out: string): { jobMs?: number; downtimeMs?: number } {
     const m = re.exec(out);
     return m ? Number(m[1]) : undefined;
   };
-  return { jobMs: num(/^Time elapsed:\s+(\d+) ms/m), downtimeMs: num(/^Total downtime:\s+(\d+) ms/m) };
+  // virsh pads the number (`%-12llu ms`), so any run of spaces before the unit.
+  return { jobMs: num(/^Time elapsed:\s+(\d+)\s+ms/m), downtimeMs: num(/^Total downtime:\s+(\d+)\s+ms/m) };
 }
 
 async function main() {
@@ -141,7 +142,9 @@ async function main() {
     console.log(`  job time     VirtDeck ${f(v.job)}   BASELINE virsh migrate ${f(b.job)}   (${rel(v.job, b.job)}, libvirt's own figure on the target)`);
     console.log(`  downtime     VirtDeck ${f(v.downtime)}   BASELINE virsh migrate ${f(b.downtime)}   (${rel(v.downtime, b.downtime)})`);
     console.log(`  relayed through this workstation (one move): wall ${f(result.medianMs.virtdeckRelay.wall)}, downtime ${f(result.medianMs.virtdeckRelay.downtime)}`);
-    console.log(`  goal: within 10% of virsh -> wall ${Math.abs(v.wall - b.wall) <= 0.1 * b.wall ? 'met' : 'NOT met'}, downtime ${Math.abs(v.downtime - b.downtime) <= 0.1 * b.downtime || v.downtime <= b.downtime ? 'met' : 'NOT met'}`);
+    // Faster than virsh also meets the goal; a figure libvirt did not report is said, not judged.
+    const verdict = (ours: number, base: number) => (!Number.isFinite(ours) || !Number.isFinite(base) ? 'not measured' : ours <= base * 1.1 ? 'met' : 'NOT met');
+    console.log(`  goal: within 10% of virsh -> wall ${verdict(v.wall, b.wall)}, downtime ${verdict(v.downtime, b.downtime)}`);
   } finally {
     for (const host of hosts) await cleanupGuest(host, name, `${lab.imagesDir}/${name}.qcow2`);
     await h.dispose();

@@ -233,7 +233,7 @@ export async function migrateV3(input: V3Input): Promise<V3Result> {
     // A quick move can end before the source reports its completed job; the target keeps one too.
     if (final?.downtimeMs === undefined) {
       try {
-        const js = await dst.client.call(P.DOMAIN_GET_JOB_STATS, { dom: newDom, flags: 1 /* COMPLETED */ }, { timeoutMs: 10_000 });
+        const js = await dst.client.call(P.DOMAIN_GET_JOB_STATS, { dom: newDom, flags: 1 | 2 /* COMPLETED | KEEP_COMPLETED: reading must not discard them (virsh domjobinfo --completed still sees them) */ }, { timeoutMs: 10_000 });
         if (js.type === JobType.COMPLETED) final = { ...(final ?? {}), ...statsFrom(js.params, false) };
       } catch (e) {
         log.debug(`completed job stats on the target: ${errText(e)}`);
@@ -336,7 +336,7 @@ async function watchJob(input: V3Input, dom: DomainRef): Promise<Watch> {
       // job-completed event may carry fewer fields (or come later): merge both.
       let fromJob: MigrationStats | undefined;
       try {
-        const js = await c.call(P.DOMAIN_GET_JOB_STATS, { dom, flags: 1 /* COMPLETED */ }, { timeoutMs: 10_000 });
+        const js = await c.call(P.DOMAIN_GET_JOB_STATS, { dom, flags: 1 | 2 /* COMPLETED | KEEP_COMPLETED: reading must not discard them (virsh domjobinfo --completed still sees them) */ }, { timeoutMs: 10_000 });
         if (js.type === JobType.COMPLETED) fromJob = statsFrom(js.params, postCopy);
       } catch (e) {
         log.debug(`completed job stats: ${errText(e)}`);

@@ -1,5 +1,9 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Host } from '../../../shared/model/host';
+import type { MigrationMode, MigrationRoute } from '../../../shared/model/migration';
+import { formatNumber } from '../../i18n/format';
+import { stateLabel } from '../../i18n/labels';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { ErrorState, LoadingState } from '../../ui/States';
@@ -11,11 +15,15 @@ import './migration.css';
 
 type Override = { targetHostId: string } | { skip: true };
 
+/** A VM's app tag as written (tags are data, shown as they are in every language). */
+const appTag = (app: string) => `app:${app}`;
+
 /**
  * Evacuate a host: the plan first (where each VM goes, why, and what its
  * preflight says), editable per VM; then a parent task with a child per VM.
  */
 export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void }) {
+  const { t } = useTranslation(['migration', 'common']);
   const hostId = host.config.id;
   const [overrides, setOverrides] = useState<Record<string, Override>>({});
   const [parallel, setParallel] = useState(1);
@@ -25,7 +33,7 @@ export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void 
   const evacuate = useEvacuate();
   const targets = (hosts.data ?? []).filter((h) => h.config.id !== hostId && h.state.status === 'connected');
 
-  if (taskId) return <EvacuationProgress taskId={taskId} title={`Evacuating ${host.config.name}`} onClose={onClose} />;
+  if (taskId) return <EvacuationProgress taskId={taskId} title={t('evac.progressTitle', { name: host.config.name })} onClose={onClose} />;
 
   const moves = plan.data?.moves ?? [];
   const ready = moves.filter((m) => m.targetHostId && !m.skipped && m.preflight?.ok);
@@ -35,7 +43,7 @@ export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void 
 
   return (
     <Modal
-      title={`Evacuate ${host.config.name}`}
+      title={t('evac.title', { name: host.config.name })}
       onClose={onClose}
       size="large"
       busy={evacuate.isPending}
@@ -43,7 +51,7 @@ export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void 
       footer={
         <>
           <label className="field inline small">
-            <span>At once</span>
+            <span>{t('evac.atOnce')}</span>
             <select value={parallel} onChange={(e) => setParallel(Number(e.target.value))} data-testid="evacuate-parallel">
               {[1, 2, 3, 4].map((n) => (
                 <option key={n} value={n}>
@@ -52,64 +60,64 @@ export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void 
               ))}
             </select>
           </label>
-          <span className="grow small muted">{blocked.length ? `${blocked.length} VM(s) cannot move as planned and stay` : ''}</span>
+          <span className="grow small muted">{blocked.length ? t('evac.blocked', { n: formatNumber(blocked.length) }) : ''}</span>
           <button type="button" className="ghost" onClick={onClose} disabled={evacuate.isPending}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="button" onClick={start} disabled={!ready.length || evacuate.isPending || plan.isFetching} data-testid="evacuate-start">
-            {evacuate.isPending && <Spinner />}Put in maintenance and move {ready.length} VM{ready.length === 1 ? '' : 's'}
+            {evacuate.isPending && <Spinner />}
+            {t('evac.start', { count: ready.length, n: formatNumber(ready.length) })}
           </button>
         </>
       }
     >
       <p>
-        {host.config.name} goes into maintenance (placement never picks it) and every VM below moves to the host shown, chosen by the least-used advice with
-        VMs of the same <span className="mono">app:</span> tag kept apart. Change any target, or keep a VM here.
+        <Trans t={t} i18nKey="evac.intro" values={{ name: host.config.name, tag: 'app:' }} components={{ m: <span className="mono" translate="no" /> }} />
       </p>
-      {plan.isPending && <LoadingState label="Planning and checking each move…" />}
-      {plan.error && <ErrorState title="Could not plan" error={plan.error} onRetry={() => void plan.refetch()} />}
-      {plan.data && moves.length === 0 && <p className="muted">No VMs on this host: nothing to move.</p>}
+      {plan.isPending && <LoadingState label={t('evac.planning')} />}
+      {plan.error && <ErrorState title={t('evac.planError')} error={plan.error} onRetry={() => void plan.refetch()} />}
+      {plan.data && moves.length === 0 && <p className="muted">{t('evac.noVms')}</p>}
       {moves.length > 0 && (
         <table className="table evac-plan" data-testid="evacuation-plan" aria-busy={plan.isFetching}>
           <thead>
             <tr>
-              <th>VM</th>
-              <th>State</th>
-              <th>Goes to</th>
-              <th>Why / preflight</th>
+              <th>{t('evac.col.vm')}</th>
+              <th>{t('evac.col.state')}</th>
+              <th>{t('evac.col.goesTo')}</th>
+              <th>{t('evac.col.why')}</th>
             </tr>
           </thead>
           <tbody>
             {moves.map((m) => (
               <tr key={m.uuid} data-testid={`plan-${m.name}`}>
-                <td>
+                <td translate="no">
                   {m.name}
-                  {m.app && <span className="chip">app:{m.app}</span>}
+                  {m.app && <span className="chip">{appTag(m.app)}</span>}
                 </td>
-                <td>{m.state}</td>
+                <td>{stateLabel(m.state)}</td>
                 <td>
                   <select
                     value={m.skipped ? 'skip' : (m.targetHostId ?? '')}
                     onChange={(e) => setOverrides((o) => ({ ...o, [m.uuid]: e.target.value === 'skip' ? { skip: true } : { targetHostId: e.target.value } }))}
                     data-testid={`plan-target-${m.name}`}
                   >
-                    {!m.targetHostId && !m.skipped && <option value="">(nowhere)</option>}
+                    {!m.targetHostId && !m.skipped && <option value="">{t('evac.nowhere')}</option>}
                     {targets.map((h) => {
                       const s = m.scores.find((x) => x.hostId === h.config.id);
                       return (
                         <option key={h.config.id} value={h.config.id}>
-                          {h.config.name} {s ? (s.eligible ? `(score ${Math.round(s.score)})` : `(not advised: ${s.reasons[0]})`) : ''}
+                          {h.config.name} {s ? (s.eligible ? t('evac.score', { score: formatNumber(s.score) }) : t('evac.notAdvised', { reason: s.reasons[0] })) : ''}
                         </option>
                       );
                     })}
-                    <option value="skip">Keep it here</option>
+                    <option value="skip">{t('evac.keepHere')}</option>
                   </select>
                 </td>
                 <td className="small">
                   <span className="muted">{m.reason}</span>
                   {m.preflight && (
                     <span className={`block ${m.preflight.ok ? 'ok-text' : 'error-text'}`} data-testid={`plan-preflight-${m.name}`}>
-                      {m.preflight.ok ? `✓ preflight passes (${m.preflight.mode}, ${m.preflight.route})` : `✕ ${m.preflight.failed.join('; ')}`}
+                      {m.preflight.ok ? t('evac.preflightOk', { mode: t(`modeShort.${m.preflight.mode as MigrationMode}`, { defaultValue: m.preflight.mode }), route: t(`routeShort.${m.preflight.route as MigrationRoute}`, { defaultValue: m.preflight.route }) }) : `✕ ${m.preflight.failed.join('; ')}`}
                     </span>
                   )}
                 </td>
@@ -128,6 +136,7 @@ export function EvacuateDialog({ host, onClose }: { host: Host; onClose(): void 
 }
 
 function EvacuationProgress({ taskId, title, onClose }: { taskId: string; title: string; onClose(): void }) {
+  const { t } = useTranslation(['migration', 'common']);
   const parent = useTaskSummary(taskId);
   const tasks = useTasks();
   const cancel = useCancelTask();
@@ -143,23 +152,23 @@ function EvacuationProgress({ taskId, title, onClose }: { taskId: string; title:
         <>
           {running && (
             <button type="button" className="ghost danger-text" onClick={() => cancel.mutate(taskId)} disabled={parent?.cancelRequested} data-testid="evacuate-cancel">
-              Cancel the evacuation
+              {t('evac.cancel')}
             </button>
           )}
           <span className="grow" />
           <button type="button" className="ghost" onClick={onClose}>
-            Close
+            {t('common:close')}
           </button>
         </>
       }
     >
       <div className="evac-head" data-testid="evacuation-progress" data-state={parent?.state}>
         {running && <Spinner />}
-        <strong>{parent ? (running ? parent.phase : parent.state === 'succeeded' ? 'Every VM moved' : parent.state) : 'Starting…'}</strong>
+        <strong>{parent ? (running ? parent.phase : parent.state === 'succeeded' ? t('evac.allMoved') : t(`evac.state.${parent.state}`)) : t('starting')}</strong>
         {parent?.progress && (
           <span className="muted">
             {' '}
-            {parent.progress.done} of {parent.progress.total} done
+            {t('evac.doneOf', { done: formatNumber(parent.progress.done), total: parent.progress.total === undefined ? '' : formatNumber(parent.progress.total) })}
           </span>
         )}
       </div>

@@ -1,15 +1,16 @@
 import { useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { DomainDetails, DomainSummary } from '../../../shared/model/domain';
 import { MigrationOptionsSchema, type MigrationMode, type MigrationOptions, type MigrationRoute } from '../../../shared/model/migration';
 import { appOf } from '../../../shared/placement/score';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { ErrorState } from '../../ui/States';
+import { formatNumber } from '../../i18n/format';
 import { useHosts } from '../hosts/queries';
 import { Checklist } from './Checklist';
 import { OptionsFields } from './OptionsFields';
 import { TargetPicker } from './TargetPicker';
-import { MODE_HELP, MODE_LABEL } from './format';
 import { useMigrateDialog, usePreflight, useRank, useStartMigration } from './queries';
 import { MigrationProgressView } from './MigrationProgressView';
 import { useDomain, useDomainSummary } from '../domains/queries';
@@ -22,6 +23,7 @@ import './migration.css';
  * the dialog follows the task (figures, cancel, how it ended).
  */
 export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainSummary; details: DomainDetails | undefined; onClose(): void; onStarted(taskId: string): void }) {
+  const { t } = useTranslation(['migration', 'common']);
   const hosts = useHosts();
   const [target, setTarget] = useState<string | undefined>();
   const [mode, setMode] = useState<MigrationMode | undefined>();
@@ -55,59 +57,60 @@ export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainS
 
   return (
     <Modal
-      title={`Move ${vm.name} to another host`}
+      title={t('wizard.title', { name: vm.name })}
       onClose={onClose}
       busy={busy}
       size="large"
       testId="migrate-dialog"
       footer={
         <>
-          <span className="small muted grow">{report ? (report.ok ? 'Every check passed.' : `${report.checks.filter((c) => c.verdict === 'fail').length} check(s) fail: the move cannot start.`) : ''}</span>
+          <span className="small muted grow">{report ? (report.ok ? t('wizard.allPassed') : t('wizard.failing', { n: formatNumber(report.checks.filter((c) => c.verdict === 'fail').length) })) : ''}</span>
           <button type="button" className="ghost" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="button" onClick={go} disabled={!report?.ok || busy || pre.isFetching} data-testid="migrate-start">
-            {busy && <Spinner />}Start migration
+            {busy && <Spinner />}
+            {t('wizard.start')}
           </button>
         </>
       }
     >
       <div className="mig-grid">
         <section aria-labelledby="mig-target-h">
-          <h3 id="mig-target-h">Target host</h3>
+          <h3 id="mig-target-h">{t('wizard.target')}</h3>
           {hosts.data && <TargetPicker hosts={hosts.data} sourceId={vm.hostId} scores={rank.data} value={chosen} onChange={(id) => (setTarget(id), setNetworkMap({}))} />}
-          {rank.error && <p className="error-text small">Placement advice unavailable: {rank.error.message}</p>}
+          {rank.error && <p className="error-text small">{t('wizard.adviceError', { message: rank.error.message })}</p>}
 
           {report && (
             <>
-              <h3>Mode</h3>
-              <div className="mode-list" role="radiogroup" aria-label="Migration mode">
+              <h3>{t('wizard.mode')}</h3>
+              <div className="mode-list" role="radiogroup" aria-label={t('wizard.modeGroup')}>
                 {report.modes.map((m) => (
                   <label key={m.mode} className={`mode${m.available ? '' : ' off'}`} data-testid={`mode-${m.mode}`}>
                     <input type="radio" name="mode" checked={report.mode === m.mode} disabled={!m.available} onChange={() => setMode(m.mode)} />
                     <span>
-                      <strong>{MODE_LABEL[m.mode]}</strong>
-                      {report.recommendedMode === m.mode && <span className="chip ok">recommended</span>}
-                      <span className="small muted block">{m.available ? MODE_HELP[m.mode] : m.reason}</span>
+                      <strong>{t(`modeLabel.${m.mode}`)}</strong>
+                      {report.recommendedMode === m.mode && <span className="chip ok">{t('wizard.recommended')}</span>}
+                      <span className="small muted block">{m.available ? t(`modeHelp.${m.mode}`) : m.reason}</span>
                     </span>
                   </label>
                 ))}
               </div>
               {report.mode !== 'offline' && (
                 <>
-                  <h3>Route</h3>
-                  <div className="mode-list" role="radiogroup" aria-label="Route">
+                  <h3>{t('wizard.route')}</h3>
+                  <div className="mode-list" role="radiogroup" aria-label={t('wizard.route')}>
                     <label className="mode" data-testid="route-direct">
                       <input type="radio" name="route" checked={report.route === 'direct'} onChange={() => setRoute('direct')} />
                       <span>
-                        <strong>Direct</strong> <span className="small muted block">{report.reachDetail}</span>
+                        <strong>{t('wizard.direct')}</strong> <span className="small muted block">{report.reachDetail}</span>
                       </span>
                     </label>
                     <label className="mode" data-testid="route-relay">
                       <input type="radio" name="route" checked={report.route === 'relay'} disabled={!report.relayPossible} onChange={() => setRoute('relay')} />
                       <span>
-                        <strong>Relay through this workstation</strong>
-                        <span className="small muted block">For hosts that cannot reach each other: the data crosses VirtDeck's two SSH connections (slower, no trust needed between the hosts).</span>
+                        <strong>{t('wizard.relay')}</strong>
+                        <span className="small muted block">{t('wizard.relayHint')}</span>
                       </span>
                     </label>
                   </div>
@@ -115,14 +118,14 @@ export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainS
               )}
               {report.networkMapping.missing.length > 0 && (
                 <>
-                  <h3>Networks</h3>
+                  <h3>{t('wizard.networks')}</h3>
                   {report.networkMapping.missing.map((n) => (
                     <label key={n} className="field inline" data-testid={`map-${n}`}>
                       <span>
-                        <span className="mono">{n}</span> on the target
+                        <Trans t={t} i18nKey="wizard.onTarget" values={{ name: n }} components={{ m: <span className="mono" /> }} />
                       </span>
                       <select value={networkMap[n] ?? ''} onChange={(e) => setNetworkMap((m) => ({ ...m, [n]: e.target.value }))}>
-                        <option value="">(missing there: choose one)</option>
+                        <option value="">{t('wizard.missingChoose')}</option>
                         {report.networkMapping.choices.map((c) => (
                           <option key={c} value={c}>
                             {c}
@@ -133,17 +136,17 @@ export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainS
                   ))}
                 </>
               )}
-              <h3>Options</h3>
+              <h3>{t('wizard.options')}</h3>
               <OptionsFields mode={report.mode} value={options} onChange={setOptions} />
             </>
           )}
         </section>
         <section aria-labelledby="mig-check-h" className="mig-checks">
           <h3 id="mig-check-h">
-            Preflight {pre.isFetching && <Spinner />}
+            {t('wizard.preflight')} {pre.isFetching && <Spinner />}
           </h3>
-          {!chosen && <p className="muted">Choose a target host.</p>}
-          {pre.error && <ErrorState title="Preflight could not run" error={pre.error} onRetry={() => void pre.refetch()} />}
+          {!chosen && <p className="muted">{t('wizard.chooseTarget')}</p>}
+          {pre.error && <ErrorState title={t('wizard.preflightError')} error={pre.error} onRetry={() => void pre.refetch()} />}
           {report && <Checklist checks={report.checks} stale={pre.isFetching} />}
         </section>
       </div>
@@ -161,6 +164,7 @@ export function MigrateDialog({ vm, details, onClose, onStarted }: { vm: DomainS
  * for the chosen VM, then the move's progress, which outlives the VM page.
  */
 export function MigrateDialogHost() {
+  const { t } = useTranslation(['migration', 'common']);
   const open = useMigrateDialog((s) => s.open);
   const show = useMigrateDialog((s) => s.show);
   const close = useMigrateDialog((s) => s.close);
@@ -170,18 +174,18 @@ export function MigrateDialogHost() {
   if (open.taskId) {
     return (
       <Modal
-        title={`Moving ${open.name}`}
+        title={t('wizard.moving', { name: open.name })}
         onClose={close}
         testId="migrate-dialog"
         size="medium"
         footer={
           <button type="button" className="ghost" onClick={close} data-testid="migrate-close">
-            Close
+            {t('common:close')}
           </button>
         }
       >
         <MigrationProgressView taskId={open.taskId} />
-        <p className="small muted">Closing this window does not stop the move; the VM page shows it until it ends.</p>
+        <p className="small muted">{t('wizard.closingHint')}</p>
       </Modal>
     );
   }

@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 import { useCancelTask, useTask, useTaskSummary } from '../tasks/queries';
 import { useHosts } from '../hosts/queries';
 import { Spinner } from '../../ui/Spinner';
@@ -13,13 +15,14 @@ interface Outcome {
 
 /** A running (or finished) migration task: phase, bar, the job's figures, cancel, and how it ended. */
 export function MigrationProgressView({ taskId, compact = false }: { taskId: string; compact?: boolean }) {
+  const { t: tr } = useTranslation('migration');
   const t = useTaskSummary(taskId);
   const detail = useTask(taskId, !!t && t.state !== 'running');
   const live = useMigrationProgress((s) => s.byTask[taskId]);
   const cancel = useCancelTask();
   const hosts = useHosts();
   const hostName = (id: string | undefined) => hosts.data?.find((h) => h.config.id === id)?.config.name ?? id;
-  if (!t) return <p className="muted">Starting…</p>;
+  if (!t) return <p className="muted">{tr('starting')}</p>;
   const s = live?.stats;
   const pct = t.progress?.total ? Math.min(100, (t.progress.done / t.progress.total) * 100) : undefined;
   const running = t.state === 'running';
@@ -29,12 +32,12 @@ export function MigrationProgressView({ taskId, compact = false }: { taskId: str
     <div className={`mig-progress state-${t.state}`} data-testid="migration-progress" data-state={t.state}>
       <div className="mig-phase">
         {running && <Spinner />}
-        <strong data-testid="migration-phase">{running ? t.phase : t.state === 'succeeded' ? 'Moved' : t.state === 'cancelled' ? 'Cancelled' : 'Failed'}</strong>
-        {t.cancelRequested && running && <span className="chip warn">cancelling</span>}
+        <strong data-testid="migration-phase">{running ? t.phase : t.state === 'succeeded' ? tr('progress.moved') : t.state === 'cancelled' ? tr('progress.cancelled') : tr('progress.failed')}</strong>
+        {t.cancelRequested && running && <span className="chip warn">{tr('progress.cancelling')}</span>}
         <span className="grow" />
         {running && (
           <button type="button" className="ghost danger-text small" disabled={!t.cancellable || t.cancelRequested || cancel.isPending} onClick={() => cancel.mutate(taskId)} data-testid="migration-cancel">
-            Cancel migration
+            {tr('progress.cancel')}
           </button>
         )}
       </div>
@@ -45,38 +48,37 @@ export function MigrationProgressView({ taskId, compact = false }: { taskId: str
       )}
       {running && s && !compact && (
         <dl className="kv mig-stats" data-testid="migration-stats">
-          <dt>Memory remaining</dt>
+          <dt>{tr('progress.memRemaining')}</dt>
           <dd>{bytes(s.memoryRemaining)}</dd>
           {(s.diskTotal ?? 0) > 0 && (
             <>
-              <dt>Disk remaining</dt>
-              <dd>
-                {bytes(s.diskRemaining)} of {bytes(s.diskTotal)}
-              </dd>
+              <dt>{tr('progress.diskRemaining')}</dt>
+              <dd>{tr('progress.diskOf', { remaining: bytes(s.diskRemaining), total: bytes(s.diskTotal) })}</dd>
             </>
           )}
-          <dt>Rate</dt>
+          <dt>{tr('progress.rate')}</dt>
           <dd>{rate(s.memoryBps ?? s.diskBps)}</dd>
-          <dt>Dirty rate</dt>
-          <dd title="how fast the guest changes memory that was already sent">{rate(s.dirtyRate)}</dd>
-          <dt>Pass</dt>
-          <dd>{s.iteration ?? '—'}</dd>
-          <dt>Expected downtime</dt>
+          <dt>{tr('progress.dirtyRate')}</dt>
+          <dd title={tr('progress.dirtyTip')}>{rate(s.dirtyRate)}</dd>
+          <dt>{tr('progress.pass')}</dt>
+          <dd>{s.iteration === undefined ? '—' : formatNumber(s.iteration)}</dd>
+          <dt>{tr('progress.downtime')}</dt>
           <dd>{ms(s.downtimeMs)}</dd>
-          <dt>Elapsed</dt>
+          <dt>{tr('progress.elapsed')}</dt>
           <dd>{ms(s.elapsedMs)}</dd>
           {s.autoConvergeThrottle ? (
             <>
-              <dt>vCPU throttle</dt>
-              <dd>{s.autoConvergeThrottle}%</dd>
+              <dt>{tr('progress.throttle')}</dt>
+              <dd>{formatNumber(s.autoConvergeThrottle)}%</dd>
             </>
           ) : null}
         </dl>
       )}
       {t.state === 'succeeded' && outcome && (
         <p className="ok-text" data-testid="migration-done">
-          Now on {hostName(outcome.targetHostId)} ({ms(outcome.totalMs)}
-          {outcome.downtimeMs !== undefined ? `, paused ${ms(outcome.downtimeMs)} at the switchover` : ''}).
+          {outcome.downtimeMs !== undefined
+            ? tr('progress.donePaused', { host: hostName(outcome.targetHostId), total: ms(outcome.totalMs), downtime: ms(outcome.downtimeMs) })
+            : tr('progress.done', { host: hostName(outcome.targetHostId), total: ms(outcome.totalMs) })}
         </p>
       )}
       {t.error && (

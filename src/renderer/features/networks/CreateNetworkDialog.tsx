@@ -8,10 +8,12 @@ import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { DialogForm } from './DialogForm';
 import { useTaskSummary } from '../tasks/queries';
-import { MODE_HINT } from './format';
+import { modeHint, modeLabel } from './format';
 import { useCreateNetwork } from './mutations';
 import { useHostInterfaces, useNetworks, useSubnetCheck } from './queries';
 import { useDebounced } from '../../ui/useDebounced';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
   return (
@@ -32,14 +34,10 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 /** Waits this long after the last keystroke before asking the host about a subnet. */
 const CHECK_DEBOUNCE_MS = 300;
 
-
-const MODES: Array<{ mode: CreatableMode; label: string }> = [
-  { mode: 'nat', label: 'NAT' },
-  { mode: 'route', label: 'Routed' },
-  { mode: 'isolated', label: 'Isolated' },
-];
+const MODES: CreatableMode[] = ['nat', 'route', 'isolated'];
 
 export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: string; onClose(): void; onCreated(name: string): void }) {
+  const { t } = useTranslation(['networks', 'common']);
   const uid = useId();
   const id = (f: string) => `net-create-${f}`;
   const networks = useNetworks(hostId);
@@ -74,8 +72,8 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
   const nameTaken = networks.data?.some((n) => n.name === name.trim());
   const serverCheck = check.data && ip.config && check.data.cidr === ip.config.cidr ? check.data : undefined;
   const errors = {
-    name: !nameCheck.success ? nameCheck.error.issues[0]?.message : nameTaken ? `A network named '${name.trim()}' already exists on this host` : undefined,
-    cidr: ip.errors.cidr ?? (serverCheck && !serverCheck.ok ? serverCheck.reason : check.error ? `Could not check the host: ${check.error.message}` : undefined),
+    name: !nameCheck.success ? nameCheck.error.issues[0]?.message : nameTaken ? t('create.nameTaken', { name: name.trim() }) : undefined,
+    cidr: ip.errors.cidr ?? (serverCheck && !serverCheck.ok ? serverCheck.reason : check.error ? t('create.checkFailed', { message: check.error.message }) : undefined),
     gateway: ip.errors.gateway,
     dhcpStart: ip.errors.dhcpStart,
     dhcpEnd: ip.errors.dhcpEnd,
@@ -115,7 +113,7 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
 
   return (
     <Modal
-      title="Create a virtual network"
+      title={t('create.title')}
       onClose={onClose}
       size="large"
       busy={create.isPending || running}
@@ -129,27 +127,27 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
             </span>
           )}
           <button type="button" className="ghost" onClick={onClose} disabled={create.isPending || running}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="button" onClick={submit} disabled={create.isPending || running || (submitted && !valid)} data-testid="network-create-submit">
             {(create.isPending || running) && <Spinner />}
-            Create network
+            {t('create.submit')}
           </button>
         </>
       }
     >
       <DialogForm onSubmit={submit} describedBy={`${uid}-intro`}>
         <p id={`${uid}-intro`} className="muted small">
-          Subnets are checked against every network, address and route on this host before anything is created.
+          {t('create.intro')}
         </p>
         {serverError && (
           <div className="banner bad" role="alert" data-testid="network-create-error">
-            <strong>Not created.</strong> {serverError.message}
+            <strong>{t('create.notCreated')}</strong> {serverError.message}
           </div>
         )}
         {failedTask && (
           <div className="banner bad" role="alert" data-testid="network-create-error">
-            <strong>{failedTask.state === 'cancelled' ? 'Cancelled.' : 'Creating the network failed.'}</strong> {failedTask.error?.message}
+            <strong>{failedTask.state === 'cancelled' ? t('create.cancelled') : t('create.failed')}</strong> {failedTask.error?.message}
             {failedTask.cleanup.length > 0 && (
               <ul className="net-cleanup">
                 {failedTask.cleanup.map((l) => (
@@ -160,34 +158,34 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
           </div>
         )}
         <div className="form-grid">
-          <Field id={id('name')} label="Name" error={show('name')}>
+          <Field id={id('name')} label={t('col.name')} error={show('name')}>
             <input id={id('name')} value={name} onChange={(e) => setName(e.target.value)} data-testid={id('name')} data-autofocus spellCheck={false} autoComplete="off" />
           </Field>
           <fieldset className="net-modes">
-            <legend>Type</legend>
+            <legend>{t('col.type')}</legend>
             {MODES.map((m) => (
-              <label key={m.mode} className="check-row">
-                <input type="radio" name={`${uid}-mode`} checked={mode === m.mode} onChange={() => setMode(m.mode)} data-testid={id(`mode-${m.mode}`)} />
-                {m.label}
+              <label key={m} className="check-row">
+                <input type="radio" name={`${uid}-mode`} checked={mode === m} onChange={() => setMode(m)} data-testid={id(`mode-${m}`)} />
+                {modeLabel(m)}
               </label>
             ))}
-            <div className="field-hint">{MODE_HINT[mode]}</div>
+            <div className="field-hint">{modeHint(mode)}</div>
           </fieldset>
           <Field
             id={id('cidr')}
-            label="IPv4 subnet"
+            label={t('col.subnet')}
             error={show('cidr')}
             hint={
               check.isFetching ? (
                 <>
-                  <Spinner /> Checking the host…
+                  <Spinner /> {t('create.checking')}
                 </>
               ) : serverCheck?.ok ? (
                 <span className="ok-text" data-testid={id('cidr-ok')}>
-                  Free on this host{check.data?.warnings.length ? ` (${check.data.warnings.join(' ')})` : ''}
+                  {check.data?.warnings.length ? t('create.freeWarn', { warnings: check.data.warnings.join(' ') }) : t('create.free')}
                 </span>
               ) : (
-                'e.g. 192.168.100.0/24'
+                t('create.example')
               )
             }
           >
@@ -203,29 +201,29 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
               autoComplete="off"
             />
           </Field>
-          <Field id={id('gateway')} label="Host address (gateway)" error={show('gateway')} hint="Default: the first address of the subnet">
+          <Field id={id('gateway')} label={t('create.gateway')} error={show('gateway')} hint={t('create.gatewayHint')}>
             <input id={id('gateway')} value={gateway} placeholder={defaultGateway(cidr.trim()) ?? ''} onChange={(e) => setGateway(e.target.value)} data-testid={id('gateway')} spellCheck={false} />
           </Field>
           <div className="field wide">
             <label className="check-row">
               <input type="checkbox" checked={dhcpOn} onChange={(e) => setDhcpOn(e.target.checked)} data-testid={id('dhcp')} />
-              Hand out addresses with DHCP
+              {t('create.dhcp')}
             </label>
           </div>
           {dhcpOn && (
             <>
-              <Field id={id('dhcp-start')} label="DHCP range start" error={show('dhcpStart')} hint="Reservations may use addresses outside the range">
+              <Field id={id('dhcp-start')} label={t('create.dhcpStart')} error={show('dhcpStart')} hint={t('create.dhcpStartHint')}>
                 <input id={id('dhcp-start')} value={dhcp?.start ?? ''} onChange={(e) => setRange((r) => ({ ...r, start: e.target.value }))} data-testid={id('dhcp-start')} spellCheck={false} />
               </Field>
-              <Field id={id('dhcp-end')} label="DHCP range end" error={show('dhcpEnd')}>
+              <Field id={id('dhcp-end')} label={t('create.dhcpEnd')} error={show('dhcpEnd')}>
                 <input id={id('dhcp-end')} value={dhcp?.end ?? ''} onChange={(e) => setRange((r) => ({ ...r, end: e.target.value }))} data-testid={id('dhcp-end')} spellCheck={false} />
               </Field>
             </>
           )}
           {mode !== 'isolated' && (
-            <Field id={id('dev')} label="Leave the host by" hint={mode === 'nat' ? 'Any interface follows the host’s routes' : 'Routed traffic leaves only through this interface'}>
+            <Field id={id('dev')} label={t('create.dev')} hint={mode === 'nat' ? t('create.devHintNat') : t('create.devHintRoute')}>
               <select id={id('dev')} value={forwardDev} onChange={(e) => setForwardDev(e.target.value)} data-testid={id('dev')}>
-                <option value="">Any interface</option>
+                <option value="">{t('create.anyIface')}</option>
                 {uplinks.map((i) => (
                   <option key={i.name} value={i.name}>
                     {i.name}
@@ -235,23 +233,23 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
               </select>
             </Field>
           )}
-          <Field id={id('domain')} label="DNS domain (optional)" hint="Guests resolve each other as name.domain">
+          <Field id={id('domain')} label={t('create.domain')} hint={t('create.domainHint')}>
             <input id={id('domain')} value={domainName} placeholder="lab.internal" onChange={(e) => setDomainName(e.target.value)} spellCheck={false} />
           </Field>
           <div className="field wide net-checks">
             <label className="check-row">
               <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} data-testid={id('start')} />
-              Start now
+              {t('create.startNow')}
             </label>
             <label className="check-row">
               <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid={id('autostart')} />
-              Start with the host
+              {t('create.withHost')}
             </label>
           </div>
         </div>
         {check.data && check.data.occupied.length > 0 && (
           <details className="net-occupied" data-testid="network-occupied">
-            <summary>Already used on this host ({check.data.occupied.length})</summary>
+            <summary>{t('create.occupied', { n: formatNumber(check.data.occupied.length) })}</summary>
             <ul>
               {check.data.occupied.map((o) => (
                 <li key={`${o.kind}|${o.name}|${o.cidr}`}>{describeOccupant(o)}</li>

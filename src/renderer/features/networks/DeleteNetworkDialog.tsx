@@ -4,9 +4,12 @@ import { Spinner } from '../../ui/Spinner';
 import { LoadingState } from '../../ui/States';
 import { useDeleteNetwork } from './mutations';
 import { useNetwork } from './queries';
+import { Trans, useTranslation } from 'react-i18next';
+import { stateLabel } from '../../i18n';
 
 /** Delete, refused while VMs use the network (named here, and checked again by the core). */
 export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { hostId: string; name: string; onClose(): void; onDeleted(): void }) {
+  const { t } = useTranslation(['networks', 'common']);
   const bodyId = useId();
   const details = useNetwork(hostId, name);
   const del = useDeleteNetwork(hostId, name, onDeleted);
@@ -14,7 +17,7 @@ export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { host
   const blocked = vms.length > 0;
   return (
     <Modal
-      title={`Delete network '${name}'?`}
+      title={t('del.title', { name })}
       onClose={onClose}
       size="small"
       busy={del.isPending}
@@ -25,12 +28,12 @@ export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { host
         <>
           {/* Cancel first: a stray Enter never deletes anything. */}
           <button type="button" className="ghost" onClick={onClose} disabled={del.isPending} data-testid="confirm-cancel" data-autofocus>
-            {blocked ? 'Close' : 'Cancel'}
+            {blocked ? t('common:close') : t('common:cancel')}
           </button>
           {!blocked && (
             <button type="button" className="danger" onClick={() => del.mutate()} disabled={del.isPending || details.isFetching} data-testid="confirm-ok">
               {del.isPending && <Spinner />}
-              Delete network
+              {t('del.confirm')}
             </button>
           )}
         </>
@@ -38,27 +41,37 @@ export function DeleteNetworkDialog({ hostId, name, onClose, onDeleted }: { host
     >
       <div id={bodyId}>
         {details.isPending ? (
-          <LoadingState label="Checking which VMs use it…" />
+          <LoadingState label={t('del.checking')} />
         ) : blocked ? (
           <div className="banner bad" role="alert" data-testid="network-delete-refused">
-            <strong>In use: it can’t be deleted.</strong>
+            <strong>{t('del.inUse')}</strong>
             <p>
-              {vms.length === 1 ? 'This VM has' : 'These VMs have'} a network interface on '{name}':{' '}
-              {vms.map((u, i) => (
-                <span key={u.uuid}>
-                  {i > 0 && ', '}
-                  <strong>{u.vm}</strong> ({u.state})
-                </span>
-              ))}
-              . Move their interfaces to another network or delete them first.
+              <Trans
+                t={t}
+                i18nKey="del.users"
+                count={vms.length}
+                values={{ name }}
+                components={{
+                  list: (
+                    <span>
+                      {vms.map((u, i) => (
+                        <span key={u.uuid}>
+                          {i > 0 && t('common:format.listSep')}
+                          <strong>{u.vm}</strong> ({stateLabel(u.state)})
+                        </span>
+                      ))}
+                    </span>
+                  ),
+                }}
+              />
             </p>
           </div>
         ) : (
-          <p>The network is stopped and its definition removed, with its reservations. No VM uses it. This can’t be undone.</p>
+          <p>{t('del.body')}</p>
         )}
         {del.error && (
           <div className="banner bad" role="alert" data-testid="network-delete-error">
-            <strong>Not deleted.</strong> {del.error.message}
+            <strong>{t('del.notDeleted')}</strong> {del.error.message}
           </div>
         )}
       </div>

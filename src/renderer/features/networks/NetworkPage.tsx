@@ -3,13 +3,16 @@ import { useUi } from '../../app/ui-store';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useHosts } from '../hosts/queries';
 import { DeleteNetworkDialog } from './DeleteNetworkDialog';
-import { MODE_LABEL, ipv4Of, rangeText } from './format';
+import { ipv4Of, modeLabel, rangeText } from './format';
 import { NetworkAutostart, NetworkStartStop } from './NetworkRowActions';
 import { AddressPlanView, LeasesSection, ReservationsSection, UsersSection } from './NetworkSections';
 import { useNetwork } from './queries';
 import './networks.css';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 
 export function NetworkPage({ hostId, name }: { hostId: string; name: string }) {
+  const { t } = useTranslation('networks');
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.config.id === hostId);
   const connected = host?.state.status === 'connected';
@@ -19,22 +22,23 @@ export function NetworkPage({ hostId, name }: { hostId: string; name: string }) 
   const toHost = () => select({ kind: 'host', hostId });
 
   if (hosts.isPending) return <LoadingState />;
-  if (!host) return <EmptyState title="This host is gone">It was removed, maybe from another window.</EmptyState>;
+  if (!host)
+    return <EmptyState title={t('page.hostGone')}>{t('page.hostGoneHint')}</EmptyState>;
   if (!connected)
     return (
-      <EmptyState title={`${host.config.name} is not connected`} action={{ label: 'Go to host', onClick: toHost }}>
-        Network details need a live connection to the host.
+      <EmptyState title={t('page.notConnected', { host: host.config.name })} action={{ label: t('page.goToHost'), onClick: toHost }}>
+        {t('page.needsConnection')}
       </EmptyState>
     );
-  if (q.isPending) return <LoadingState label="Reading network…" />;
+  if (q.isPending) return <LoadingState label={t('page.reading')} />;
   if (q.error) {
     const gone = (q.error as { code?: string }).code === 'NOT_FOUND';
     return gone ? (
-      <EmptyState title={`Network '${name}' no longer exists`} action={{ label: `Show ${host.config.name}`, onClick: toHost }}>
-        It was deleted on the host.
+      <EmptyState title={t('page.gone', { name })} action={{ label: t('page.showHost', { host: host.config.name }), onClick: toHost }}>
+        {t('page.goneHint')}
       </EmptyState>
     ) : (
-      <ErrorState title="Could not read the network" error={q.error} onRetry={() => void q.refetch()} />
+      <ErrorState title={t('page.error')} error={q.error} onRetry={() => void q.refetch()} />
     );
   }
   const n = q.data;
@@ -47,59 +51,58 @@ export function NetworkPage({ hostId, name }: { hostId: string; name: string }) 
           <span className={`dot lg ${n.active ? 'running' : 'shutoff'}`} aria-hidden />
           <h1 data-testid="network-title">{n.name}</h1>
           <span className={`badge ${n.active ? 's-running' : ''}`} data-testid="network-page-state">
-            {n.active ? 'active' : 'inactive'}
+            {n.active ? t('active') : t('inactive')}
           </span>
-          <span className="badge">{MODE_LABEL[n.mode]}</span>
+          <span className="badge">{modeLabel(n.mode)}</span>
         </div>
         <div className="page-sub">
           <span>
-            on{' '}
-            <button type="button" className="link" onClick={toHost}>
-              {host.config.name}
-            </button>
+            <Trans t={t} i18nKey="page.on" values={{ host: host.config.name }} components={{ h: <button type="button" className="link" onClick={toHost} /> }} />
           </span>
-          {n.bridge && <span className="mono">bridge {n.bridge}</span>}
-          {!n.persistent && <span>transient (gone when stopped)</span>}
+          {n.bridge && <span className="mono">{t('page.bridge', { name: n.bridge })}</span>}
+          {!n.persistent && <span>{t('page.transient')}</span>}
           <span className="mono muted small">{n.uuid}</span>
         </div>
-        <div className="toolbar" role="toolbar" aria-label="Network actions">
+        <div className="toolbar" role="toolbar" aria-label={t('page.actions')}>
           <NetworkStartStop net={n} />
           <NetworkAutostart net={n} />
           <span className="toolbar-sep" />
           <button type="button" className="ghost danger-text" onClick={() => setDeleting(true)} data-testid="network-delete">
-            Delete…
+            {t('page.delete')}
           </button>
         </div>
       </header>
-      {n.notes.map((t) => (
-        <p key={t} className="banner">
-          {t}
+      {n.notes.map((note) => (
+        <p key={note} className="banner">
+          {note}
         </p>
       ))}
       <div className="cards">
-        <section className="card" aria-label="Subnet">
-          <div className="card-label">IPv4 subnet</div>
+        <section className="card" aria-label={t('page.subnet')}>
+          <div className="card-label">{t('col.subnet')}</div>
           <div className="card-value mono" data-testid="network-cidr">
             {v4?.cidr ?? '—'}
           </div>
-          <div className="card-sub">{v4 ? `host (gateway) ${v4.address}` : 'no IPv4 addresses on this network'}</div>
+          <div className="card-sub">{v4 ? t('page.gateway', { ip: v4.address }) : t('page.noIpv4')}</div>
         </section>
         <section className="card" aria-label="DHCP">
-          <div className="card-label">DHCP range</div>
-          <div className="card-value small-value mono">{rangeText(n) ?? 'none'}</div>
-          <div className="card-sub">{plan?.dhcp ? `${plan.dhcp.size.toLocaleString()} addresses, ${plan.dhcp.leased} leased` : 'guests need static addresses'}</div>
+          <div className="card-label">{t('col.dhcpRange')}</div>
+          <div className="card-value small-value mono">{rangeText(n) ?? t('page.none')}</div>
+          <div className="card-sub">{plan?.dhcp ? t('page.dhcpSub', { size: formatNumber(plan.dhcp.size), leased: formatNumber(plan.dhcp.leased) }) : t('page.staticOnly')}</div>
         </section>
-        <section className="card" aria-label="Free addresses">
-          <div className="card-label">Free addresses</div>
+        <section className="card" aria-label={t('page.free')}>
+          <div className="card-label">{t('page.free')}</div>
           <div className="card-value" data-testid="network-free">
-            {plan ? (plan.dhcp ? plan.dhcp.free + plan.outside.free : plan.outside.free).toLocaleString() : '—'}
+            {plan ? formatNumber(plan.dhcp ? plan.dhcp.free + plan.outside.free : plan.outside.free) : '—'}
           </div>
-          <div className="card-sub">{plan ? `of ${plan.usable.toLocaleString()} usable; ${n.reservations.length} reserved` : ''}</div>
+          <div className="card-sub">{plan ? t('page.freeSub', { usable: formatNumber(plan.usable), reserved: formatNumber(n.reservations.length) }) : ''}</div>
         </section>
-        <section className="card" aria-label="Forwarding">
-          <div className="card-label">Leaves the host by</div>
-          <div className="card-value small-value">{n.mode === 'isolated' ? 'nowhere (isolated)' : n.mode === 'bridge' ? `host bridge ${n.bridge ?? ''}` : (n.forwardDev ?? (n.forwardInterfaces.length ? n.forwardInterfaces.join(', ') : 'any interface'))}</div>
-          <div className="card-sub">{n.domain ? `DNS domain ${n.domain}` : `${n.users.length} VM interface${n.users.length === 1 ? '' : 's'}`}</div>
+        <section className="card" aria-label={t('page.forwarding')}>
+          <div className="card-label">{t('page.leaves')}</div>
+          <div className="card-value small-value">
+            {n.mode === 'isolated' ? t('page.nowhere') : n.mode === 'bridge' ? t('page.hostBridge', { name: n.bridge ?? '' }) : (n.forwardDev ?? (n.forwardInterfaces.length ? n.forwardInterfaces.join(', ') : t('page.anyIface')))}
+          </div>
+          <div className="card-sub">{n.domain ? t('page.dnsDomain', { domain: n.domain }) : t('page.vmIfaces', { count: n.users.length, n: formatNumber(n.users.length) })}</div>
         </section>
       </div>
       {n.plans.map((p) => (

@@ -6,7 +6,9 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { useNow } from '../../ui/useNow';
 import { AttachVmDialog } from './AttachVmDialog';
-import { expiryText } from '../../i18n/format';
+import { expiryText, formatDateTime, formatNumber } from '../../i18n/format';
+import { stateLabel } from '../../i18n';
+import { useTranslation } from 'react-i18next';
 import { useRemoveReservation } from './mutations';
 import { useLeases } from './queries';
 import { ReservationDialog } from './ReservationDialog';
@@ -15,6 +17,7 @@ type Plan = z.infer<typeof AddressPlanSchema>;
 
 /** One bar for the subnet: gateway, reserved, leased, free in the pool, free outside it. */
 export function AddressPlanView({ plan }: { plan: Plan }) {
+  const { t } = useTranslation('networks');
   const leased = plan.dhcp?.leased ?? 0;
   const reserved = (plan.dhcp?.reserved ?? 0) + plan.outside.reserved;
   const poolFree = plan.dhcp?.free ?? 0;
@@ -23,8 +26,8 @@ export function AddressPlanView({ plan }: { plan: Plan }) {
   const seg = (n: number) => `${Math.max(n > 0 ? 0.6 : 0, (n / total) * 100)}%`;
   return (
     <section className="section" aria-labelledby={`plan-${plan.cidr}`} data-testid="network-plan">
-      <h2 id={`plan-${plan.cidr}`}>Addresses in {plan.cidr}</h2>
-      <div className="net-bar" role="img" aria-label={`${reserved} reserved, ${leased} leased, ${poolFree} free in the DHCP range, ${outsideFree} free outside it, of ${plan.usable}`}>
+      <h2 id={`plan-${plan.cidr}`}>{t('plan.title', { cidr: plan.cidr })}</h2>
+      <div className="net-bar" role="img" aria-label={t('plan.bar', { reserved: formatNumber(reserved), leased: formatNumber(leased), poolFree: formatNumber(poolFree), outsideFree: formatNumber(outsideFree), usable: formatNumber(plan.usable) })}>
         {plan.gateway && <span className="seg gw" style={{ width: seg(1) }} />}
         <span className="seg reserved" style={{ width: seg(reserved) }} />
         <span className="seg leased" style={{ width: seg(leased) }} />
@@ -34,34 +37,34 @@ export function AddressPlanView({ plan }: { plan: Plan }) {
       <ul className="net-legend">
         {plan.gateway && (
           <li>
-            <span className="sw gw" /> host {plan.gateway}
+            <span className="sw gw" /> {t('plan.host', { ip: plan.gateway })}
           </li>
         )}
         <li>
-          <span className="sw reserved" /> {reserved} reserved
+          <span className="sw reserved" /> {t('plan.reserved', { n: formatNumber(reserved) })}
         </li>
         <li>
-          <span className="sw leased" /> {leased} leased
+          <span className="sw leased" /> {t('plan.leased', { n: formatNumber(leased) })}
         </li>
         {plan.dhcp && (
           <li>
-            <span className="sw pool" /> {poolFree.toLocaleString()} free in the DHCP range
+            <span className="sw pool" /> {t('plan.poolFree', { n: formatNumber(poolFree) })}
           </li>
         )}
         <li>
-          <span className="sw static" /> {outsideFree.toLocaleString()} free outside it (for reservations and static guests)
+          <span className="sw static" /> {t('plan.outsideFree', { n: formatNumber(outsideFree) })}
         </li>
       </ul>
       {plan.freeBlocks.length > 0 && (
         <details className="net-blocks">
-          <summary>Free blocks{plan.suggestion ? ` — next free: ${plan.suggestion}` : ''}</summary>
-          <table className="table" aria-label={`Free addresses in ${plan.cidr}`}>
+          <summary>{plan.suggestion ? t('plan.freeBlocksNext', { ip: plan.suggestion }) : t('plan.freeBlocks')}</summary>
+          <table className="table" aria-label={t('plan.freeIn', { cidr: plan.cidr })}>
             <thead>
               <tr>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Addresses</th>
-                <th scope="col">Where</th>
+                <th scope="col">{t('plan.col.from')}</th>
+                <th scope="col">{t('plan.col.to')}</th>
+                <th scope="col">{t('plan.col.addresses')}</th>
+                <th scope="col">{t('plan.col.where')}</th>
               </tr>
             </thead>
             <tbody>
@@ -69,26 +72,28 @@ export function AddressPlanView({ plan }: { plan: Plan }) {
                 <tr key={b.start}>
                   <td className="mono">{b.start}</td>
                   <td className="mono">{b.end}</td>
-                  <td>{b.count.toLocaleString()}</td>
-                  <td>{b.inDhcpRange ? 'DHCP range (handed out on demand)' : 'outside the DHCP range'}</td>
+                  <td>{formatNumber(b.count)}</td>
+                  <td>{b.inDhcpRange ? t('plan.inRange') : t('plan.outRange')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {plan.moreBlocks > 0 && <p className="muted small">…and {plan.moreBlocks} more blocks.</p>}
+          {plan.moreBlocks > 0 && <p className="muted small">{t('plan.moreBlocks', { n: formatNumber(plan.moreBlocks) })}</p>}
         </details>
       )}
     </section>
   );
 }
 
-function reservationState(r: Reservation) {
-  if (r.leased) return <span className="ok-text">leased</span>;
-  if (r.leaseMac && r.leaseMac !== r.mac) return <span className="error-text">address leased to {r.leaseMac}</span>;
-  return <span className="muted">not requested yet</span>;
+function ReservationState({ r }: { r: Reservation }) {
+  const { t } = useTranslation('networks');
+  if (r.leased) return <span className="ok-text">{t('res.leased')}</span>;
+  if (r.leaseMac && r.leaseMac !== r.mac) return <span className="error-text">{t('res.leasedTo', { mac: r.leaseMac })}</span>;
+  return <span className="muted">{t('res.notYet')}</span>;
 }
 
 export function ReservationsSection({ net }: { net: NetworkDetails }) {
+  const { t } = useTranslation('networks');
   const [dialog, setDialog] = useState<null | { editing?: Reservation }>(null);
   const [removing, setRemoving] = useState<Reservation | null>(null);
   const remove = useRemoveReservation(net.hostId, net.name);
@@ -97,23 +102,23 @@ export function ReservationsSection({ net }: { net: NetworkDetails }) {
     <>
       <section className="section" aria-labelledby="net-res-h" data-testid="network-reservations">
         <div className="section-head">
-          <h2 id="net-res-h">Static reservations</h2>
+          <h2 id="net-res-h">{t('res.title')}</h2>
           <button type="button" className="ghost small-btn" onClick={() => setDialog({})} data-testid="reservation-add">
-            Add reservation…
+            {t('res.add')}
           </button>
         </div>
         {net.reservations.length === 0 ? (
-          <p className="muted">No reservations: every guest gets the next free address of the DHCP range.</p>
+          <p className="muted">{t('res.none')}</p>
         ) : (
-          <table className="table" aria-label="Static reservations">
+          <table className="table" aria-label={t('res.title')}>
             <thead>
               <tr>
-                <th scope="col">MAC</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Host name</th>
-                <th scope="col">VM</th>
-                <th scope="col">Status</th>
-                <th scope="col" aria-label="Actions" />
+                <th scope="col">{t('res.col.mac')}</th>
+                <th scope="col">{t('res.col.ip')}</th>
+                <th scope="col">{t('res.col.hostname')}</th>
+                <th scope="col">{t('res.col.vm')}</th>
+                <th scope="col">{t('res.col.status')}</th>
+                <th scope="col" aria-label={t('col.actions')} />
               </tr>
             </thead>
             <tbody>
@@ -128,18 +133,20 @@ export function ReservationsSection({ net }: { net: NetworkDetails }) {
                         {r.vm.name}
                       </button>
                     ) : (
-                      <span className="muted">no VM on this host</span>
+                      <span className="muted">{t('res.noVm')}</span>
                     )}
                   </td>
-                  <td>{reservationState(r)}</td>
+                  <td>
+                    <ReservationState r={r} />
+                  </td>
                   <td className="net-actions">
                     {r.mac && (
                       <>
                         <button type="button" className="ghost small-btn" onClick={() => setDialog({ editing: r })}>
-                          Edit…
+                          {t('res.edit')}
                         </button>
                         <button type="button" className="ghost small-btn danger-text" onClick={() => setRemoving(r)} data-testid={`reservation-remove-${r.mac}`}>
-                          Remove
+                          {t('res.remove')}
                         </button>
                       </>
                     )}
@@ -153,15 +160,15 @@ export function ReservationsSection({ net }: { net: NetworkDetails }) {
       {dialog && <ReservationDialog net={net} editing={dialog.editing?.mac ? { mac: dialog.editing.mac, ip: dialog.editing.ip, name: dialog.editing.name } : undefined} onClose={() => setDialog(null)} />}
       {removing && (
         <ConfirmDialog
-          title={`Remove the reservation of ${removing.mac}?`}
-          confirmLabel="Remove"
+          title={t('res.removeTitle', { mac: removing.mac })}
+          confirmLabel={t('res.remove')}
           danger
           busy={remove.isPending}
           onCancel={() => setRemoving(null)}
           onConfirm={() => remove.mutate(removing.mac!, { onSettled: () => setRemoving(null) })}
         >
           <p>
-            {removing.ip} is no longer kept for {removing.vm ? removing.vm.name : removing.mac}. A guest holding it keeps it until its lease ends.
+            {t('res.removeBody', { ip: removing.ip, who: removing.vm ? removing.vm.name : removing.mac })}
           </p>
         </ConfirmDialog>
       )}
@@ -170,26 +177,32 @@ export function ReservationsSection({ net }: { net: NetworkDetails }) {
 }
 
 export function LeasesSection({ net }: { net: NetworkDetails }) {
+  const { t } = useTranslation('networks');
   const hasDhcp = net.ips.some((i) => i.dhcpRanges.length || i.hosts.length);
   const q = useLeases(net.hostId, net.name, net.active && hasDhcp);
   const now = useNow(!!q.data?.length, 30_000);
   const select = useUi((s) => s.select);
   let body;
-  if (!hasDhcp) body = <p className="muted">This network hands out no addresses.</p>;
-  else if (!net.active) body = <p className="muted">The network is stopped: no leases.</p>;
-  else if (q.isPending) body = <LoadingState label="Reading leases…" />;
-  else if (q.error) body = <ErrorState title="Could not read the leases" error={q.error} onRetry={() => void q.refetch()} compact />;
-  else if (!q.data.length) body = <EmptyState title="No leases yet" compact>Guests appear here as soon as they ask for an address.</EmptyState>;
+  if (!hasDhcp) body = <p className="muted">{t('leases.noDhcp')}</p>;
+  else if (!net.active) body = <p className="muted">{t('leases.stopped')}</p>;
+  else if (q.isPending) body = <LoadingState label={t('leases.reading')} />;
+  else if (q.error) body = <ErrorState title={t('leases.error')} error={q.error} onRetry={() => void q.refetch()} compact />;
+  else if (!q.data.length)
+    body = (
+      <EmptyState title={t('leases.none')} compact>
+        {t('leases.noneHint')}
+      </EmptyState>
+    );
   else
     body = (
-      <table className="table" aria-label="DHCP leases" data-testid="network-leases">
+      <table className="table" aria-label={t('leases.title')} data-testid="network-leases">
         <thead>
           <tr>
-            <th scope="col">IP address</th>
-            <th scope="col">MAC</th>
-            <th scope="col">Host name</th>
-            <th scope="col">VM</th>
-            <th scope="col">Expires</th>
+            <th scope="col">{t('res.col.ip')}</th>
+            <th scope="col">{t('res.col.mac')}</th>
+            <th scope="col">{t('res.col.hostname')}</th>
+            <th scope="col">{t('res.col.vm')}</th>
+            <th scope="col">{t('leases.expires')}</th>
           </tr>
         </thead>
         <tbody>
@@ -206,10 +219,10 @@ export function LeasesSection({ net }: { net: NetworkDetails }) {
                     {l.vm.name}
                   </button>
                 ) : (
-                  <span className="muted">not a VM here</span>
+                  <span className="muted">{t('leases.notVm')}</span>
                 )}
               </td>
-              <td title={l.expiresAt ? new Date(l.expiresAt).toLocaleString() : undefined}>{expiryText(l.expiresAt, now)}</td>
+              <td title={l.expiresAt ? formatDateTime(l.expiresAt) : undefined}>{expiryText(l.expiresAt, now)}</td>
             </tr>
           ))}
         </tbody>
@@ -217,35 +230,36 @@ export function LeasesSection({ net }: { net: NetworkDetails }) {
     );
   return (
     <section className="section" aria-labelledby="net-leases-h">
-      <h2 id="net-leases-h">DHCP leases</h2>
+      <h2 id="net-leases-h">{t('leases.title')}</h2>
       {body}
     </section>
   );
 }
 
 export function UsersSection({ net }: { net: NetworkDetails }) {
+  const { t } = useTranslation('networks');
   const [attaching, setAttaching] = useState(false);
   const select = useUi((s) => s.select);
   return (
     <>
       <section className="section" aria-labelledby="net-users-h" data-testid="network-users">
         <div className="section-head">
-          <h2 id="net-users-h">Virtual machines on this network</h2>
+          <h2 id="net-users-h">{t('users.title')}</h2>
           <button type="button" className="ghost small-btn" onClick={() => setAttaching(true)} data-testid="network-attach-open">
-            Attach a VM…
+            {t('users.attach')}
           </button>
         </div>
         {net.users.length === 0 ? (
-          <p className="muted">No VM has a network interface here.</p>
+          <p className="muted">{t('users.none')}</p>
         ) : (
-          <table className="table" aria-label="VMs on this network">
+          <table className="table" aria-label={t('users.label')}>
             <thead>
               <tr>
-                <th scope="col">VM</th>
-                <th scope="col">State</th>
-                <th scope="col">MAC</th>
-                <th scope="col">Model</th>
-                <th scope="col">Applies</th>
+                <th scope="col">{t('res.col.vm')}</th>
+                <th scope="col">{t('col.state')}</th>
+                <th scope="col">{t('res.col.mac')}</th>
+                <th scope="col">{t('users.model')}</th>
+                <th scope="col">{t('users.applies')}</th>
               </tr>
             </thead>
             <tbody>
@@ -257,11 +271,11 @@ export function UsersSection({ net }: { net: NetworkDetails }) {
                     </button>
                   </td>
                   <td>
-                    <span className={`dot ${u.state}`} aria-hidden /> {u.state}
+                    <span className={`dot ${u.state}`} aria-hidden /> {stateLabel(u.state)}
                   </td>
                   <td className="mono">{u.mac ?? '—'}</td>
-                  <td>{u.model ?? <span className="muted">default</span>}</td>
-                  <td>{u.live ? 'now' : u.state === 'running' ? 'at next start' : 'when started'}</td>
+                  <td>{u.model ?? <span className="muted">{t('users.defaultModel')}</span>}</td>
+                  <td>{u.live ? t('users.now') : u.state === 'running' ? t('users.nextStart') : t('users.whenStarted')}</td>
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,7 @@ import { DialogForm } from './DialogForm';
 import { hostnameFromVm } from './format';
 import { useSaveReservation } from './mutations';
 import { useVmNics } from './queries';
+import { useTranslation } from 'react-i18next';
 
 interface Props {
   net: NetworkDetails;
@@ -17,6 +18,7 @@ interface Props {
 
 /** Static DHCP reservation: pick a VM NIC (or type a MAC), an address and a host name. */
 export function ReservationDialog({ net, editing, onClose }: Props) {
+  const { t } = useTranslation(['networks', 'common']);
   const nics = useVmNics(net.hostId);
   const save = useSaveReservation(net.hostId, net.name);
   const plan = net.plans.find((p) => p.family === 4) ?? net.plans[0];
@@ -36,7 +38,7 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
   });
   const errors = {
     mac: macCheck.success ? undefined : macCheck.error.issues[0]?.message,
-    ip: !parsed ? 'Enter an IP address' : !inSubnet ? `Must be inside ${net.ips.map((b) => b.cidr).join(' or ')}` : undefined,
+    ip: !parsed ? t('res.enterIp') : !inSubnet ? t('res.mustBeInside', { cidrs: net.ips.map((b) => b.cidr).join(t('res.orSep')) }) : undefined,
     hostname: nameCheck.success ? undefined : nameCheck.error.issues[0]?.message,
   };
   const valid = !errors.mac && !errors.ip && !errors.hostname;
@@ -50,18 +52,18 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
 
   return (
     <Modal
-      title={editing ? `Change the reservation of ${editing.mac}` : `Reserve an address on '${net.name}'`}
+      title={editing ? t('res.editTitle', { mac: editing.mac }) : t('res.addTitle', { name: net.name })}
       onClose={onClose}
       busy={save.isPending}
       testId="reservation-dialog"
       footer={
         <>
           <button type="button" className="ghost" onClick={onClose} disabled={save.isPending}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="button" onClick={submit} disabled={save.isPending} data-testid="reservation-submit">
             {save.isPending && <Spinner />}
-            {editing ? 'Save' : 'Reserve'}
+            {editing ? t('res.save') : t('res.reserve')}
           </button>
         </>
       }
@@ -69,12 +71,12 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
       <DialogForm onSubmit={submit}>
         {save.error && (
           <div className="banner bad" role="alert" data-testid="reservation-error">
-            <strong>Not saved.</strong> {save.error.message}
+            <strong>{t('res.notSaved')}</strong> {save.error.message}
           </div>
         )}
         {!editing && (
           <div className="field">
-            <label htmlFor="reservation-vm">Virtual machine</label>
+            <label htmlFor="reservation-vm">{t('res.vm')}</label>
             <select
               id="reservation-vm"
               value=""
@@ -86,11 +88,10 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
               }}
               data-testid="reservation-vm"
             >
-              <option value="">{nics.isPending ? 'Reading VMs…' : 'Fill in from a VM’s NIC…'}</option>
+              <option value="">{nics.isPending ? t('res.readingVms') : t('res.fillFrom')}</option>
               {options.map((n) => (
                 <option key={`${n.uuid}|${n.mac}|${n.live}`} value={`${n.uuid}|${n.mac}`}>
-                  {n.vm} — {n.mac}
-                  {n.source ? ` (on ${n.source})` : ''}
+                  {n.source ? t('res.nicOn', { vm: n.vm, mac: n.mac, source: n.source }) : `${n.vm} — ${n.mac}`}
                 </option>
               ))}
             </select>
@@ -98,22 +99,22 @@ export function ReservationDialog({ net, editing, onClose }: Props) {
         )}
         <div className="form-grid">
           <div className={`field ${show('mac') ? 'invalid' : ''}`}>
-            <label htmlFor="reservation-mac">MAC address</label>
+            <label htmlFor="reservation-mac">{t('res.mac')}</label>
             <input id="reservation-mac" value={mac} onChange={(e) => setMac(e.target.value)} readOnly={!!editing} data-testid="reservation-mac" spellCheck={false} placeholder="52:54:00:12:34:56" />
             {show('mac') && <div className="field-error">{show('mac')}</div>}
           </div>
           <div className={`field ${show('ip') ? 'invalid' : ''}`}>
-            <label htmlFor="reservation-ip">IP address</label>
+            <label htmlFor="reservation-ip">{t('res.ip')}</label>
             <input id="reservation-ip" value={ip} onChange={(e) => setIp(e.target.value)} data-testid="reservation-ip" spellCheck={false} data-autofocus={editing ? true : undefined} />
-            {show('ip') ? <div className="field-error">{show('ip')}</div> : plan?.suggestion && <div className="field-hint">First free address: {plan.suggestion}</div>}
+            {show('ip') ? <div className="field-error">{show('ip')}</div> : plan?.suggestion && <div className="field-hint">{t('res.firstFree', { ip: plan.suggestion })}</div>}
           </div>
           <div className={`field wide ${show('hostname') ? 'invalid' : ''}`}>
-            <label htmlFor="reservation-hostname">Host name (optional)</label>
+            <label htmlFor="reservation-hostname">{t('res.hostname')}</label>
             <input id="reservation-hostname" value={hostname} onChange={(e) => setHostname(e.target.value)} data-testid="reservation-hostname" spellCheck={false} />
-            {show('hostname') ? <div className="field-error">{show('hostname')}</div> : <div className="field-hint">Handed to the guest by DHCP and resolvable by the other guests.</div>}
+            {show('hostname') ? <div className="field-error">{show('hostname')}</div> : <div className="field-hint">{t('res.hostnameHint')}</div>}
           </div>
         </div>
-        <p className="muted small">The reservation applies right away on a running network and is saved with it. A guest picks it up on its next DHCP request.</p>
+        <p className="muted small">{t('res.applies')}</p>
       </DialogForm>
     </Modal>
   );

@@ -1,22 +1,11 @@
 import type { NetworkMode, NetworkSummary } from '../../../shared/model/network';
+import { i18n } from '../../i18n';
 
-export const MODE_LABEL: Record<NetworkMode, string> = {
-  nat: 'NAT',
-  route: 'Routed',
-  open: 'Open',
-  isolated: 'Isolated',
-  bridge: 'Bridge',
-  passthrough: 'Passthrough',
-  private: 'Private',
-  vepa: 'VEPA',
-  hostdev: 'Host device',
-};
+/** A network mode's name in the UI language (NAT, Routed, Isolated...). */
+export const modeLabel = (mode: NetworkMode): string => i18n.t(`networks:mode.${mode}`);
 
-export const MODE_HINT: Record<'nat' | 'route' | 'isolated', string> = {
-  nat: 'Guests reach outside through the host’s address; nothing outside can reach them.',
-  route: 'Guests are reachable by their own addresses; your routers need a route to this subnet via the host.',
-  isolated: 'Guests reach each other and the host only.',
-};
+/** What a creatable mode means for the guests, in the UI language. */
+export const modeHint = (mode: 'nat' | 'route' | 'isolated'): string => i18n.t(`networks:modeHint.${mode}`);
 
 export const ipv4Of = (n: Pick<NetworkSummary, 'ips'>) => n.ips.find((i) => i.family === 'ipv4');
 

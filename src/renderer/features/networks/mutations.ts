@@ -3,6 +3,7 @@ import type { CallInput } from '../../../shared/ipc/contract';
 import { request } from '../../app/api';
 import { useNotifications } from '../notifications/store';
 import { networkKeys } from './queries';
+import { i18n } from '../../i18n';
 
 const failed = (title: string) => (e: Error) => useNotifications.getState().push({ level: 'error', title, message: e.message });
 
@@ -17,7 +18,7 @@ export function useNetworkAction(hostId: string, name: string) {
   return useMutation({
     mutationFn: (action: NetworkAction) => request(action === 'start' ? 'networks.start' : 'networks.stop', { hostId, name }),
     onSettled: () => qc.invalidateQueries({ queryKey: networkKeys.all(hostId) }),
-    onError: failed(`Network '${name}'`),
+    onError: failed(i18n.t('networks:toast.network', { name })),
   });
 }
 
@@ -26,7 +27,7 @@ export function useNetworkAutostart(hostId: string, name: string) {
   return useMutation({
     mutationFn: (autostart: boolean) => request('networks.setAutostart', { hostId, name, autostart }),
     onSettled: () => qc.invalidateQueries({ queryKey: networkKeys.all(hostId) }),
-    onError: failed(`Autostart of '${name}'`),
+    onError: failed(i18n.t('networks:toast.autostart', { name })),
   });
 }
 
@@ -58,7 +59,7 @@ export function useRemoveReservation(hostId: string, name: string) {
   return useMutation({
     mutationFn: (mac: string) => request('networks.removeReservation', { hostId, name, mac }),
     onSuccess: (details) => qc.setQueryData(networkKeys.detail(hostId, name), details),
-    onError: failed('Removing the reservation'),
+    onError: failed(i18n.t('networks:toast.removeReservation')),
   });
 }
 

@@ -1,31 +1,34 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Host } from '../../../shared/model/host';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { useAddSource, useConnectSource, useRemoveSource, useSources } from './queries';
+import { SUDO } from './DiscoveryStep';
 import { useP2vWizard } from './store';
 
 /** Step 1: pick (or add) the machine to copy, and connect to it over SSH. */
 export function SourceStep() {
+  const { t } = useTranslation('p2v');
   const sources = useSources();
   const { sourceId, pickSource, go } = useP2vWizard();
   const connect = useConnectSource();
   const remove = useRemoveSource();
   const selected = sources.data?.find((s) => s.config.id === sourceId);
-  if (sources.isLoading) return <LoadingState label="Loading source machines…" />;
-  if (sources.error) return <ErrorState title="Could not list source machines" error={sources.error} onRetry={() => void sources.refetch()} />;
+  if (sources.isLoading) return <LoadingState label={t('source.loading')} />;
+  if (sources.error) return <ErrorState title={t('source.loadError')} error={sources.error} onRetry={() => void sources.refetch()} />;
   return (
     <div className="p2v-step" data-testid="p2v-step-source">
       <p className="page-sub">
-        A source is a Linux machine reached over SSH (no libvirt on it). VirtDeck only reads its disks; it needs root or <code>sudo -n</code> there.
+        <Trans t={t} i18nKey="source.intro" values={{ cmd: SUDO }} components={{ c: <code /> }} />
       </p>
       {sources.data?.length ? (
         <table className="table" data-testid="p2v-sources">
           <thead>
             <tr>
               <th />
-              <th>Name</th>
-              <th>Address</th>
-              <th>State</th>
+              <th>{t('source.col.name')}</th>
+              <th>{t('source.col.address')}</th>
+              <th>{t('source.col.state')}</th>
               <th />
             </tr>
           </thead>
@@ -37,8 +40,8 @@ export function SourceStep() {
         </table>
       ) : (
         <div className="empty-state" data-testid="p2v-no-sources">
-          <h2>No source machines yet</h2>
-          <p>Add the Linux machine you want to turn into a VM.</p>
+          <h2>{t('source.none')}</h2>
+          <p>{t('source.noneHint')}</p>
         </div>
       )}
       <AddSourceForm onAdded={(id) => pickSource(id)} />
@@ -63,7 +66,7 @@ export function SourceStep() {
             go('discovery');
           }}
         >
-          {connect.isPending ? 'Connecting…' : selected?.state.status === 'connected' ? 'Discover' : 'Connect and discover'}
+          {connect.isPending ? t('source.connecting') : selected?.state.status === 'connected' ? t('source.discover') : t('source.connectDiscover')}
         </button>
       </div>
     </div>
@@ -71,20 +74,21 @@ export function SourceStep() {
 }
 
 function SourceRow({ s, selected, onPick, onRemove }: { s: Host; selected: boolean; onPick(): void; onRemove(): void }) {
-  const t = s.config.target;
+  const { t } = useTranslation(['p2v', 'hosts']);
+  const target = s.config.target;
   return (
     <tr className={selected ? 'selected' : ''} data-testid={`p2v-source-${s.config.id}`}>
       <td>
-        <input type="radio" name="p2v-source" checked={selected} onChange={onPick} aria-label={`Copy ${s.config.name}`} />
+        <input type="radio" name="p2v-source" checked={selected} onChange={onPick} aria-label={t('source.pick', { name: s.config.name })} />
       </td>
       <td>{s.config.name}</td>
-      <td>{t.transport === 'ssh' ? `${t.user}@${t.hostname}${t.port !== 22 ? `:${t.port}` : ''}` : '—'}</td>
+      <td>{target.transport === 'ssh' ? `${target.user}@${target.hostname}${target.port !== 22 ? `:${target.port}` : ''}` : '—'}</td>
       <td>
-        <span className={`badge state-${s.state.status}`}>{s.state.status}</span>
+        <span className={`badge state-${s.state.status}`}>{t(`hosts:status.${s.state.status}`)}</span>
       </td>
       <td>
-        <button type="button" className="ghost" onClick={onRemove} aria-label={`Remove ${s.config.name}`}>
-          Remove
+        <button type="button" className="ghost" onClick={onRemove} aria-label={t('source.removeLabel', { name: s.config.name })}>
+          {t('source.remove')}
         </button>
       </td>
     </tr>
@@ -92,6 +96,7 @@ function SourceRow({ s, selected, onPick, onRemove }: { s: Host; selected: boole
 }
 
 function AddSourceForm({ onAdded }: { onAdded(id: string): void }) {
+  const { t } = useTranslation('p2v');
   const add = useAddSource();
   const [hostname, setHostname] = useState('');
   const [user, setUser] = useState('root');
@@ -113,34 +118,34 @@ function AddSourceForm({ onAdded }: { onAdded(id: string): void }) {
         );
       }}
     >
-      <h3>Add a source machine</h3>
+      <h3>{t('source.addTitle')}</h3>
       <div className="p2v-grid">
         <label>
-          Address
+          {t('source.address')}
           <input value={hostname} onChange={(e) => setHostname(e.target.value)} placeholder="db01.example.org" required data-testid="p2v-source-hostname" spellCheck={false} />
         </label>
         <label>
-          Port
+          {t('source.port')}
           <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" data-testid="p2v-source-port" />
         </label>
         <label>
-          User
+          {t('source.user')}
           <input value={user} onChange={(e) => setUser(e.target.value)} data-testid="p2v-source-user" spellCheck={false} />
         </label>
         <label>
-          Key file (optional)
+          {t('source.keyFile')}
           <input value={key} onChange={(e) => setKey(e.target.value)} placeholder="~/.ssh/id_ed25519" data-testid="p2v-source-key" spellCheck={false} />
         </label>
         <label>
-          Name (optional)
+          {t('source.nameOpt')}
           <input value={name} onChange={(e) => setName(e.target.value)} data-testid="p2v-source-name" />
         </label>
       </div>
       {add.error ? <div className="field-error" role="alert">{add.error.message}</div> : null}
       <button type="submit" disabled={!hostname.trim() || add.isPending} data-testid="p2v-source-add">
-        {add.isPending ? 'Adding…' : 'Add source'}
+        {add.isPending ? t('source.adding') : t('source.add')}
       </button>
-      <p className="field-hint">Host keys are checked as for hosts: an unknown key is shown for you to accept, a changed one is refused.</p>
+      <p className="field-hint">{t('source.hostKeyHint')}</p>
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { P2vRequestInput } from '../../../shared/p2v/schema';
 import { defaultRequest, volumeName } from '../../../shared/p2v/plan';
 import { useHosts } from '../hosts/queries';
@@ -9,6 +10,7 @@ import { useP2vWizard } from './store';
 
 /** Step 4: where the copy goes and what the VM looks like (defaults from the source). */
 export function TargetStep() {
+  const { t } = useTranslation('p2v');
   const { sourceId, hostId, pickHost, draft, setDraft, patch, go, consistency } = useP2vWizard();
   const hosts = useHosts();
   const inv = useDiscovery(sourceId);
@@ -23,10 +25,10 @@ export function TargetStep() {
   return (
     <div className="p2v-step" data-testid="p2v-step-target">
       <label className="p2v-field">
-        Target host
+        {t('target.host')}
         <select value={hostId ?? ''} onChange={(e) => pickHost(e.target.value)} data-testid="p2v-host">
           <option value="" disabled>
-            {connected.length ? 'Choose a connected host…' : 'No connected host'}
+            {connected.length ? t('target.chooseHost') : t('target.noHost')}
           </option>
           {connected.map((h) => (
             <option key={h.config.id} value={h.config.id}>
@@ -35,15 +37,15 @@ export function TargetStep() {
           ))}
         </select>
       </label>
-      {hostId && target.isLoading ? <LoadingState label="Reading pools, networks and capabilities…" /> : null}
-      {target.error ? <ErrorState title="Could not read the target host" error={target.error} onRetry={() => void target.refetch()} /> : null}
+      {hostId && target.isLoading ? <LoadingState label={t('target.reading')} /> : null}
+      {target.error ? <ErrorState title={t('target.readError')} error={target.error} onRetry={() => void target.refetch()} /> : null}
       {draft && target.data && inv.data ? <TargetForm draft={draft} patch={patch} /> : null}
       <div className="p2v-nav">
         <button type="button" onClick={() => go('consistency')}>
-          Back
+          {t('back')}
         </button>
         <button type="button" className="primary" disabled={!draft} onClick={() => go('review')} data-testid="p2v-target-next">
-          Review
+          {t('target.review')}
         </button>
       </div>
     </div>
@@ -51,6 +53,7 @@ export function TargetStep() {
 }
 
 function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial<P2vRequestInput>): void }) {
+  const { t } = useTranslation('p2v');
   const { sourceId, hostId } = useP2vWizard();
   const inv = useDiscovery(sourceId).data!;
   const target = useP2vTarget(hostId).data!;
@@ -59,7 +62,7 @@ function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial
     <div className="p2v-target">
       <div className="p2v-grid">
         <label className="p2v-field">
-          VM name
+          {t('target.vmName')}
           <input
             value={draft.name}
             onChange={(e) => patch({ name: e.target.value, disks: draft.disks.map((d, i) => ({ ...d, volume: volumeName(e.target.value, d.device, d.format ?? 'raw', i) })) })}
@@ -68,80 +71,79 @@ function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial
           />
         </label>
         <label className="p2v-field">
-          vCPUs <span className="field-hint">(source: {inv.cpu.count})</span>
+          {t('target.vcpus')} <span className="field-hint">{t('target.fromSource', { value: inv.cpu.count })}</span>
           <input type="number" min={1} value={draft.vcpus} onChange={(e) => patch({ vcpus: Number(e.target.value) })} data-testid="p2v-vcpus" />
         </label>
         <label className="p2v-field">
-          Memory, MiB <span className="field-hint">(source: {bytes(inv.memoryBytes)})</span>
+          {t('target.memory')} <span className="field-hint">{t('target.fromSource', { value: bytes(inv.memoryBytes) })}</span>
           <input type="number" min={32} value={draft.memoryMiB} onChange={(e) => patch({ memoryMiB: Number(e.target.value) })} data-testid="p2v-memory" />
         </label>
         <label className="p2v-field">
-          Firmware <span className="field-hint">(source: {inv.firmware === 'uefi' ? 'UEFI' : 'BIOS'})</span>
+          {t('target.firmware')} <span className="field-hint">{t('target.fromSource', { value: inv.firmware === 'uefi' ? 'UEFI' : 'BIOS' })}</span>
           <select value={draft.firmware} onChange={(e) => patch({ firmware: e.target.value as 'bios' | 'uefi' })} data-testid="p2v-firmware">
             <option value="bios">BIOS</option>
             <option value="uefi" disabled={!target.uefi}>
-              UEFI{target.uefi ? '' : ' (no OVMF on the host)'}
+              {target.uefi ? 'UEFI' : t('target.uefiNoOvmf')}
             </option>
           </select>
         </label>
         <label className="p2v-field">
-          Disk bus
+          {t('target.diskBus')}
           <select value={draft.diskBus} onChange={(e) => patch({ diskBus: e.target.value as 'sata' })} data-testid="p2v-bus">
-            <option value="sata">SATA (boots without virtio drivers)</option>
-            <option value="virtio">virtio (fastest; needs virtio in the initramfs)</option>
+            <option value="sata">{t('target.busSata')}</option>
+            <option value="virtio">{t('target.busVirtio')}</option>
             <option value="scsi">virtio-scsi</option>
           </select>
         </label>
         <label className="p2v-field">
-          NIC model
+          {t('target.nicModel')}
           <select value={draft.nicModel} onChange={(e) => patch({ nicModel: e.target.value as 'e1000e' })} data-testid="p2v-nic">
-            <option value="e1000e">e1000e (works everywhere)</option>
+            <option value="e1000e">{t('target.nicE1000e')}</option>
             <option value="virtio">virtio</option>
             <option value="e1000">e1000</option>
             <option value="rtl8139">rtl8139</option>
           </select>
         </label>
         <label className="p2v-field">
-          Network
+          {t('target.network')}
           <select value={draft.network} onChange={(e) => patch({ network: e.target.value })} data-testid="p2v-network">
             {target.networks.map((n) => (
               <option key={n.name} value={n.name} disabled={!n.active}>
-                {n.name}
-                {n.active ? '' : ' (inactive)'}
+                {n.active ? n.name : t('target.inactive', { name: n.name })}
               </option>
             ))}
           </select>
         </label>
         <label className="p2v-field">
-          MAC addresses
+          {t('target.mac')}
           <select value={draft.mac} onChange={(e) => patch({ mac: e.target.value as 'new' | 'keep' })} data-testid="p2v-mac">
-            <option value="new">New MACs</option>
-            <option value="keep">Keep the source's MACs</option>
+            <option value="new">{t('target.macNew')}</option>
+            <option value="keep">{t('target.macKeep')}</option>
           </select>
         </label>
         <label className="p2v-field">
-          Acceleration
+          {t('target.accel')}
           <select value={draft.virtType} onChange={(e) => patch({ virtType: e.target.value as 'kvm' | 'qemu' })} data-testid="p2v-virt">
             <option value="kvm" disabled={!target.kvm}>
-              KVM{target.kvm ? '' : ' (not available on this host)'}
+              {target.kvm ? 'KVM' : t('target.kvmUnavailable')}
             </option>
-            <option value="qemu">Emulation (TCG, slow)</option>
+            <option value="qemu">{t('target.emulation')}</option>
           </select>
         </label>
       </div>
       {draft.mac === 'keep' ? (
         <div className="banner warn" role="alert" data-testid="p2v-mac-warning">
-          Never run the source and the copy on one network at the same time: both would use the same MAC and IP addresses.
+          {t('target.macWarning')}
         </div>
       ) : null}
-      <h3>Disks</h3>
+      <h3>{t('target.disks')}</h3>
       <table className="table" data-testid="p2v-target-disks">
         <thead>
           <tr>
-            <th>Source disk</th>
-            <th>Pool</th>
-            <th>Volume</th>
-            <th>Format</th>
+            <th>{t('target.col.source')}</th>
+            <th>{t('target.col.pool')}</th>
+            <th>{t('target.col.volume')}</th>
+            <th>{t('target.col.format')}</th>
           </tr>
         </thead>
         <tbody>
@@ -154,7 +156,7 @@ function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial
                 <select value={d.pool} onChange={(e) => setDisk(i, { pool: e.target.value })} data-testid={`p2v-pool-${i}`}>
                   {target.pools.map((p) => (
                     <option key={p.name} value={p.name} disabled={!p.active}>
-                      {p.name} ({bytes(p.available)} free)
+                      {t('target.poolFree', { name: p.name, size: bytes(p.available) })}
                     </option>
                   ))}
                 </select>
@@ -171,7 +173,7 @@ function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial
                   }}
                   data-testid={`p2v-format-${i}`}
                 >
-                  <option value="raw">raw (sparse)</option>
+                  <option value="raw">{t('target.rawSparse')}</option>
                   <option value="qcow2">qcow2</option>
                 </select>
               </td>
@@ -181,12 +183,12 @@ function TargetForm({ draft, patch }: { draft: P2vRequestInput; patch(p: Partial
       </table>
       <label className="check-row">
         <input type="checkbox" checked={draft.start ?? false} onChange={(e) => patch({ start: e.target.checked })} data-testid="p2v-start-vm" />
-        Start the VM after the copy
+        {t('target.startVm')}
       </label>
       <label className="check-row">
         <input type="checkbox" checked={draft.v2vInPlace ?? false} disabled={!target.v2vInPlace} onChange={(e) => patch({ v2vInPlace: e.target.checked })} data-testid="p2v-v2v" />
-        Run virt-v2v-in-place on the host (virtio drivers, boot fix-ups)
-        {target.v2vInPlace ? null : <span className="field-hint"> — not installed on this host (Debian package virt-v2v)</span>}
+        {t('target.v2v')}
+        {target.v2vInPlace ? null : <span className="field-hint"> {t('target.v2vMissing')}</span>}
       </label>
     </div>
   );

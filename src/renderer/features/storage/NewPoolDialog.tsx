@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { PoolDefinitionSchema } from '../../../shared/model/pool';
 import { Modal } from '../../ui/Modal';
 import { Field, fieldErrors } from './Field';
@@ -7,19 +8,17 @@ import { ErrorBanner, Footer } from './VolumeDialogs';
 
 type Kind = 'dir' | 'logical' | 'netfs';
 
-const HELP: Record<Kind, string> = {
-  dir: 'A directory on the host holds the disk images as files.',
-  logical: 'An LVM volume group: each disk is a logical volume.',
-  netfs: 'An NFS export the host mounts; images are files on the server.',
-};
+// An example volume group name (data, the same in every language).
+const VG_EXAMPLE = 'vg_vms';
 
 /** Defines a dir, LVM or NFS pool, then (as ticked) builds, starts and autostarts it. */
 export function NewPoolDialog({ hostId, onClose, onCreated }: { hostId: string; onClose(): void; onCreated(name: string): void }) {
+  const { t } = useTranslation(['storage', 'common']);
   const [kind, setKind] = useState<Kind>('dir');
   const [f, setF] = useState({ name: '', path: '/var/lib/libvirt/images2', vgName: '', devices: '', server: '', exportPath: '', mount: '' });
   const [opts, setOpts] = useState({ build: true, start: true, autostart: true });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const define = useStorageCall('pools.define', hostId, { inline: true, failTitle: 'Could not create the pool', success: (p) => `Pool ${p.name} is ${p.state}` });
+  const define = useStorageCall('pools.define', hostId, { inline: true, failTitle: t('poolNew.error'), success: (p) => t('poolNew.done', { name: p.name, state: t(`pool.state.${p.state}`) }) });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((s) => ({ ...s, [k]: e.target.value }));
   const devices = f.devices.split(/[\s,]+/).filter(Boolean);
   const submit = (e: FormEvent) => {
@@ -44,45 +43,45 @@ export function NewPoolDialog({ hostId, onClose, onCreated }: { hostId: string; 
     );
   };
   return (
-    <Modal title="New storage pool" onClose={onClose} busy={define.isPending} testId="pool-new-dialog" footer={<Footer busy={define.isPending} label="Create pool" onClose={onClose} testId="pool-new-form" />}>
+    <Modal title={t('poolNew.title')} onClose={onClose} busy={define.isPending} testId="pool-new-dialog" footer={<Footer busy={define.isPending} label={t('poolNew.create')} onClose={onClose} testId="pool-new-form" />}>
       <form id="pool-new-form" className="form-grid" onSubmit={submit} noValidate>
-        <Field label="Type" hint={HELP[kind]}>
+        <Field label={t('poolNew.type')} hint={t(`poolNew.help.${kind}`)}>
           {(p) => (
             <select {...p} value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="pool-type">
-              <option value="dir">Directory</option>
-              <option value="logical">LVM volume group</option>
-              <option value="netfs">NFS share</option>
+              <option value="dir">{t('poolNew.kind.dir')}</option>
+              <option value="logical">{t('poolNew.kind.logical')}</option>
+              <option value="netfs">{t('poolNew.kind.netfs')}</option>
             </select>
           )}
         </Field>
-        <Field label="Name" error={errors.name}>
+        <Field label={t('field.name')} error={errors.name}>
           {(p) => <input {...p} value={f.name} onChange={set('name')} data-autofocus data-testid="pool-name" />}
         </Field>
         {kind === 'dir' && (
-          <Field label="Directory on the host" wide error={errors.path} hint="Created if missing">
+          <Field label={t('poolNew.dirPath')} wide error={errors.path} hint={t('poolNew.createdIfMissing')}>
             {(p) => <input {...p} className="mono" value={f.path} onChange={set('path')} data-testid="pool-path" />}
           </Field>
         )}
         {kind === 'logical' && (
           <>
-            <Field label="Volume group" error={errors.vgName} hint="An existing group, or the one to create">
-              {(p) => <input {...p} className="mono" value={f.vgName} onChange={set('vgName')} placeholder="vg_vms" />}
+            <Field label={t('poolNew.vg')} error={errors.vgName} hint={t('poolNew.vgHint')}>
+              {(p) => <input {...p} className="mono" value={f.vgName} onChange={set('vgName')} placeholder={VG_EXAMPLE} />}
             </Field>
-            <Field label="Disks for a new group" error={errors.devices} hint="Leave empty to use an existing group">
+            <Field label={t('poolNew.devices')} error={errors.devices} hint={t('poolNew.devicesHint')}>
               {(p) => <input {...p} className="mono" value={f.devices} onChange={set('devices')} placeholder="/dev/sdb /dev/sdc" />}
             </Field>
-            {devices.length > 0 && opts.build && <p className="banner warn wide">Building writes LVM labels on {devices.join(', ')}: anything on them is lost.</p>}
+            {devices.length > 0 && opts.build && <p className="banner warn wide">{t('poolNew.buildWarn', { devices: devices.join(t('common:format.listSep')) })}</p>}
           </>
         )}
         {kind === 'netfs' && (
           <>
-            <Field label="NFS server" error={errors.server}>
+            <Field label={t('poolNew.server')} error={errors.server}>
               {(p) => <input {...p} value={f.server} onChange={set('server')} placeholder="filer.example.com" />}
             </Field>
-            <Field label="Export" error={errors.exportPath}>
+            <Field label={t('poolNew.export')} error={errors.exportPath}>
               {(p) => <input {...p} className="mono" value={f.exportPath} onChange={set('exportPath')} placeholder="/export/vms" />}
             </Field>
-            <Field label="Mount point on the host" wide error={errors.path} hint="Created if missing">
+            <Field label={t('poolNew.mount')} wide error={errors.path} hint={t('poolNew.createdIfMissing')}>
               {(p) => <input {...p} className="mono" value={f.mount} onChange={set('mount')} placeholder="/var/lib/libvirt/nfs" />}
             </Field>
           </>
@@ -90,15 +89,15 @@ export function NewPoolDialog({ hostId, onClose, onCreated }: { hostId: string; 
         <div className="wide check-group">
           <label className="check-row">
             <input type="checkbox" checked={opts.build} onChange={(e) => setOpts((o) => ({ ...o, build: e.target.checked }))} />
-            {kind === 'logical' ? 'Create the volume group on those disks' : 'Create the directory'}
+            {kind === 'logical' ? t('poolNew.buildVg') : t('poolNew.buildDir')}
           </label>
           <label className="check-row">
             <input type="checkbox" checked={opts.start} onChange={(e) => setOpts((o) => ({ ...o, start: e.target.checked }))} />
-            Start it now
+            {t('poolNew.startNow')}
           </label>
           <label className="check-row">
             <input type="checkbox" checked={opts.autostart} onChange={(e) => setOpts((o) => ({ ...o, autostart: e.target.checked }))} />
-            Start it when the host boots
+            {t('poolNew.autostart')}
           </label>
         </div>
       </form>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { formatBytes } from '../../../shared/libvirt/units';
+import { useTranslation } from 'react-i18next';
+import { formatBytes } from '../../i18n/format';
 import type { Pool } from '../../../shared/model/pool';
 import { VolumeNameSchema } from '../../../shared/model/volume';
 import { request } from '../../app/api';
@@ -17,6 +18,7 @@ interface Picked {
 
 /** Upload an ISO or disk image from this computer into a pool; the transfer then runs as a task. */
 export function UploadDialog({ hostId, pool, taken, onClose }: { hostId: string; pool: Pool; taken: readonly string[]; onClose(): void }) {
+  const { t } = useTranslation('storage');
   const desktop = isDesktop();
   const [picked, setPicked] = useState<Picked | null>(null);
   const [name, setName] = useState('');
@@ -31,14 +33,14 @@ export function UploadDialog({ hostId, pool, taken, onClose }: { hostId: string;
   };
   const choose = async () => {
     try {
-      const r = await request('files.choose', { mode: 'open', title: `Upload to ${pool.name}` });
+      const r = await request('files.choose', { mode: 'open', title: t('upload.title', { pool: pool.name }) });
       if (r.path && r.name && r.size !== undefined) take({ name: r.name, size: r.size, path: r.path });
     } catch (e) {
       setError(e as Error);
     }
   };
   const nameCheck = VolumeNameSchema.safeParse(name.trim());
-  const nameError = !picked ? undefined : !nameCheck.success ? nameCheck.error.issues[0]?.message : taken.includes(name.trim()) ? `A volume named “${name.trim()}” already exists in ${pool.name}` : undefined;
+  const nameError = !picked ? undefined : !nameCheck.success ? nameCheck.error.issues[0]?.message : taken.includes(name.trim()) ? t('upload.exists', { name: name.trim(), pool: pool.name }) : undefined;
   const tooBig = picked && format !== 'raw' && picked.size > pool.available;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -56,15 +58,15 @@ export function UploadDialog({ hostId, pool, taken, onClose }: { hostId: string;
     }
   };
   return (
-    <Modal title={`Upload to ${pool.name}`} onClose={onClose} busy={busy} testId="upload-dialog" footer={<Footer busy={busy} disabled={!picked || !!nameError || !!tooBig} label="Upload" onClose={onClose} testId="upload-form" />}>
+    <Modal title={t('upload.title', { pool: pool.name })} onClose={onClose} busy={busy} testId="upload-dialog" footer={<Footer busy={busy} disabled={!picked || !!nameError || !!tooBig} label={t('upload.ok')} onClose={onClose} testId="upload-form" />}>
       <form id="upload-form" className="form-grid" onSubmit={(e) => void submit(e)} noValidate>
-        <Field label="File on this computer" wide hint={picked ? `${formatBytes(picked.size)}` : 'An ISO, or a raw or qcow2 disk image'}>
+        <Field label={t('upload.file')} wide hint={picked ? formatBytes(picked.size) : t('upload.fileHint')}>
           {(p) =>
             desktop ? (
               <div className="inline-form">
-                <input {...p} readOnly value={picked?.path ?? ''} placeholder="No file chosen" />
+                <input {...p} readOnly value={picked?.path ?? ''} placeholder={t('upload.noFile')} />
                 <button type="button" className="ghost" onClick={() => void choose()} data-autofocus>
-                  Choose file…
+                  {t('upload.choose')}
                 </button>
               </div>
             ) : (
@@ -75,21 +77,21 @@ export function UploadDialog({ hostId, pool, taken, onClose }: { hostId: string;
             )
           }
         </Field>
-        <Field label="Volume name" wide error={nameError}>
+        <Field label={t('upload.name')} wide error={nameError}>
           {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} disabled={!picked} data-testid="upload-name" />}
         </Field>
-        <Field label="What the file is" wide hint={format === 'raw' ? 'Runs of zeros travel as holes: a mostly empty image sends only its data' : format === 'qcow2' ? 'Stored as it is; libvirt reads its format and virtual size when the upload ends' : 'A CD/DVD image, for a VM’s CD-ROM drive'}>
+        <Field label={t('upload.what')} wide hint={format === 'raw' ? t('upload.rawHint') : format === 'qcow2' ? t('upload.qcow2Hint') : t('upload.isoHint')}>
           {(p) => (
             <select {...p} value={format} onChange={(e) => setFormat(e.target.value as UploadFormat)} disabled={!picked} data-testid="upload-format">
-              <option value="iso">ISO image</option>
-              <option value="raw">Raw disk image</option>
-              <option value="qcow2">qcow2 disk image</option>
+              <option value="iso">{t('upload.iso')}</option>
+              <option value="raw">{t('upload.raw')}</option>
+              <option value="qcow2">{t('upload.qcow2')}</option>
             </select>
           )}
         </Field>
       </form>
-      {tooBig && <p className="banner warn">{pool.name} has {formatBytes(pool.available)} free; this file needs {formatBytes(picked.size)}.</p>}
-      <p className="muted small">The upload runs as a task: follow it in the task drawer, cancel it there (the partial volume is removed), and the SHA-256 is checked on the host at the end.{!desktop && ' Keep this page open until it ends.'}</p>
+      {tooBig && <p className="banner warn">{t('upload.tooBig', { pool: pool.name, free: formatBytes(pool.available), size: formatBytes(picked.size) })}</p>}
+      <p className="muted small">{desktop ? t('upload.note') : t('upload.noteBrowser')}</p>
       <ErrorBanner error={error} />
     </Modal>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CallInput, CallName, CallOutput } from '../../../shared/ipc/contract';
 import { request } from '../../app/api';
+import { i18n } from '../../i18n/instance';
 import { hostKeys } from '../hosts/queries';
 import { useNotifications } from '../notifications/store';
 import { openTaskDrawer } from '../tasks/store';
@@ -25,7 +26,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * it (events do too, but our own change should show at once), opens the task
  * drawer when the call started a task, and reports failures with the core's words.
  */
-export function useStorageCall<K extends CallName>(name: K, hostId: string, opts: { failTitle: string; success?: (out: CallOutput<K>) => string | undefined; inline?: boolean } = { failTitle: 'Storage action failed' }) {
+export function useStorageCall<K extends CallName>(name: K, hostId: string, opts: { failTitle: string; success?: (out: CallOutput<K>) => string | undefined; inline?: boolean } = { failTitle: i18n.t('storage:actionFailed') }) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CallInput<K>) => request(name, input),

@@ -1,5 +1,6 @@
 import { api, request } from '../../app/api';
 import type { UPLOAD_FORMATS } from '../../../shared/model/volume';
+import { i18n } from '../../i18n/instance';
 import { useNotifications } from '../notifications/store';
 import { openTaskDrawer } from '../tasks/store';
 
@@ -39,7 +40,7 @@ export async function uploadFromBrowser(target: { hostId: string; pool: string; 
       if (!r.ok && r.status !== 409) {
         const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } | string };
         const message = typeof body.error === 'string' ? body.error : body.error?.message;
-        useNotifications.getState().push({ level: 'error', title: `Upload of ${target.name} failed`, message: message ?? `HTTP ${r.status}` });
+        useNotifications.getState().push({ level: 'error', title: i18n.t('storage:upload.failed', { name: target.name }), message: message ?? `HTTP ${r.status}` });
       }
     })
     .catch(() => {
@@ -58,7 +59,7 @@ export async function uploadFromDesktop(target: { hostId: string; pool: string; 
 /** Downloads a volume: a one-time link in a browser (holes arrive as zeros), a sparse file on the desktop. */
 export async function downloadVolume(ref: { hostId: string; pool: string; name: string }): Promise<void> {
   if (isDesktop()) {
-    const chosen = await request('files.choose', { mode: 'save', title: `Save ${ref.name} as`, defaultName: ref.name });
+    const chosen = await request('files.choose', { mode: 'save', title: i18n.t('storage:upload.saveAs', { name: ref.name }), defaultName: ref.name });
     if (!chosen.path) return;
     const { taskId } = await request('volumes.downloadFile', { ...ref, path: chosen.path });
     openTaskDrawer(taskId);

@@ -31,6 +31,8 @@ import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
 import enCreate from './en/create';
 import zhCreate from './zh-CN/create';
+import enMigration from './en/migration';
+import zhMigration from './zh-CN/migration';
 
 export const en = {
   common: enCommon,
@@ -48,6 +50,7 @@ export const en = {
   hosts: enHosts,
   tree: enTree,
   create: enCreate,
+  migration: enMigration,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -66,4 +69,5 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   hosts: zhHosts,
   tree: zhTree,
   create: zhCreate,
+  migration: zhMigration,
 };
