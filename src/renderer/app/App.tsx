@@ -18,7 +18,7 @@ import { useUi } from './ui-store';
 export function App() {
   // A console route (#/console/…, #/shell/…) is a page of its own, so it can live in its own tab or window.
   const consoleRoute = useConsoleRoute();
-  const { t } = useTranslation('shell');
+  const { t } = useTranslation(['shell', 'common']);
   const session = useSession();
   const profile = useUi((s) => s.helpdeskProfile);
   const can = useCan();
@@ -32,8 +32,8 @@ export function App() {
     </>
   );
   // The layout follows the role the core reports: wait for it rather than flash the wrong one.
-  if (session.isPending) return <LoadingState label="Connecting…" />;
-  if (session.error) return <ErrorState title="Could not reach the VirtDeck core" error={session.error} onRetry={() => void session.refetch()} />;
+  if (session.isPending) return <LoadingState label={t('common:connecting')} />;
+  if (session.error) return <ErrorState title={t('common:coreUnreachable')} error={session.error} onRetry={() => void session.refetch()} />;
   if (isHelpdesk(session.data, profile)) return (
     <>
       <HelpdeskApp />

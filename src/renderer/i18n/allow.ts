@@ -9,6 +9,8 @@ export const ALLOWED_WORDS: ReadonlySet<string> = new Set([
   'virtdeck', 'serve', 'token', 'ssh-keygen', 'R', 'root', 'ssh', 'ssh_config', 'HostName', 'Port', 'User', 'ProxyJump', 'Host', 'J', 'Cookie', 'http', 'https',
   // protocols, standards, acronyms
   'VNC', 'SPICE', 'TAP', 'MACVTAP', 'hvm', 'pty', 'vnc', 'spice', 'virtio-net', 'virtio-scsi', 'cirrus', 'qxl', 'bochs', 'vga', 'SSH', 'UUID', 'CPU', 'CPUs', 'vCPU', 'vCPUs', 'NUMA', 'IP', 'IPs', 'IPv4', 'IPv6', 'MAC', 'DHCP', 'DNS', 'NAT', 'VEPA', 'XML', 'JSON', 'CSV', 'URL', 'URI', 'TCP', 'UDP', 'TLS', 'USB', 'PCI', 'PCIe', 'ISO', 'BIOS', 'UEFI', 'OVMF', 'ACPI', 'TPM', 'RNG', 'NIC', 'NICs', 'MTU', 'STP', 'VLAN', 'ID', 'OS', 'RAM', 'I/O', 'IO', 'IOPS', 'SCSI', 'SATA', 'IDE', 'virtio', 'VirtIO', 'e1000', 'rtl8139', 'qcow2', 'raw', 'ext4', 'LVM', 'NFS', 'iSCSI', 'P2V', 'RPC', 'ed25519', 'SHA256', 'SHA-256', 'known_hosts', 'TCG', 'PID', 'VGA', 'QXL', 'HTTP', 'HTTPS', 'WebSocket', 'Ctrl', 'Alt', 'Del', 'Shift', 'Esc', 'Enter', 'Tab', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'SysRq', 'PrtSc', 'Backspace', 'localhost',
+  // install tools and cloud-init terms (the New VM wizard)
+  'virt-install', 'PXE', 'initrd', 'osinfo', 'curl', 'wget', 'runcmd', 'user-data', 'network-config',
   // P2V: source-side commands and disk layers
   'sudo', 'lsblk', 'fsfreeze', 'initramfs', 'LUKS', 'RAID', 'md', 'NVRAM',
   // units

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../i18n/format';
 import type { CreatePreview } from '../../../shared/ipc/calls/create';
 import { request } from '../../app/api';
 import { useUi } from '../../app/ui-store';
@@ -15,9 +17,11 @@ import './create.css';
 // experts) and the virt-install line; the run follows the create task and
 // opens the new VM's page when it is done.
 
-const STEPS = ['Source', 'OS', 'Hardware', 'Cloud-init', 'Placement', 'Review'] as const;
+// Titles: create:step.<key>.
+const STEPS = ['source', 'os', 'hardware', 'cloudInit', 'placement', 'review'] as const;
 
 export function CreateWizard() {
+  const { t } = useTranslation('create');
   const hosts = useHosts();
   const connected = useMemo(() => (hosts.data ?? []).filter((h) => h.state.status === 'connected').map((h) => ({ id: h.config.id, name: h.config.name })), [hosts.data]);
   const [d, setD] = useState<Draft>(() => emptyDraft(''));
@@ -40,14 +44,14 @@ export function CreateWizard() {
     // Only when the review opens: edits in the XML box must not re-render the preview.
   }, [step]);
 
-  if (!connected.length) return <div className="create-page"><h2>New virtual machine</h2><p className="muted">Connect a host first: VMs are made on a connected host.</p></div>;
+  if (!connected.length) return <div className="create-page"><h2>{t('title')}</h2><p className="muted">{t('connectFirst')}</p></div>;
   if (taskId) return <CreateRun taskId={taskId} onBack={() => setTaskId(undefined)} />;
 
   const blocked = (s: number): string | undefined => {
-    if (s === 0 && (d.source === 'iso' || d.source === 'import' || d.source === 'cloud') && !d.media && !d.mediaPath.startsWith('/')) return 'Pick the media or give its path on the host';
-    if (s === 0 && d.source === 'url' && !/^(https?|ftp):\/\/\S+/.test(d.url)) return 'Give the install tree’s URL';
-    if (s === 2 && (!d.name.trim() || (check.data && !check.data.free))) return check.data?.reason ?? 'Give the VM a name';
-    if (s === 2 && (d.source === 'import' || d.source === 'cloud') && !d.disk) return 'An imported or cloud image needs a disk';
+    if (s === 0 && (d.source === 'iso' || d.source === 'import' || d.source === 'cloud') && !d.media && !d.mediaPath.startsWith('/')) return t('blocked.media');
+    if (s === 0 && d.source === 'url' && !/^(https?|ftp):\/\/\S+/.test(d.url)) return t('blocked.url');
+    if (s === 2 && (!d.name.trim() || (check.data && !check.data.free))) return check.data?.reason ?? t('blocked.name');
+    if (s === 2 && (d.source === 'import' || d.source === 'cloud') && !d.disk) return t('blocked.disk');
     return undefined;
   };
   const why = blocked(step);
@@ -64,12 +68,12 @@ export function CreateWizard() {
 
   return (
     <div className="create-page" data-testid="create-wizard">
-      <h2>New virtual machine</h2>
+      <h2>{t('title')}</h2>
       <ol className="create-steps">
         {STEPS.map((s, i) => (
           <li key={s} className={i === step ? 'current' : i < step ? 'done' : ''}>
             <button type="button" className="ghost" disabled={i > step && !!blocked(step)} onClick={() => setStep(i)} data-testid={`create-step-${i}`}>
-              {i + 1}. {s}
+              {i + 1}. {t(`step.${s}`)}
             </button>
           </li>
         ))}
@@ -83,17 +87,17 @@ export function CreateWizard() {
       {opts.error ? <p className="field-error">{opts.error.message}</p> : null}
       <div className="create-nav">
         <button type="button" className="ghost" disabled={step === 0} onClick={() => setStep(step - 1)} data-testid="create-back">
-          Back
+          {t('back')}
         </button>
         {why ? <span className="field-error" data-testid="create-blocked">{why}</span> : null}
         {startError ? <span className="field-error" role="alert" data-testid="create-start-error">{startError}</span> : null}
         {step < 5 ? (
           <button type="button" disabled={!!why} onClick={() => setStep(step + 1)} data-testid="create-next">
-            Next
+            {t('next')}
           </button>
         ) : (
           <button type="button" disabled={!preview || 'error' in preview} onClick={() => void start()} data-testid="create-submit">
-            {d.customise ? 'Create and customise' : d.copies > 1 ? `Create ${d.copies} VMs` : 'Create and start'}
+            {d.customise ? t('submit.customise') : d.copies > 1 ? t('submit.copies', { count: d.copies, n: formatNumber(d.copies) }) : t('submit.start')}
           </button>
         )}
       </div>
@@ -125,43 +129,44 @@ function PlacementStep({ d, set, hosts }: { d: Draft; set(p: Partial<Draft>): vo
     // Follow the advice until the admin picks a host by hand.
   }, [picks]);
   const nameOf = (id: string) => hosts.find((h) => h.id === id)?.name ?? id;
+  const { t } = useTranslation('create');
   return (
     <div className="create-step">
       <div className="create-grid">
-        <Field label="Copies" hint="several copies are named name-1, name-2…">
+        <Field label={t('place.copies')} hint={t('place.copiesHint')}>
           <input type="number" min={1} max={20} value={d.copies} onChange={(e) => set({ copies: Math.min(20, Math.max(1, Number(e.target.value) || 1)) })} data-testid="create-copies" />
         </Field>
-        <Field label="vCPU overcommit" hint="vCPUs allowed per host CPU">
+        <Field label={t('place.overcommit')} hint={t('place.overcommitHint')}>
           <input type="number" min={0.1} step="any" value={d.cpuOvercommit} onChange={(e) => set({ cpuOvercommit: Math.max(0.1, Number(e.target.value) || 4) })} data-testid="create-overcommit" />
         </Field>
       </div>
       <h3>
-        Advice{' '}
+        {t('place.advice')}{' '}
         <button type="button" className="ghost" onClick={() => void advice.refetch()} data-testid="create-advice-refresh">
-          Measure again
+          {t('place.measureAgain')}
         </button>
       </h3>
-      {advice.isLoading ? <p className="muted">Measuring the hosts…</p> : null}
+      {advice.isLoading ? <p className="muted">{t('place.measuring')}</p> : null}
       {advice.error ? <p className="field-error">{advice.error.message}</p> : null}
       <table className="create-placement" data-testid="create-advice">
         <thead>
           <tr>
-            <th>Host</th>
-            <th>Score</th>
-            <th>Why</th>
+            <th>{t('place.colHost')}</th>
+            <th>{t('place.colScore')}</th>
+            <th>{t('place.colWhy')}</th>
           </tr>
         </thead>
         <tbody>
           {(advice.data?.hosts ?? []).map((h, i) => (
             <tr key={h.hostId} data-testid={`create-advice-${i}`} className={h.eligible ? '' : 'muted'}>
               <td>{h.name}</td>
-              <td>{h.eligible ? h.score : 'no'}</td>
+              <td>{h.eligible ? h.score : t('place.notEligible')}</td>
               <td>{h.reasons.join('; ')}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h3>Where each VM goes</h3>
+      <h3>{t('place.whereEach')}</h3>
       <table className="create-placement" data-testid="create-placement">
         <tbody>
           {names.map((n, i) => (
@@ -180,23 +185,24 @@ function PlacementStep({ d, set, hosts }: { d: Draft; set(p: Partial<Draft>): vo
                   ))}
                 </select>
               </td>
-              <td className="muted">{d.hostsOverridden ? 'chosen by you' : picks?.[i] ? `advised (${nameOf(picks[i]!)})` : picks ? 'no host can take it' : ''}</td>
+              <td className="muted">{d.hostsOverridden ? t('place.chosen') : picks?.[i] ? t('place.advised', { host: nameOf(picks[i]!) }) : picks ? t('place.noHost') : ''}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {d.hostsOverridden ? (
         <button type="button" className="ghost" onClick={() => set({ hostsOverridden: false, hosts: names.map((_, i) => picks?.[i] ?? d.hostId) })} data-testid="create-placement-advice">
-          Follow the advice again
+          {t('place.followAgain')}
         </button>
       ) : null}
-      <p className="muted">Media, pools and networks are looked up by name on each chosen host.</p>
+      <p className="muted">{t('place.byName')}</p>
     </div>
   );
 }
 
 function ReviewStep({ d, set, preview }: { d: Draft; set(p: Partial<Draft>): void; preview: CreatePreview | { error: string } | undefined }) {
-  if (!preview) return <p className="muted">Building the definition…</p>;
+  const { t } = useTranslation('create');
+  if (!preview) return <p className="muted">{t('review.building')}</p>;
   if ('error' in preview) return <p className="field-error" role="alert" data-testid="create-preview-error">{preview.error}</p>;
   return (
     <div className="create-step create-review" data-testid="create-review">
@@ -207,19 +213,19 @@ function ReviewStep({ d, set, preview }: { d: Draft; set(p: Partial<Draft>): voi
           ))}
         </ul>
       ) : null}
-      <h3>What will happen</h3>
+      <h3>{t('review.plan')}</h3>
       <ol data-testid="create-plan">
         {preview.steps.map((s) => (
           <li key={s}>{s}</li>
         ))}
       </ol>
-      <h3>The same with virt-install</h3>
+      <h3>{t('review.virtInstall')}</h3>
       <pre className="create-code" data-testid="create-virt-install">{preview.virtInstall}</pre>
-      <h3>Domain XML {d.copies > 1 ? '(edit with one copy only)' : '(editable)'}</h3>
+      <h3>{d.copies > 1 ? t('review.xmlOneCopy') : t('review.xmlEditable')}</h3>
       <textarea className="create-code" rows={18} spellCheck={false} readOnly={d.copies > 1} value={d.xml ?? preview.xml} onChange={(e) => set({ xml: e.target.value === preview.xml ? undefined : e.target.value })} data-testid="create-xml" />
       {preview.cloudInit ? (
         <>
-          <h3>cloud-init user-data</h3>
+          <h3>{t('review.userData')}</h3>
           <pre className="create-code" data-testid="create-user-data">{preview.cloudInit.userData}</pre>
         </>
       ) : null}
@@ -228,29 +234,30 @@ function ReviewStep({ d, set, preview }: { d: Draft; set(p: Partial<Draft>): voi
 }
 
 function CreateRun({ taskId, onBack }: { taskId: string; onBack(): void }) {
-  const t = useTaskSummary(taskId);
+  const { t } = useTranslation('create');
+  const task = useTaskSummary(taskId);
   const detail = useTask(taskId);
   const select = useUi((s) => s.select);
   const { refetch } = detail;
-  useEffect(() => void refetch(), [t?.phase, t?.state, refetch]);
-  const result = (t?.result ?? undefined) as Array<{ hostId: string; uuid: string; name: string }> | undefined;
+  useEffect(() => void refetch(), [task?.phase, task?.state, refetch]);
+  const result = (task?.result ?? undefined) as Array<{ hostId: string; uuid: string; name: string }> | undefined;
   useEffect(() => {
-    if (t?.state === 'succeeded' && result?.length === 1) select({ kind: 'domain', hostId: result[0]!.hostId, uuid: result[0]!.uuid });
-  }, [t?.state, result, select]);
-  const p = t?.progress;
+    if (task?.state === 'succeeded' && result?.length === 1) select({ kind: 'domain', hostId: result[0]!.hostId, uuid: result[0]!.uuid });
+  }, [task?.state, result, select]);
+  const p = task?.progress;
   return (
     <div className="create-page" data-testid="create-run">
-      <h2>{t?.title ?? 'Creating…'}</h2>
+      <h2>{task?.title ?? t('run.creating')}</h2>
       <p data-testid="create-run-state">
-        {t?.state ?? 'queued'}: {t?.phase}
+        {t(`run.state.${task?.state ?? 'queued'}`)}: {task?.phase}
       </p>
-      {p?.total ? <progress max={p.total} value={p.done} /> : t?.state === 'running' ? <progress /> : null}
-      {t?.error ? <p className="field-error" role="alert" data-testid="create-run-error">{t.error.message}</p> : null}
-      {t?.cleanup.length ? (
+      {p?.total ? <progress max={p.total} value={p.done} /> : task?.state === 'running' ? <progress /> : null}
+      {task?.error ? <p className="field-error" role="alert" data-testid="create-run-error">{task.error.message}</p> : null}
+      {task?.cleanup.length ? (
         <div data-testid="create-run-cleanup">
-          <h3>Undone</h3>
+          <h3>{t('run.undone')}</h3>
           <ul>
-            {t.cleanup.map((c) => (
+            {task.cleanup.map((c) => (
               <li key={c}>{c}</li>
             ))}
           </ul>
@@ -268,15 +275,15 @@ function CreateRun({ taskId, onBack }: { taskId: string; onBack(): void }) {
           {result.map((r) => (
             <li key={r.uuid}>
               <button type="button" className="ghost" onClick={() => select({ kind: 'domain', hostId: r.hostId, uuid: r.uuid })}>
-                Open {r.name}
+                {t('run.open', { name: r.name })}
               </button>
             </li>
           ))}
         </ul>
       ) : null}
-      {t?.state === 'failed' || t?.state === 'cancelled' ? (
+      {task?.state === 'failed' || task?.state === 'cancelled' ? (
         <button type="button" onClick={onBack} data-testid="create-run-back">
-          Back to the wizard
+          {t('run.back')}
         </button>
       ) : null}
     </div>

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CreateOptions, MediaVolume } from '../../../shared/ipc/calls/create';
 import { applyOs, type Draft, type SourceKind } from './draft';
 import { useNameCheck, useSshKeys } from './queries';
@@ -30,13 +31,15 @@ export function Field({ label, hint, error, children, testId }: { label: string;
   );
 }
 
-const SOURCES: Array<{ kind: SourceKind; label: string; hint: string }> = [
-  { kind: 'iso', label: 'Install media (ISO)', hint: 'An ISO already in a pool on the host, or a path on the host' },
-  { kind: 'url', label: 'Network install', hint: 'A distribution tree URL: the kernel and initrd are fetched like virt-install --location' },
-  { kind: 'import', label: 'Import a disk image', hint: 'An existing disk becomes the VM’s disk (in place or copied)' },
-  { kind: 'cloud', label: 'Cloud image + cloud-init', hint: 'A cloud image as a backing file or a full copy, set up on first boot by cloud-init' },
-  { kind: 'pxe', label: 'Network boot (PXE)', hint: 'Boot from the network the NIC is on' },
-];
+// Labels and hints: create:source.<kind>.label / .hint.
+const SOURCES: SourceKind[] = ['iso', 'url', 'import', 'cloud', 'pxe'];
+
+// Data, not prose: example values shown as placeholders.
+const EXAMPLE_USER = 'admin';
+const CLOUD_CONFIG = '#cloud-config';
+const OS_EXAMPLES = 'debian, fedora, windows';
+// Product names, the same in every language.
+const SEABIOS = 'BIOS (SeaBIOS)';
 
 export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps & { hosts: Array<{ id: string; name: string }>; media: MediaVolume[] | undefined; onUploaded(): void }) {
   const wanted = d.source === 'iso' ? 'iso' : 'disk';
@@ -44,9 +47,10 @@ export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps
   const [uploading, setUploading] = useState(false);
   const pools = usePools(d.hostId, uploading);
   const uploadPool = pools.data?.find((p) => p.name === d.diskPool) ?? pools.data?.find((p) => p.active);
+  const { t } = useTranslation('create');
   return (
     <div className="create-step">
-      <Field label="Host">
+      <Field label={t('host')}>
         <select value={d.hostId} onChange={(e) => set({ hostId: e.target.value, hosts: [e.target.value], media: '' })} data-testid="create-host">
           {hosts.map((h) => (
             <option key={h.id} value={h.id}>
@@ -56,20 +60,20 @@ export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps
         </select>
       </Field>
       <fieldset className="create-sources">
-        <legend>How is the OS installed?</legend>
-        {SOURCES.map((s) => (
-          <label key={s.kind} className={`create-source ${d.source === s.kind ? 'selected' : ''}`}>
-            <input type="radio" name="source" checked={d.source === s.kind} onChange={() => set({ source: s.kind, media: '', ci: s.kind === 'cloud' ? true : d.ci, serialBios: s.kind === 'pxe' })} data-testid={`create-source-${s.kind}`} />
-            <b>{s.label}</b>
-            <small>{s.hint}</small>
+        <legend>{t('source.legend')}</legend>
+        {SOURCES.map((kind) => (
+          <label key={kind} className={`create-source ${d.source === kind ? 'selected' : ''}`}>
+            <input type="radio" name="source" checked={d.source === kind} onChange={() => set({ source: kind, media: '', ci: kind === 'cloud' ? true : d.ci, serialBios: kind === 'pxe' })} data-testid={`create-source-${kind}`} />
+            <b>{t(`source.${kind}.label`)}</b>
+            <small>{t(`source.${kind}.hint`, { cmd: 'virt-install --location' })}</small>
           </label>
         ))}
       </fieldset>
       {d.source === 'iso' || d.source === 'import' || d.source === 'cloud' ? (
         <>
-          <Field label={d.source === 'iso' ? 'ISO in a pool' : 'Image in a pool'} hint={list.length ? undefined : `No ${wanted === 'iso' ? 'ISO' : 'disk image'} in this host's pools: give a path on the host below`}>
+          <Field label={d.source === 'iso' ? t('source.isoInPool') : t('source.imageInPool')} hint={list.length ? undefined : wanted === 'iso' ? t('source.noIso') : t('source.noImage')}>
             <select value={d.media} onChange={(e) => set({ media: e.target.value })} data-testid="create-media">
-              <option value="">(a path on the host)</option>
+              <option value="">{t('source.pathOption')}</option>
               {list.map((m) => (
                 <option key={`${m.pool}/${m.volume}`} value={`${m.pool}/${m.volume}`}>
                   {m.pool} / {m.volume} ({Math.round(m.capacityBytes / 1048576)} MiB{m.format ? `, ${m.format}` : ''})
@@ -79,9 +83,9 @@ export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps
           </Field>
           <span className="inline">
             <button type="button" className="ghost" onClick={() => setUploading(true)} data-testid="create-upload">
-              Upload from this computer…
+              {t('source.upload')}
             </button>
-            <span className="muted">into pool {uploadPool?.name ?? d.diskPool}; pick it above once it is there</span>
+            <span className="muted">{t('source.uploadInto', { pool: uploadPool?.name ?? d.diskPool })}</span>
           </span>
           {uploading && uploadPool ? (
             <UploadDialog
@@ -95,23 +99,23 @@ export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps
             />
           ) : null}
           {!d.media ? (
-            <Field label="Path on the host">
+            <Field label={t('source.path')}>
               <input value={d.mediaPath} onChange={(e) => set({ mediaPath: e.target.value })} placeholder="/var/lib/libvirt/images/debian.iso" data-testid="create-media-path" />
             </Field>
           ) : null}
           {d.source === 'import' ? (
-            <Field label="Use the image">
+            <Field label={t('source.useImage')}>
               <select value={d.importUse} onChange={(e) => set({ importUse: e.target.value as Draft['importUse'] })} data-testid="create-import-use">
-                <option value="in-place">in place (the VM writes to it)</option>
-                <option value="copy">as a copy in the disk's pool</option>
+                <option value="in-place">{t('source.importInPlace')}</option>
+                <option value="copy">{t('source.importCopy')}</option>
               </select>
             </Field>
           ) : null}
           {d.source === 'cloud' ? (
-            <Field label="Use the image">
+            <Field label={t('source.useImage')}>
               <select value={d.cloudUse} onChange={(e) => set({ cloudUse: e.target.value as Draft['cloudUse'] })} data-testid="create-cloud-use">
-                <option value="backing">as the backing file of a new qcow2 overlay (fast, shares the image)</option>
-                <option value="copy">as a full copy, resized to the disk size</option>
+                <option value="backing">{t('source.cloudBacking')}</option>
+                <option value="copy">{t('source.cloudCopy')}</option>
               </select>
             </Field>
           ) : null}
@@ -119,21 +123,21 @@ export function SourceStep({ d, set, opts, hosts, media, onUploaded }: StepProps
       ) : null}
       {d.source === 'url' ? (
         <>
-          <Field label="Install tree URL" hint="e.g. http://deb.debian.org/debian/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/">
+          <Field label={t('source.treeUrl')} hint={t('source.treeUrlHint')}>
             <input value={d.url} onChange={(e) => set({ url: e.target.value })} placeholder="http://mirror/fedora/releases/40/Everything/x86_64/os/" data-testid="create-url" />
           </Field>
-          <Field label="Kernel and initrd fetched by">
+          <Field label={t('source.fetchBy')}>
             <select value={d.fetchBy} onChange={(e) => set({ fetchBy: e.target.value as Draft['fetchBy'] })} data-testid="create-fetch-by">
-              <option value="host">the host (curl or wget on the host)</option>
-              <option value="workstation">VirtDeck (fetched here, uploaded to the host)</option>
+              <option value="host">{t('source.fetchHost')}</option>
+              <option value="workstation">{t('source.fetchHere')}</option>
             </select>
           </Field>
-          <Field label="Kernel arguments">
+          <Field label={t('source.kernelArgs')}>
             <input value={d.kernelArgs} onChange={(e) => set({ kernelArgs: e.target.value })} data-testid="create-kernel-args" />
           </Field>
         </>
       ) : null}
-      {opts === undefined ? <p className="muted">Reading what the host offers…</p> : null}
+      {opts === undefined ? <p className="muted">{t('source.reading')}</p> : null}
     </div>
   );
 }
@@ -146,13 +150,15 @@ export function OsStep({ d, set, opts }: StepProps) {
     return (s ? all.filter((o) => o.name.toLowerCase().includes(s) || o.id.toLowerCase().includes(s)) : all.filter((o) => !o.eol)).slice(0, 200);
   }, [opts, q]);
   const cur = opts?.os.profiles.find((o) => o.id === d.osId);
+  const { t } = useTranslation('create');
+  const defaultsKey = cur?.virtio ? (cur.tpm ? 'os.defaultsVirtioTpm' : 'os.defaultsVirtio') : cur?.tpm ? 'os.defaultsTpm' : 'os.defaults';
   return (
     <div className="create-step">
       <p className="muted" data-testid="create-os-source">
-        {opts?.os.source === 'osinfo' ? `From the host's osinfo database${opts.os.version ? ` (${opts.os.version})` : ''}` : 'The host has no osinfo database: VirtDeck’s own table'}
+        {opts?.os.source === 'osinfo' ? (opts.os.version ? t('os.fromOsinfoVersion', { version: opts.os.version }) : t('os.fromOsinfo')) : t('os.ownTable')}
       </p>
-      <Field label="Search">
-        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="debian, fedora, windows…" data-testid="create-os-search" />
+      <Field label={t('os.search')}>
+        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('os.searchPlaceholder', { examples: OS_EXAMPLES })} data-testid="create-os-search" />
       </Field>
       <select size={10} className="create-os-list" value={d.osId} onChange={(e) => { const os = opts?.os.profiles.find((o) => o.id === e.target.value); if (os) set(applyOs(d, os, opts)); }} data-testid="create-os">
         {profiles.map((o) => (
@@ -163,8 +169,15 @@ export function OsStep({ d, set, opts }: StepProps) {
       </select>
       {cur ? (
         <p className="create-os-defaults" data-testid="create-os-defaults">
-          {cur.name}: {cur.machine}, {cur.firmware === 'uefi' ? (opts?.uefi ? 'UEFI' : 'UEFI wanted, but the host has no OVMF: BIOS') : 'BIOS'}, disk {cur.diskBus}, NIC {cur.nicModel}
-          {cur.virtio ? ' (virtio drivers)' : ''}, at least {cur.minMemoryMiB} MiB memory and {cur.minDiskGiB} GiB disk{cur.tpm ? ', TPM 2.0' : ''}
+          {t(defaultsKey, {
+            name: cur.name,
+            machine: cur.machine,
+            firmware: cur.firmware === 'uefi' ? (opts?.uefi ? 'UEFI' : t('os.uefiNoOvmf')) : 'BIOS',
+            bus: cur.diskBus,
+            nic: cur.nicModel,
+            mem: cur.minMemoryMiB,
+            disk: cur.minDiskGiB,
+          })}
         </p>
       ) : null}
     </div>
@@ -175,56 +188,57 @@ export function HardwareStep({ d, set, opts }: StepProps) {
   const check = useNameCheck(d.hostId, d.name, d.disk ? d.diskPool : undefined);
   const os = opts?.os.profiles.find((o) => o.id === d.osId);
   const num = (v: string) => Math.max(0, Number(v) || 0);
-  const nameErr = !d.name.trim() ? 'A name is needed' : d.name.includes('/') ? 'libvirt does not allow “/” in VM names' : check.data && !check.data.free ? check.data.reason : undefined;
+  const { t } = useTranslation('create');
+  const nameErr = !d.name.trim() ? t('hw.nameNeeded') : d.name.includes('/') ? t('hw.nameSlash') : check.data && !check.data.free ? check.data.reason : undefined;
   return (
     <div className="create-step create-grid">
-      <Field label="Name" error={d.name ? nameErr : undefined} hint={check.data?.free ? 'Free on this host' : undefined} testId="create-name-field">
+      <Field label={t('hw.name')} error={d.name ? nameErr : undefined} hint={check.data?.free ? t('hw.nameFree') : undefined} testId="create-name-field">
         <input value={d.name} onChange={(e) => set({ name: e.target.value })} autoFocus data-testid="create-name" />
       </Field>
-      <Field label="Tags" hint="comma separated, e.g. app:web, env:test">
+      <Field label={t('hw.tags')} hint={t('hw.tagsHint')}>
         <input value={d.tags} onChange={(e) => set({ tags: e.target.value })} data-testid="create-tags" />
       </Field>
       <Field label="vCPUs">
         <input type="number" min={1} value={d.vcpus} onChange={(e) => set({ vcpus: Math.max(1, num(e.target.value)) })} data-testid="create-vcpus" />
       </Field>
-      <Field label="Memory (MiB)" error={os && d.memoryMiB < os.minMemoryMiB ? `${os.name} needs at least ${os.minMemoryMiB} MiB` : undefined}>
+      <Field label={t('hw.memory')} error={os && d.memoryMiB < os.minMemoryMiB ? t('hw.memoryMin', { os: os.name, n: os.minMemoryMiB }) : undefined}>
         <input type="number" min={16} value={d.memoryMiB} onChange={(e) => set({ memoryMiB: num(e.target.value) })} data-testid="create-memory" />
       </Field>
-      <Field label="Acceleration">
+      <Field label={t('hw.accel')}>
         <select value={d.accel} onChange={(e) => set({ accel: e.target.value as Draft['accel'] })} data-testid="create-accel">
           {(opts?.accel ?? ['kvm', 'qemu']).map((a) => (
             <option key={a} value={a}>
-              {a === 'kvm' ? 'KVM (hardware)' : 'QEMU TCG (emulated, slow)'}
+              {a === 'kvm' ? t('hw.accelKvm') : t('hw.accelTcg')}
             </option>
           ))}
         </select>
       </Field>
-      <Field label="Firmware" hint={opts && !opts.uefi ? 'No OVMF on this host: BIOS only' : undefined}>
+      <Field label={t('hw.firmware')} hint={opts && !opts.uefi ? t('hw.noOvmf') : undefined}>
         <select value={d.firmware} onChange={(e) => set({ firmware: e.target.value as Draft['firmware'] })} data-testid="create-firmware">
-          <option value="bios">BIOS (SeaBIOS)</option>
+          <option value="bios">{SEABIOS}</option>
           {opts?.uefi ? <option value="uefi">UEFI (OVMF)</option> : null}
         </select>
       </Field>
-      <Field label="Disk">
+      <Field label={t('hw.disk')}>
         <label className="inline">
-          <input type="checkbox" checked={d.disk} onChange={(e) => set({ disk: e.target.checked })} data-testid="create-disk-on" /> give the VM a disk
+          <input type="checkbox" checked={d.disk} onChange={(e) => set({ disk: e.target.checked })} data-testid="create-disk-on" /> {t('hw.diskOn')}
         </label>
       </Field>
       {d.disk ? (
         <>
-          <Field label="Disk size (GiB)" error={os && d.diskGiB < os.minDiskGiB ? `${os.name} needs at least ${os.minDiskGiB} GiB` : undefined}>
+          <Field label={t('hw.diskSize')} error={os && d.diskGiB < os.minDiskGiB ? t('hw.diskMin', { os: os.name, n: os.minDiskGiB }) : undefined}>
             <input type="number" min={0.01} step="any" value={d.diskGiB} onChange={(e) => set({ diskGiB: num(e.target.value) })} data-testid="create-disk-size" />
           </Field>
-          <Field label="Pool">
+          <Field label={t('hw.pool')}>
             <select value={d.diskPool} onChange={(e) => set({ diskPool: e.target.value })} data-testid="create-disk-pool">
               {(opts?.pools ?? []).filter((p) => p.active).map((p) => (
                 <option key={p.name} value={p.name}>
-                  {p.name} ({Math.round(p.availableBytes / 1073741824)} GiB free)
+                  {t('hw.poolFree', { name: p.name, n: Math.round(p.availableBytes / 1073741824) })}
                 </option>
               ))}
             </select>
           </Field>
-          <Field label="Format and bus">
+          <Field label={t('hw.formatBus')}>
             <span className="inline">
               <select value={d.diskFormat} onChange={(e) => set({ diskFormat: e.target.value as Draft['diskFormat'] })}>
                 <option value="qcow2">qcow2</option>
@@ -239,44 +253,44 @@ export function HardwareStep({ d, set, opts }: StepProps) {
           </Field>
         </>
       ) : null}
-      <Field label="Network">
+      <Field label={t('hw.network')}>
         <select value={d.nicType === 'none' ? 'none' : `${d.nicType}:${d.nicSource}`} onChange={(e) => { const [t, ...s] = e.target.value.split(':'); set({ nicType: t as Draft['nicType'], nicSource: s.join(':') }); }} data-testid="create-nic">
           {(opts?.networks ?? []).map((n) => (
             <option key={n.name} value={`network:${n.name}`}>
-              network {n.name}{n.active ? '' : ' (inactive)'}
+              {n.active ? t('hw.nicNetwork', { name: n.name }) : t('hw.nicNetworkInactive', { name: n.name })}
             </option>
           ))}
           {(opts?.bridges ?? []).map((b) => (
             <option key={b} value={`bridge:${b}`}>
-              host bridge {b}
+              {t('hw.nicBridge', { name: b })}
             </option>
           ))}
-          <option value="none">no network</option>
+          <option value="none">{t('hw.nicNone')}</option>
         </select>
       </Field>
-      <Field label="MAC address" hint="empty: a random 52:54:00 address">
+      <Field label={t('hw.mac')} hint={t('hw.macHint')}>
         <input value={d.mac} onChange={(e) => set({ mac: e.target.value.trim() })} placeholder="52:54:00:…" data-testid="create-mac" />
       </Field>
-      <Field label="Graphics" hint="VNC listens on the host's localhost only; VirtDeck reaches it over SSH">
+      <Field label={t('hw.graphics')} hint={t('hw.graphicsHint')}>
         <span className="inline">
           <label className="inline">
             <input type="checkbox" checked={d.vnc} onChange={(e) => set({ vnc: e.target.checked })} /> VNC
           </label>
-          {d.vnc ? <input type="password" maxLength={8} placeholder="password (optional, 8 max)" value={d.vncPassword} onChange={(e) => set({ vncPassword: e.target.value })} /> : null}
+          {d.vnc ? <input type="password" maxLength={8} placeholder={t('hw.vncPassword')} value={d.vncPassword} onChange={(e) => set({ vncPassword: e.target.value })} /> : null}
         </span>
       </Field>
-      <Field label="Extras">
+      <Field label={t('hw.extras')}>
         <span className="create-checks">
           {opts?.tpm ? (
             <label className="inline">
-              <input type="checkbox" checked={d.tpm} onChange={(e) => set({ tpm: e.target.checked })} /> TPM 2.0{os?.tpm ? ' (this OS needs it)' : ''}
+              <input type="checkbox" checked={d.tpm} onChange={(e) => set({ tpm: e.target.checked })} /> {os?.tpm ? t('hw.tpmNeeded') : 'TPM 2.0'}
             </label>
           ) : null}
           <label className="inline">
-            <input type="checkbox" checked={d.serialBios} onChange={(e) => set({ serialBios: e.target.checked })} data-testid="create-serial-bios" /> BIOS and PXE messages on the serial console
+            <input type="checkbox" checked={d.serialBios} onChange={(e) => set({ serialBios: e.target.checked })} data-testid="create-serial-bios" /> {t('hw.serialBios')}
           </label>
           <label className="inline">
-            <input type="checkbox" checked={d.customise} onChange={(e) => set({ customise: e.target.checked })} data-testid="create-customise" /> Customise before start (opens its settings first)
+            <input type="checkbox" checked={d.customise} onChange={(e) => set({ customise: e.target.checked })} data-testid="create-customise" /> {t('hw.customise')}
           </label>
         </span>
       </Field>
@@ -286,29 +300,30 @@ export function HardwareStep({ d, set, opts }: StepProps) {
 
 export function CloudInitStep({ d, set }: StepProps) {
   const keys = useSshKeys(d.ci);
+  const { t } = useTranslation('create');
   return (
     <div className="create-step">
       <label className="inline">
-        <input type="checkbox" checked={d.ci} onChange={(e) => set({ ci: e.target.checked })} data-testid="create-ci-on" /> Set the guest up with cloud-init (the image must have cloud-init)
+        <input type="checkbox" checked={d.ci} onChange={(e) => set({ ci: e.target.checked })} data-testid="create-ci-on" /> {t('ci.on')}
       </label>
       {d.ci ? (
         <div className="create-grid">
-          <Field label="Hostname" hint="empty: made from the VM name">
+          <Field label={t('ci.hostname')} hint={t('ci.hostnameHint')}>
             <input value={d.ciHostname} onChange={(e) => set({ ciHostname: e.target.value })} data-testid="create-ci-hostname" />
           </Field>
-          <Field label="User">
-            <input value={d.ciUser} onChange={(e) => set({ ciUser: e.target.value })} placeholder="admin" data-testid="create-ci-user" />
+          <Field label={t('ci.user')}>
+            <input value={d.ciUser} onChange={(e) => set({ ciUser: e.target.value })} placeholder={EXAMPLE_USER} data-testid="create-ci-user" />
           </Field>
-          <Field label="Password" hint="sent in the seed; prefer SSH keys">
+          <Field label={t('ci.password')} hint={t('ci.passwordHint')}>
             <input type="password" value={d.ciPassword} onChange={(e) => set({ ciPassword: e.target.value })} data-testid="create-ci-password" />
           </Field>
-          <Field label="Packages" hint="space or comma separated">
+          <Field label={t('ci.packages')} hint={t('ci.packagesHint')}>
             <input value={d.ciPackages} onChange={(e) => set({ ciPackages: e.target.value })} data-testid="create-ci-packages" />
           </Field>
-          <Field label="SSH public keys" hint="one per line">
+          <Field label={t('ci.keys')} hint={t('ci.keysHint')}>
             <textarea rows={3} value={d.ciKeys} onChange={(e) => set({ ciKeys: e.target.value })} data-testid="create-ci-keys" />
           </Field>
-          <Field label="Pick from ~/.ssh">
+          <Field label={t('ci.pickKeys')}>
             <span className="create-checks">
               {keys.data?.length ? (
                 keys.data.map((k) => (
@@ -317,29 +332,29 @@ export function CloudInitStep({ d, set }: StepProps) {
                   </button>
                 ))
               ) : (
-                <span className="muted">no ~/.ssh/*.pub here</span>
+                <span className="muted">{t('ci.noKeys')}</span>
               )}
             </span>
           </Field>
-          <Field label="Commands on first boot (runcmd)" hint="one shell command per line">
+          <Field label={t('ci.runcmd')} hint={t('ci.runcmdHint')}>
             <textarea rows={4} value={d.ciRuncmd} onChange={(e) => set({ ciRuncmd: e.target.value })} data-testid="create-ci-runcmd" />
           </Field>
-          <Field label="Network">
+          <Field label={t('ci.network')}>
             <span className="create-checks">
               <label className="inline">
-                <input type="checkbox" checked={d.ciStatic} onChange={(e) => set({ ciStatic: e.target.checked })} /> static address (network-config)
+                <input type="checkbox" checked={d.ciStatic} onChange={(e) => set({ ciStatic: e.target.checked })} /> {t('ci.staticAddress')}
               </label>
               {d.ciStatic ? (
                 <>
                   <input placeholder="192.168.122.50/24" value={d.ciAddress} onChange={(e) => set({ ciAddress: e.target.value })} />
-                  <input placeholder="gateway" value={d.ciGateway} onChange={(e) => set({ ciGateway: e.target.value })} />
-                  <input placeholder="DNS servers" value={d.ciDns} onChange={(e) => set({ ciDns: e.target.value })} />
+                  <input placeholder={t('ci.gateway')} value={d.ciGateway} onChange={(e) => set({ ciGateway: e.target.value })} />
+                  <input placeholder={t('ci.dns')} value={d.ciDns} onChange={(e) => set({ ciDns: e.target.value })} />
                 </>
               ) : null}
             </span>
           </Field>
-          <Field label="Raw user-data (experts)" hint="replaces everything above except hostname and network">
-            <textarea rows={4} value={d.ciRaw} onChange={(e) => set({ ciRaw: e.target.value })} placeholder="#cloud-config" data-testid="create-ci-raw" />
+          <Field label={t('ci.raw')} hint={t('ci.rawHint')}>
+            <textarea rows={4} value={d.ciRaw} onChange={(e) => set({ ciRaw: e.target.value })} placeholder={CLOUD_CONFIG} data-testid="create-ci-raw" />
           </Field>
         </div>
       ) : null}

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { Prompt } from '../../../shared/model/host';
 import { request } from '../../app/api';
 import { useQueryClient } from '@tanstack/react-query';
+import { formatNumber } from '../../i18n/format';
 import { Modal } from '../../ui/Modal';
 import { Spinner } from '../../ui/Spinner';
 import { hostKeys, useHosts, usePrompts } from './queries';
@@ -23,6 +25,7 @@ export function PromptDialog() {
 }
 
 function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
+  const { t } = useTranslation('hosts');
   const qc = useQueryClient();
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.config.id === prompt.hostId);
@@ -50,7 +53,7 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
   };
 
   const isKey = prompt.kind === 'host-key';
-  const title = isKey ? 'Unknown host key' : prompt.kind === 'keyboard-interactive' ? `Verification for ${hostName}` : prompt.kind === 'passphrase' ? 'Key passphrase' : `Password for ${hostName}`;
+  const title = isKey ? t('prompt.unknownKey') : prompt.kind === 'keyboard-interactive' ? t('prompt.verification', { name: hostName }) : prompt.kind === 'passphrase' ? t('prompt.passphraseTitle') : t('prompt.passwordTitle', { name: hostName });
 
   return (
     <Modal
@@ -61,13 +64,13 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
       testId="prompt-dialog"
       footer={
         <>
-          {queued > 0 && <span className="foot-note muted">{queued} more waiting</span>}
+          {queued > 0 && <span className="foot-note muted">{t('prompt.moreWaiting', { count: queued, n: formatNumber(queued) })}</span>}
           <button type="button" className="ghost" onClick={() => void answer(false)} disabled={busy} data-testid="prompt-reject" data-autofocus={isKey ? true : undefined}>
-            {isKey ? 'Reject' : 'Cancel'}
+            {isKey ? t('prompt.reject') : t('prompt.cancel')}
           </button>
           <button type="submit" form="prompt-form" disabled={busy} data-testid="prompt-accept">
             {busy && <Spinner />}
-            {isKey ? 'Accept and connect' : 'Continue'}
+            {isKey ? t('prompt.accept') : t('prompt.continue')}
           </button>
         </>
       }
@@ -83,17 +86,12 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
         {prompt.kind === 'host-key' ? (
           <>
             <p>
-              The authenticity of host{' '}
-              <strong>
-                {prompt.hostname}
-                {prompt.port !== 22 ? `:${prompt.port}` : ''}
-              </strong>{' '}
-              ({hostName}) can&apos;t be established.
+              <Trans t={t} i18nKey="prompt.authenticity" values={{ where: `${prompt.hostname}${prompt.port !== 22 ? `:${prompt.port}` : ''}`, name: hostName }} components={{ b: <strong /> }} />
             </p>
             <dl className="kv key-facts">
-              <dt>Key type</dt>
+              <dt>{t('prompt.keyType')}</dt>
               <dd className="mono">{prompt.keyType}</dd>
-              <dt>Fingerprint</dt>
+              <dt>{t('prompt.fingerprint')}</dt>
               <dd>
                 <code className="fingerprint" data-testid="prompt-fingerprint">
                   {prompt.fingerprint}
@@ -101,12 +99,12 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
               </dd>
             </dl>
             {prompt.message && <p className="muted">{prompt.message}</p>}
-            <p className="muted small">Compare the fingerprint with the one the host admin gives you (ssh-keygen -lf on the host).</p>
+            <p className="muted small">{t('prompt.compare', { cmd: 'ssh-keygen -lf' })}</p>
           </>
         ) : (
           <>
-            <p>{prompt.message || (prompt.kind === 'passphrase' ? 'Enter the passphrase of your private key.' : `Enter the password for ${hostName}.`)}</p>
-            {(prompt.kind === 'keyboard-interactive' ? prompt.fields : [{ prompt: prompt.kind === 'passphrase' ? 'Passphrase' : 'Password', echo: false }]).map((f, i) => (
+            <p>{prompt.message || (prompt.kind === 'passphrase' ? t('prompt.enterPassphrase') : t('prompt.enterPassword', { name: hostName }))}</p>
+            {(prompt.kind === 'keyboard-interactive' ? prompt.fields : [{ prompt: prompt.kind === 'passphrase' ? t('prompt.passphrase') : t('prompt.password'), echo: false }]).map((f, i) => (
               <div className="field" key={i}>
                 <label htmlFor={`prompt-field-${i}`}>{f.prompt.replace(/:\s*$/, '')}</label>
                 <input
@@ -123,8 +121,7 @@ function PromptForm({ prompt, queued }: { prompt: Prompt; queued: number }) {
             {prompt.kind !== 'keyboard-interactive' && prompt.remember && (
               <div className="prompt-remember">
                 <label>
-                  <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="prompt-remember" /> Remember{' '}
-                  {prompt.kind === 'passphrase' ? 'this passphrase' : 'this password'}
+                  <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="prompt-remember" /> {prompt.kind === 'passphrase' ? t('prompt.rememberPassphrase') : t('prompt.rememberPassword')}
                 </label>
                 <span className="field-hint" data-testid="prompt-remember-note">
                   {prompt.remember.note}

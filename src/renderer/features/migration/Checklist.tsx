@@ -1,8 +1,11 @@
+import { useTranslation } from 'react-i18next';
 import type { PreflightCheck } from '../../../shared/model/migration';
+import { formatNumber } from '../../i18n/format';
 import { VERDICT_ICON } from './format';
 
 /** The preflight as a checklist: a verdict per line, details folded under it. */
 export function Checklist({ checks, stale }: { checks: PreflightCheck[]; stale?: boolean }) {
+  const { t } = useTranslation('common');
   return (
     <ul className={`checklist${stale ? ' stale' : ''}`} data-testid="preflight-checklist" aria-busy={stale}>
       {checks.map((c) => (
@@ -14,7 +17,7 @@ export function Checklist({ checks, stale }: { checks: PreflightCheck[]; stale?:
           <span className="check-msg">{c.message}</span>
           {c.details.length > 0 && (
             <details className="check-details">
-              <summary>{c.details.length} detail{c.details.length > 1 ? 's' : ''}</summary>
+              <summary>{t('detailCount', { count: c.details.length, n: formatNumber(c.details.length) })}</summary>
               <ul>
                 {c.details.map((d, i) => (
                   <li key={i} className="mono small">

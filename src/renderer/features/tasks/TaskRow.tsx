@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
+import { formatDateTime, formatTime } from '../../i18n/format';
 import { isCallName, type CallInput } from '../../../shared/ipc/contract';
 import type { TaskSummary } from '../../../shared/model/task';
 import { request, ApiError } from '../../app/api';
@@ -12,6 +15,7 @@ const CAN_RETRY = new Set(['failed', 'cancelled', 'interrupted']);
 
 /** One task: state, phase, progress with rate and time left, error, cleanup, actions, log; children nested. */
 export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: TaskSummary; all: readonly TaskSummary[]; hostName?: string; focused: boolean; depth?: number }) {
+  const { t } = useTranslation('tasks');
   const [showLog, setShowLog] = useState(false);
   const ref = useRef<HTMLElement>(null);
   const cancel = useCancelTask();
@@ -30,7 +34,7 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
       const next = (r as { taskId?: unknown } | null)?.taskId;
       if (typeof next === 'string') openTaskDrawer(next);
     } catch (e) {
-      useNotifications.getState().push({ level: 'error', title: `Retry of “${task.title}” failed`, message: e instanceof ApiError ? e.message : String(e) });
+      useNotifications.getState().push({ level: 'error', title: i18n.t('tasks:row.retryFailed', { title: task.title }), message: e instanceof ApiError ? e.message : String(e) });
     }
   };
   return (
@@ -40,20 +44,20 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
         <span className="task-title ellipsis" title={task.title}>
           {task.title}
         </span>
-        <span className="task-time muted small" title={new Date(task.createdAt).toLocaleString()}>
+        <span className="task-time muted small" title={formatDateTime(task.createdAt)}>
           {elapsed(task, now)}
         </span>
       </header>
       <div className="task-sub muted small">
         {hostName && <span className="chip">{hostName}</span>}
-        <span data-testid="task-phase">{task.cancelRequested && running ? 'Cancelling… ' : ''}{task.phase}</span>
+        <span data-testid="task-phase">{task.cancelRequested && running ? t('row.cancellingPrefix') : ''}{task.phase}</span>
       </div>
       {p && (
         <div className="task-progress" data-testid="task-progress">
           <div
             className={`progress ${f === undefined ? 'indeterminate' : ''} s-${task.state}`}
             role="progressbar"
-            aria-label={`${task.title} progress`}
+            aria-label={t('row.progress', { title: task.title })}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={f === undefined ? undefined : Math.round(f * 100)}
@@ -69,7 +73,7 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
         </div>
       )}
       {task.state === 'interrupted' && (
-        <p className="task-note small">VirtDeck stopped (quit or crashed) while this task ran. What it had done is below; anything it still owed is listed as not undone, so you can check the host.</p>
+        <p className="task-note small">{t('row.interrupted')}</p>
       )}
       {task.error && task.state !== 'interrupted' && (
         <p className={`task-error small ${task.state === 'cancelled' ? 'calm' : ''}`} data-testid="task-error">
@@ -77,7 +81,7 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
         </p>
       )}
       {task.cleanup.length > 0 && (
-        <ul className="task-cleanup small" data-testid="task-cleanup" aria-label="Cleanup">
+        <ul className="task-cleanup small" data-testid="task-cleanup" aria-label={t('row.cleanup')}>
           {task.cleanup.map((line, i) => (
             <li key={i} className={line.startsWith('NOT') ? 'bad' : 'ok'}>
               {line}
@@ -88,21 +92,21 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
       <div className="task-actions">
         {running && task.cancellable && (
           <button type="button" className="ghost" disabled={task.cancelRequested || cancel.isPending} onClick={() => cancel.mutate(task.id)} data-testid="task-cancel">
-            {task.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            {task.cancelRequested ? t('row.cancelling') : t('row.cancel')}
           </button>
         )}
         {CAN_RETRY.has(task.state) && task.retry && (
           <button type="button" className="ghost" onClick={() => void retry()} data-testid="task-retry">
-            Retry
+            {t('row.retry')}
           </button>
         )}
         <button type="button" className="link small" aria-expanded={showLog} onClick={() => setShowLog((v) => !v)} data-testid="task-log-toggle">
-          {showLog ? 'Hide log' : 'Show log'}
+          {showLog ? t('row.hideLog') : t('row.showLog')}
         </button>
       </div>
       {showLog && <TaskLog taskId={task.id} />}
       {kids.length > 0 && (
-        <div className="task-children" aria-label="Steps">
+        <div className="task-children" aria-label={t('row.steps')}>
           {kids.map((c) => (
             <TaskRow key={c.id} task={c} all={all} focused={false} depth={depth + 1} />
           ))}
@@ -113,14 +117,15 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
 }
 
 function TaskLog({ taskId }: { taskId: string }) {
+  const { t } = useTranslation('tasks');
   const q = useTask(taskId);
-  if (q.isPending) return <div className="task-log muted small">Loading the log…</div>;
+  if (q.isPending) return <div className="task-log muted small">{t('row.loadingLog')}</div>;
   if (q.error) return <div className="task-log error-text small">{q.error.message}</div>;
   return (
     <ol className="task-log" data-testid="task-log">
       {q.data.log.map((l, i) => (
         <li key={i} className={`l-${l.level}`}>
-          <time dateTime={new Date(l.t).toISOString()}>{new Date(l.t).toLocaleTimeString()}</time> {l.message}
+          <time dateTime={new Date(l.t).toISOString()}>{formatTime(l.t)}</time> {l.message}
         </li>
       ))}
     </ol>

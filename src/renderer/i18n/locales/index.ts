@@ -29,6 +29,8 @@ import zhTree from './zh-CN/tree';
 import enHosts from './en/hosts';
 import zhHosts from './zh-CN/hosts';
 import zhShell from './zh-CN/shell';
+import enCreate from './en/create';
+import zhCreate from './zh-CN/create';
 import enMigration from './en/migration';
 import zhMigration from './zh-CN/migration';
 import enAccess from './en/access';
@@ -51,6 +53,7 @@ export const en = {
   metrics: enMetrics,
   hosts: enHosts,
   tree: enTree,
+  create: enCreate,
   migration: enMigration,
   access: enAccess,
   backup: enBackup,
@@ -71,6 +74,7 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   metrics: zhMetrics,
   hosts: zhHosts,
   tree: zhTree,
+  create: zhCreate,
   migration: zhMigration,
   access: zhAccess,
   backup: zhBackup,

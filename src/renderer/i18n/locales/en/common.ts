@@ -51,4 +51,8 @@ export default {
     FORBIDDEN: 'Forbidden',
     unknown: 'Error',
   },
+  connecting: 'Connecting…',
+  coreUnreachable: 'Could not reach the VirtDeck core',
+  detailCount_one: '{{n}} detail',
+  detailCount_other: '{{n}} details',
 };

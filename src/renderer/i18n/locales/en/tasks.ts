@@ -11,4 +11,18 @@ export default {
   loadError: 'Could not load tasks',
   none: 'No tasks yet',
   noneHint: 'Uploads, clones and other long work show here with their progress, and stay as history after they end.',
+  row: {
+    retryFailed: 'Retry of “{{title}}” failed',
+    cancellingPrefix: 'Cancelling… ',
+    progress: '{{title}} progress',
+    interrupted: 'VirtDeck stopped (quit or crashed) while this task ran. What it had done is below; anything it still owed is listed as not undone, so you can check the host.',
+    cleanup: 'Cleanup',
+    cancelling: 'Cancelling…',
+    cancel: 'Cancel',
+    retry: 'Retry',
+    hideLog: 'Hide log',
+    showLog: 'Show log',
+    steps: 'Steps',
+    loadingLog: 'Loading the log…',
+  },
 };

@@ -50,4 +50,7 @@ export default {
     FORBIDDEN: '禁止访问',
     unknown: '错误',
   },
+  connecting: '正在连接…',
+  coreUnreachable: '无法连接 VirtDeck 核心服务',
+  detailCount_other: '{{n}} 条详情',
 };

@@ -9,4 +9,18 @@ export default {
   loadError: '无法加载任务',
   none: '暂无任务',
   noneHint: '上传、克隆等耗时操作会在这里显示进度，结束后保留为历史记录。',
+  row: {
+    retryFailed: '重试“{{title}}”失败',
+    cancellingPrefix: '正在取消… ',
+    progress: '{{title}} 进度',
+    interrupted: 'VirtDeck 在此任务运行时停止了（退出或崩溃）。已完成的操作列在下方；尚未完成的清理会标记为未撤销，以便您到主机上检查。',
+    cleanup: '清理',
+    cancelling: '正在取消…',
+    cancel: '取消',
+    retry: '重试',
+    hideLog: '隐藏日志',
+    showLog: '显示日志',
+    steps: '步骤',
+    loadingLog: '正在加载日志…',
+  },
 };
