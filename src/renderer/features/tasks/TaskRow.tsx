@@ -7,7 +7,7 @@ import type { TaskSummary } from '../../../shared/model/task';
 import { request, ApiError } from '../../app/api';
 import { useNotifications } from '../notifications/store';
 import { useNow } from '../../ui/useNow';
-import { childTasks, elapsed, fraction, progressText, rateText, secondaryText, STATE_LABEL } from './format';
+import { childTasks, elapsed, fraction, progressText, rateText, secondaryText, stateLabel } from './format';
 import { useCancelTask, useTask } from './queries';
 import { openTaskDrawer } from './store';
 
@@ -40,7 +40,7 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
   return (
     <article ref={ref} className={`task-row s-${task.state} ${focused ? 'focused' : ''} depth-${Math.min(depth, 3)}`} data-testid={`task-${task.id}`} data-state={task.state} data-kind={task.kind} aria-label={task.title}>
       <header className="task-head">
-        <span className={`task-state s-${task.state}`}>{STATE_LABEL[task.state]}</span>
+        <span className={`task-state s-${task.state}`}>{stateLabel(task.state)}</span>
         <span className="task-title ellipsis" title={task.title}>
           {task.title}
         </span>

@@ -1,21 +1,19 @@
+// Sizes as the rest of the task UI and the e2e checks read them ("30 MiB"); digits are the same in both languages.
 import { formatBytes } from '../../../shared/libvirt/units';
+import { formatDuration as durationWords, formatNumber } from '../../i18n/format';
+import { i18n } from '../../i18n';
 import type { TaskProgress, TaskState, TaskSummary } from '../../../shared/model/task';
 
 // Pure text for task rows: amounts, rate, time left, durations.
 
 const amount = (unit: TaskProgress['unit'], n: number): string =>
-  unit === 'bytes' ? formatBytes(n) : unit === 'percent' ? `${Math.round(n)}%` : n.toLocaleString();
+  unit === 'bytes' ? formatBytes(n) : unit === 'percent' ? `${formatNumber(Math.round(n))}%` : formatNumber(n);
 
-/** "1 h 4 min", "2 min 5 s", "4 s", "< 1 s". */
+/** "1 h 4 min", "2 min 5 s", "4 s", "< 1 s" (in the UI's language). */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
-  if (seconds < 1) return '< 1 s';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (seconds < 1) return i18n.t('tasks:fmt.underSec');
+  return durationWords(seconds);
 }
 
 /** Fraction done in [0, 1], or undefined when the size of the work is unknown. */
@@ -29,34 +27,30 @@ export function fraction(p: TaskProgress | undefined): number | undefined {
 /** "120 MiB of 300 MiB", "3 of 7", "40%". */
 export function progressText(p: TaskProgress): string {
   if (p.unit === 'percent') return `${Math.round(p.done)}%`;
-  return p.total !== undefined ? `${amount(p.unit, p.done)} of ${amount(p.unit, p.total)}` : amount(p.unit, p.done);
+  return p.total !== undefined ? i18n.t('tasks:fmt.of', { done: amount(p.unit, p.done), total: amount(p.unit, p.total) }) : amount(p.unit, p.done);
 }
 
 /** "45.2 MiB/s · about 4 s left" (empty when nothing is known yet). */
 export function rateText(p: TaskProgress, state: TaskState): string {
   const parts: string[] = [];
-  if (p.rate !== undefined && state === 'running') parts.push(p.unit === 'bytes' ? `${formatBytes(p.rate)}/s` : `${p.rate.toFixed(1)}/s`);
-  if (p.etaSeconds !== undefined && state === 'running') parts.push(`about ${formatDuration(p.etaSeconds)} left`);
+  if (p.rate !== undefined && state === 'running') parts.push(p.unit === 'bytes' ? `${formatBytes(p.rate)}/s` : `${formatNumber(p.rate, 1)}/s`);
+  if (p.etaSeconds !== undefined && state === 'running') parts.push(i18n.t('tasks:fmt.left', { d: formatDuration(p.etaSeconds) }));
   return parts.join(' · ');
 }
 
 /** "sent as data: 40 MiB (13% of the size)" for sparse transfers. */
 export function secondaryText(p: TaskProgress): string | undefined {
   if (!p.secondary) return undefined;
-  const of = p.unit === 'bytes' && p.done > 0 ? ` (${Math.round((100 * p.secondary.done) / p.done)}% of what is done)` : '';
-  return `${p.secondary.label}: ${amount(p.unit, p.secondary.done)}${of}`;
+  const of = p.unit === 'bytes' && p.done > 0 ? ' ' + i18n.t('tasks:fmt.ofDone', { pct: formatNumber(Math.round((100 * p.secondary.done) / p.done)) }) : '';
+  const label = i18n.exists(`tasks:secondary.${p.secondary.label}`) ? i18n.t(`tasks:secondary.${p.secondary.label}` as 'tasks:secondary.sent') : p.secondary.label;
+  return `${label}: ${amount(p.unit, p.secondary.done)}${of}`;
 }
 
 /** How long it ran (ended) or has been running (now). */
 export const elapsed = (t: Pick<TaskSummary, 'createdAt' | 'endedAt'>, now: number) => formatDuration(((t.endedAt ?? now) - t.createdAt) / 1000);
 
-export const STATE_LABEL: Record<TaskState, string> = {
-  running: 'Running',
-  succeeded: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
+/** A task state in the UI's language. */
+export const stateLabel = (s: TaskState): string => i18n.t(`tasks:state.${s}`);
 
 /** Top-level tasks: running first, then the rest, newest first in each. Children show under their parent. */
 export function rootTasks(tasks: readonly TaskSummary[]): TaskSummary[] {

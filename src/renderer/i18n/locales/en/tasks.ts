@@ -25,4 +25,24 @@ export default {
     steps: 'Steps',
     loadingLog: 'Loading the log…',
   },
+  fmt: {
+    of: '{{done}} of {{total}}',
+    left: 'about {{d}} left',
+    underSec: '< 1 s',
+    ofDone: '({{pct}}% of what is done)',
+  },
+  // Labels the core gives a task's second figure (bytes on the wire); others are shown as they come.
+  secondary: {
+    'sent as data': 'sent as data',
+    'received as data': 'received as data',
+    remaining: 'remaining',
+    sent: 'sent',
+  },
+  state: {
+    running: 'Running',
+    succeeded: 'Done',
+    failed: 'Failed',
+    cancelled: 'Cancelled',
+    interrupted: 'Interrupted',
+  },
 };

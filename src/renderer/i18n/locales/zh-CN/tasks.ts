@@ -23,4 +23,23 @@ export default {
     steps: '步骤',
     loadingLog: '正在加载日志…',
   },
+  fmt: {
+    of: '{{done}} / {{total}}',
+    left: '约剩 {{d}}',
+    underSec: '不到 1 秒',
+    ofDone: '（占已完成部分的 {{pct}}%）',
+  },
+  secondary: {
+    'sent as data': '实际发送的数据',
+    'received as data': '实际接收的数据',
+    remaining: '剩余',
+    sent: '已发送',
+  },
+  state: {
+    running: '运行中',
+    succeeded: '已完成',
+    failed: '失败',
+    cancelled: '已取消',
+    interrupted: '已中断',
+  },
 };
