@@ -17,6 +17,7 @@ import {
 import { useHosts, useSshAliases } from './queries';
 import './hosts.css';
 import { Trans, useTranslation } from 'react-i18next';
+import { FieldFrame } from '../../ui/FieldFrame';
 
 // The one host form behind both "Add host" and "Edit host": every setting of
 // a host (SSH or this machine's socket, ssh_config alias, jump hosts, keys,
@@ -75,23 +76,6 @@ export function useHostForm(initial: HostDraft, idPrefix: string): HostFormState
   };
 }
 
-function Field({ id, label, error, hint, children, wide = false }: { id: string; label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode; wide?: boolean }) {
-  return (
-    <div className={`field ${wide ? 'wide' : ''} ${error ? 'invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error ? (
-        <div className="field-error" id={`${id}-err`} role="alert">
-          {error}
-        </div>
-      ) : hint ? (
-        <div className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-    </div>
-  );
-}
 
 export function HostFields({ form, autoFocus = true, onShowExisting }: { form: HostFormState; autoFocus?: boolean; onShowExisting?: () => void }) {
   const { t } = useTranslation(['hosts', 'common']);
@@ -165,18 +149,18 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
       <div className="form-grid">
         {ssh ? (
           <>
-            <Field id={`${p}-hostname`} label={t('form.hostname')} error={form.errorOf('hostname')}>
+            <FieldFrame id={`${p}-hostname`} label={t('form.hostname')} error={form.errorOf('hostname')}>
               <input {...text('hostname')} placeholder={t('form.hostnamePlaceholder')} data-autofocus={autoFocus || undefined} required />
-            </Field>
-            <Field id={`${p}-port`} label={t('form.port')} error={form.errorOf('port')}>
+            </FieldFrame>
+            <FieldFrame id={`${p}-port`} label={t('form.port')} error={form.errorOf('port')}>
               <input {...text('port')} inputMode="numeric" className="narrow" />
-            </Field>
-            <Field id={`${p}-user`} label={t('form.user')} error={form.errorOf('user')}>
+            </FieldFrame>
+            <FieldFrame id={`${p}-user`} label={t('form.user')} error={form.errorOf('user')}>
               <input {...text('user')} />
-            </Field>
+            </FieldFrame>
           </>
         ) : (
-          <Field
+          <FieldFrame
             id={`${p}-socketPath`}
             label={t('form.socket')}
             error={form.errorOf('socketPath')}
@@ -184,11 +168,11 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
             wide
           >
             <input {...text('socketPath')} className="mono" disabled={draft.libvirtPath === 'session'} data-autofocus={autoFocus || undefined} />
-          </Field>
+          </FieldFrame>
         )}
-        <Field id={`${p}-name`} label={t('form.name')} error={form.errorOf('name')} hint={ssh ? t('form.nameHintSsh') : t('form.nameHintLocal')}>
+        <FieldFrame id={`${p}-name`} label={t('form.name')} error={form.errorOf('name')} hint={ssh ? t('form.nameHintSsh') : t('form.nameHintLocal')}>
           <input {...text('name')} placeholder={ssh ? draft.sshAlias || draft.hostname.trim() || 'kvm1' : t('form.thisMachine')} />
-        </Field>
+        </FieldFrame>
         <div className="field">
           <label htmlFor={`${p}-libvirtPath`}>{t('form.daemon')}</label>
           <select id={`${p}-libvirtPath`} value={draft.libvirtPath} onChange={(e) => update({ libvirtPath: e.target.value as HostDraft['libvirtPath'] })} data-testid={`${p}-libvirtPath`}>
@@ -198,7 +182,7 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
         </div>
         {ssh && (
           <>
-            <Field
+            <FieldFrame
               id={`${p}-jumps`}
               label={t('form.jumps')}
               error={form.errorOf('jumps')}
@@ -206,18 +190,18 @@ export function HostFields({ form, autoFocus = true, onShowExisting }: { form: H
               wide
             >
               <input {...text('jumps')} className="mono" placeholder="ops@bastion.example.org:22" />
-            </Field>
-            <Field id={`${p}-identity`} label={t('form.identity')} error={form.errorOf('identity')} hint={t('form.identityHint')} wide>
+            </FieldFrame>
+            <FieldFrame id={`${p}-identity`} label={t('form.identity')} error={form.errorOf('identity')} hint={t('form.identityHint')} wide>
               <textarea {...text('identity')} rows={2} className="mono" placeholder="~/.ssh/id_ed25519" />
-            </Field>
+            </FieldFrame>
           </>
         )}
-        <Field id={`${p}-group`} label={t('form.group')} error={form.errorOf('group')} hint={t('form.groupHint')}>
+        <FieldFrame id={`${p}-group`} label={t('form.group')} error={form.errorOf('group')} hint={t('form.groupHint')}>
           <input {...text('group')} list={`${p}-groups`} placeholder={t('form.groupPlaceholder')} />
-        </Field>
-        <Field id={`${p}-tags`} label={t('form.tags')} error={form.errorOf('tags')} hint={t('form.tagsHint')}>
+        </FieldFrame>
+        <FieldFrame id={`${p}-tags`} label={t('form.tags')} error={form.errorOf('tags')} hint={t('form.tagsHint')}>
           <input {...text('tags')} placeholder={t('form.tagsPlaceholder')} />
-        </Field>
+        </FieldFrame>
         <label className="check-row wide">
           <input type="checkbox" checked={draft.autoConnect} onChange={(e) => update({ autoConnect: e.target.checked })} data-testid={`${p}-autoConnect`} />
           {t('form.autoConnect')}

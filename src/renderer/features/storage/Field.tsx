@@ -1,23 +1,14 @@
 import { useId, type ReactNode } from 'react';
+import { FieldFrame } from '../../ui/FieldFrame';
 
 /** A labelled form field with its hint or error, wired for screen readers. */
 export function Field({ label, hint, error, wide, children }: { label: string; hint?: ReactNode; error?: string; wide?: boolean; children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const id = useId();
   const describedBy = error ? `${id}-err` : hint ? `${id}-hint` : undefined;
   return (
-    <div className={`field ${wide ? 'wide' : ''} ${error ? 'invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
+    <FieldFrame id={id} label={label} error={error} hint={hint} wide={!!wide}>
       {children({ id, ...(error ? { 'aria-invalid': true as const } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
-      {error ? (
-        <div className="field-error" id={`${id}-err`} role="alert">
-          {error}
-        </div>
-      ) : hint ? (
-        <div className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }
 
