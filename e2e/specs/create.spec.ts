@@ -187,7 +187,7 @@ test('placement: with lab-1 busy the advice ranks another host first and says wh
         },
         { timeout: 120_000, intervals: [3000] },
       )
-      .toMatch(new RegExp(`${h1.name}\\s+\\d+\\s+.*CPU (\\d{2,3})% busy`));
+      .toMatch(new RegExp(`${h1.name}\\s+[\\d.]+\\s+.*CPU (\\d{2,3})% busy`)); // scores carry one decimal (shared placement scoring)
     const first = await app.getByTestId('create-advice-0').innerText();
     expect(first).not.toContain(h1.name);
     const picks = await Promise.all([0, 1, 2].map((i) => app.getByTestId(`create-placement-${i}`).inputValue()));
