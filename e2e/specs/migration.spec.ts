@@ -222,7 +222,7 @@ test.describe('migration', () => {
     const srcId = ids.at(-1)!;
     await guest(last, name, 'local');
     const running = (await virsh(last, 'list', '--name')).split('\n').filter(Boolean);
-    expect(running).toHaveLength(3);
+    expect(running.length).toBeGreaterThanOrEqual(3); // earlier moves in a 2-host lab may have left more here: all of them are evacuated
     const baseline = (await virsh(last, 'list', '--all', '--name')).split('\n').filter((n) => n && n !== name);
     try {
       await app.getByTestId(`host-row-${srcId}`).click();
