@@ -6,17 +6,16 @@ import {
   type Task,
   type TaskId,
   type TaskLogEntry,
-  type TaskProgress,
   type TaskRef,
   type TaskState,
   type TaskSummary,
-  type TaskTarget,
 } from '../../shared/model/task';
 import { currentCaller } from '../auth/gate';
 import type { EventBus } from '../ipc/bus';
 import type { Logger } from '../util/log';
 import { RateEstimator } from './rate';
 import { TaskStore } from './store';
+import type { TaskContext, TaskSpec } from './types';
 
 // The one engine for long work (DESIGN.md: "Long work is one Task engine, its
 // cancel an AbortSignal that reaches the RPC stream; a failed or cancelled task
@@ -25,43 +24,7 @@ import { TaskStore } from './store';
 // the manager runs those steps, newest first, when the work fails or is
 // cancelled, and records each outcome in the task's `cleanup` lines.
 
-export interface TaskSpec {
-  kind: string;
-  title: string;
-  hostId?: string;
-  target?: TaskTarget;
-  /** Default true. A task that cannot stop safely midway (e.g. a migration past switchover) says false. */
-  cancellable?: boolean;
-  /** The call (and input) the UI may send again to retry after a failure. */
-  retry?: { call: string; input: unknown };
-  user?: string;
-}
-
-export interface ProgressUpdate {
-  unit?: TaskProgress['unit'];
-  done: number;
-  total?: number;
-  secondary?: TaskProgress['secondary'];
-}
-
-export interface TaskContext {
-  readonly id: TaskId;
-  /** Aborted on cancel (reason: AppFailure CANCELLED); pass it to every RPC call, stream and exec. */
-  readonly signal: AbortSignal;
-  phase(text: string): void;
-  progress(p: ProgressUpdate): void;
-  log(message: string, level?: TaskLogEntry['level']): void;
-  /**
-   * Registers how to undo something this task just made (newest runs first).
-   * `label` says what the undo does, e.g. "delete volume 'x.qcow2' in pool 'default'".
-   * The returned function forgets the step (ownership passed on, e.g. the VM now uses the volume).
-   */
-  undo(label: string, fn: () => Promise<void>): () => void;
-  /** Runs a child task; it is cancelled with the parent, and on success its undo steps pass to the parent. */
-  child<R>(spec: TaskSpec, run: (ctx: TaskContext) => Promise<R>): Promise<R>;
-  /** Throws the cancel reason if cancel was asked. */
-  throwIfCancelled(): void;
-}
+export type { ProgressUpdate, TaskContext, TaskSpec } from './types';
 
 interface UndoStep {
   label: string;
