@@ -86,6 +86,9 @@ export function hostScript(ctx: LabCtx, script: string, args: string[], timeoutM
 }
 
 /** A shell on the guest's serial console, over the RPC console stream. */
+/** A kernel log line as printed on the console: "[    3.711567] IPv6: ...". */
+const KERNEL_LINE = /\[\s*\d+\.\d{6}\][^\r\n]*(\r?\n)?/g;
+
 export class GuestShell {
   private buf = '';
   private n = 0;
@@ -104,6 +107,9 @@ export class GuestShell {
     for (;;) {
       try {
         await sh.run('true', 3000);
+        // Kernel messages (e.g. "eth0: link becomes ready") share the serial line with the shell;
+        // keep them off it so they cannot land inside a command's output.
+        await sh.run('dmesg -n 1 2>/dev/null', 3000);
         return sh;
       } catch (e) {
         if (Date.now() > deadline) throw new Error(`guest shell did not answer: ${String(e)}; console said: ${sh.buf.slice(-400)}`);
@@ -124,7 +130,11 @@ export class GuestShell {
       if (i >= 0) {
         // Drop the echo of the command line (it holds the unevaluated marker), wherever it landed.
         const echo = `@@$((${n}*7))@@`;
-        const lines = this.buf.slice(start, i).split(/\r?\n/);
+        // Printk lines that came before `dmesg -n 1` took effect are not the command's output.
+        const lines = this.buf
+          .slice(start, i)
+          .replace(KERNEL_LINE, '')
+          .split(/\r?\n/);
         const at = lines.findIndex((l) => l.includes(echo));
         return (at >= 0 ? lines.slice(at + 1) : lines.slice(1)).join('\n').trim();
       }
