@@ -143,13 +143,10 @@ test('a VM from a cloud image with cloud-init: hostname ci-test and the runcmd m
   expect(await virsh(h1, 'dumpxml', '--inactive', name)).not.toContain('cidata');
 });
 
-// Known gap: the wizard now ranks with the shared placement scoring, whose CPU
-// figure is the host's /proc/stat (or its VMs' load when higher). The lab's
-// hosts share one kernel, so /proc/stat reads the same on all of them and one
-// burner guest does not lift lab-1 above the machine-wide figure: the ranking
-// cannot be shown here until the lab gives each host its own CPU figure. The
-// scoring itself is covered by src/shared/placement and src/shared/create unit tests.
-test.fixme('placement: with lab-1 busy the advice ranks another host first and says why; three app:web copies spread over the hosts; an override is honoured', async ({ app, core }) => {
+// The lab's hosts share one kernel (same boot id), so placement counts each
+// one's CPU from its own VMs' cgroups: the burner guest makes lab-1 busy and
+// the advice says so, and that it shares a kernel with the others.
+test('placement: with lab-1 busy the advice ranks another host first and says why; three app:web copies spread over the hosts; an override is honoured', async ({ app, core }) => {
   test.setTimeout(420_000);
   // Three hosts with `lab.sh up 3` (three copies on three hosts); on two, the copies still use both.
   const hostsUsed = Math.min(3, lab.hosts.length);
@@ -184,9 +181,8 @@ test.fixme('placement: with lab-1 busy the advice ranks another host first and s
     await app.getByTestId('create-next').click();
     await app.getByTestId('create-next').click();
     await app.getByTestId('create-copies').fill('3');
-    // The advice follows live CPU: once lab-1's burner shows in its VMs' samples,
-    // another host comes first. (Lab hosts share one kernel, so /proc/stat alone
-    // reads the same on all of them; the VMs' cgroup figures tell them apart.)
+    // The advice follows live CPU: once lab-1's burner shows in its VMs' samples
+    // (sampled every 10 s when unwatched), another host comes first.
     await expect
       .poll(
         async () => {
@@ -198,6 +194,7 @@ test.fixme('placement: with lab-1 busy the advice ranks another host first and s
       .toMatch(new RegExp(`^(?:${lab.hosts.slice(1, 3).map((h) => h.name).join('|')})\\s`));
     // ...and says why: lab-1's row names its busy CPU.
     await expect(app.getByTestId('create-advice')).toContainText(new RegExp(`${h1.name}\\s+[\\d.]+\\s+.*CPU (\\d{2,3})% busy`));
+    await expect(app.getByTestId('create-advice')).toContainText(`one kernel with ${lab.hosts.slice(1, 3).map((h) => h.name).join(', ')}`);
     const picks = await Promise.all([0, 1, 2].map((i) => app.getByTestId(`create-placement-${i}`).inputValue()));
     expect(new Set(picks).size).toBe(hostsUsed);
     await app.screenshot({ path: test.info().outputPath('placement-advice.png'), fullPage: true });
@@ -220,4 +217,41 @@ test.fixme('placement: with lab-1 busy the advice ranks another host first and s
     await virsh(h1, 'destroy', web).catch(() => {});
     await virsh(h1, 'start', web).catch(() => {});
   }
+});
+
+test('“Customise before start”: the settings page opens with the plan kept in the definition; a change there, then “Start install” boots the ISO and the plan leaves the definition', async ({ app, core }) => {
+  test.setTimeout(420_000);
+  const hostId = await connectedHost(core);
+  const name = `vd-e2e-custom-${stamp}`;
+  made.push(name);
+  await app.getByTestId('open-create').click();
+  await app.getByTestId('create-source-iso').check();
+  await app.getByTestId('create-media').selectOption(`default/${ISO}`);
+  await app.getByTestId('create-next').click();
+  await app.getByTestId('create-next').click();
+  await hardware(app, name);
+  await app.getByTestId('create-customise').check();
+  for (let i = 0; i < 3; i++) await app.getByTestId('create-next').click();
+  await expect(app.getByTestId('create-plan')).toContainText('open its settings');
+  await app.getByTestId('create-submit').click();
+  // Defined, not started: the VM page opens on its settings with the way to start the install.
+  await expect(app.getByTestId('vm-overview')).toBeVisible({ timeout: 180_000 });
+  await expect(app.getByTestId('tab-settings')).toHaveAttribute('aria-selected', 'true');
+  await expect(app.getByTestId('install-banner')).toBeVisible();
+  const uuid = (await virsh(h1, 'domuuid', name)).trim();
+  expect(await virsh(h1, 'domstate', uuid)).toMatch(/shut off/);
+  expect(await virsh(h1, 'dumpxml', '--inactive', uuid)).toContain('https://virtdeck.dev/xmlns/install/1');
+  // The customisation: more memory than the wizard gave it.
+  await app.getByTestId('edit-memory').click();
+  await app.getByTestId('mem-max-input').fill('160');
+  await app.getByTestId('apply-memory').click();
+  await expect(app.getByTestId('section-memory').getByTestId('apply-outcome')).toContainText('160 MiB');
+  await app.screenshot({ path: test.info().outputPath('customise-1-settings.png'), fullPage: true });
+  await app.getByTestId('install-begin').click();
+  await expect(app.getByTestId('install-banner')).toBeHidden({ timeout: 120_000 });
+  expect(await virsh(h1, 'domstate', uuid)).toMatch(/running/);
+  expect(await virsh(h1, 'dominfo', uuid)).toMatch(/Max memory:\s+163840 KiB/);
+  // The first start ran the plan: the definition no longer carries it.
+  expect(await virsh(h1, 'dumpxml', '--inactive', uuid)).not.toContain('https://virtdeck.dev/xmlns/install/1');
+  await serialShows(app, core, hostId, uuid, 'echo custom-$((6*7))', /custom-42/);
 });

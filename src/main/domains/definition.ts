@@ -1,3 +1,4 @@
+import { readInstallPlan } from '../../shared/create/install-meta';
 import { AppFailure } from '../../shared/ipc/result';
 import { parseXmlDoc, pendingChanges, readConfig, serializeElement, serializeXmlDoc, XmlSyntaxError, type XmlDocument, type XmlElement } from '../../shared/libvirt/dom/index';
 import { AffectFlags } from '../libvirt/rpc/procedures/domain-settings';
@@ -50,7 +51,8 @@ export async function domainSettingsGet(sessions: LibvirtSessions, hostId: strin
     h.active ? liveXml(h) : Promise.resolve(undefined),
     h.c.call(P.DOMAIN_GET_STATE, { dom: h.dom, flags: 0 }).catch(fail(h, 'Reading state')),
   ]);
-  const config = readConfig(parseXmlDoc(inactive));
+  const doc = parseXmlDoc(inactive);
+  const config = readConfig(doc);
   const liveCfg = live ? readConfig(parseXmlDoc(live)) : undefined;
   const STATES = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
   return {
@@ -61,6 +63,7 @@ export async function domainSettingsGet(sessions: LibvirtSessions, hostId: strin
     config,
     ...(liveCfg ? { live: liveCfg } : {}),
     pending: pendingChanges(config, h.persistent ? liveCfg : undefined),
+    ...(readInstallPlan(doc) ? { installPending: true } : {}),
   };
 }
 

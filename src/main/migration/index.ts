@@ -26,7 +26,7 @@ export interface MigrationWiring {
 /** Placement, migration and evacuation services, wired once by the core. */
 export function createMigration(w: MigrationWiring) {
   const domains = { list: (id: string) => w.inventory.list(id), get: (id: string, uuid: string) => w.actions.domainGet(id, uuid) };
-  const placement = new PlacementService({ configDir: w.configDir, sessions: w.sessions, hosts: w.hosts, domains, metrics: w.metrics, log: w.log.child('placement') });
+  const placement = new PlacementService({ configDir: w.configDir, sessions: w.sessions, hosts: w.hosts, domains, metrics: w.metrics, transport: (id) => w.hosts.transport(id), log: w.log.child('placement') });
   const migration = new MigrationService({
     sessions: w.sessions,
     hosts: w.hosts,

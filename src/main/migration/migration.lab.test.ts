@@ -99,6 +99,17 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 600_000);
 
+describe('placement', () => {
+  it("reads each host's kernel: the lab's hosts are one machine, so each names the others and counts CPU from its own VMs", async () => {
+    const ranked = await call<{ hostId: string; name: string; reasons: string[] }[]>('placement.rank', { vcpus: 1, memoryKiB: 1024 });
+    expect(ranked).toHaveLength(lab.hosts.length);
+    for (const s of ranked) {
+      const others = lab.hosts.filter((h) => h.name !== s.name).map((h) => h.name);
+      expect(s.reasons.join(' | ')).toContain(`one kernel with ${others.join(', ')}: CPU counted from its own VMs`);
+    }
+  });
+});
+
 describe('preflight refuses with the reason', { timeout: 300_000 }, () => {
   it('a target missing the VM network; mapping it to one the target has clears the check', async () => {
     const net = `vdn-${stamp}`.slice(0, 14);

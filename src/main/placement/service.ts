@@ -6,6 +6,7 @@ import { child, parseXml, text } from '../../shared/libvirt/xml';
 import { PlacementSettingsSchema, type HostCandidate, type HostScore, type PlacementRequest, type PlacementSettings } from '../../shared/model/placement';
 import type { Host } from '../../shared/model/host';
 import type { DomainSummary } from '../../shared/model/domain';
+import type { HostTransport } from '../hosts/transport';
 import type { RpcClient } from '../libvirt/rpc/client';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { LibvirtSessions } from '../libvirt/sessions';
@@ -23,6 +24,8 @@ export interface PlacementDeps {
   hosts: { list(): Host[] };
   domains: { list(hostId: string): Promise<DomainSummary[]> };
   metrics: { latestHost(hostId: string): HostLatest | undefined; latest(): TopRow[] };
+  /** The host's SSH (or local) transport: placement reads its kernel's boot id once per connection. */
+  transport?(hostId: string): HostTransport;
   log: Logger;
 }
 
@@ -66,12 +69,43 @@ export class PlacementService {
     return rankHosts(req, await this.candidates(), this.current);
   }
 
-  /** Every configured host, measured (disconnected ones as such). */
+  /**
+   * Every configured host, measured (disconnected ones as such). Hosts whose
+   * kernels have the same boot id are one machine seen twice (the local
+   * socket and SSH to the same box, containers, the lab's namespaces): the
+   * machine-wide /proc/stat cannot tell them apart, so their CPU figure is
+   * what their own VMs use, and the reasons say so.
+   */
   async candidates(): Promise<HostCandidate[]> {
-    return Promise.all(this.deps.hosts.list().map((h) => this.candidate(h)));
+    const list = this.deps.hosts.list();
+    const boots = await Promise.all(list.map((h) => this.bootId(h)));
+    const twins = (i: number) => (boots[i] ? list.filter((_, j) => j !== i && boots[j] === boots[i]).map((x) => x.config.name) : []);
+    return Promise.all(list.map((h, i) => this.candidate(h, twins(i))));
   }
 
-  async candidate(h: Host): Promise<HostCandidate> {
+  /** Boot ids by transport: a reconnect (or a reboot behind it) gives a new transport and a fresh read. */
+  private readonly boots = new WeakMap<HostTransport, Promise<string | undefined>>();
+
+  private bootId(h: Host): Promise<string | undefined> {
+    if (h.state.status !== 'connected' || !this.deps.transport) return Promise.resolve(undefined);
+    let t: HostTransport;
+    try {
+      t = this.deps.transport(h.config.id);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    let p = this.boots.get(t);
+    if (!p) {
+      p = t
+        .exec(['cat', '/proc/sys/kernel/random/boot_id'], { timeoutMs: 10_000 })
+        .then((r) => (r.code === 0 ? r.stdout.toString('utf8').trim() || undefined : undefined))
+        .catch(() => undefined);
+      this.boots.set(t, p);
+    }
+    return p;
+  }
+
+  async candidate(h: Host, sharesKernelWith: string[] = []): Promise<HostCandidate> {
     const base: HostCandidate = {
       hostId: h.config.id,
       name: h.config.name,
@@ -103,7 +137,8 @@ export class PlacementService {
         const app = appOf(d.tags);
         if (app) apps[app] = (apps[app] ?? 0) + 1;
       }
-      const busy = cpuBusy(this.deps.metrics.latestHost(h.config.id)?.v[CPU], this.deps.metrics.latest(), h.config.id, node.cpus);
+      const hostPct = sharesKernelWith.length ? undefined : this.deps.metrics.latestHost(h.config.id)?.v[CPU];
+      const busy = cpuBusy(hostPct, this.deps.metrics.latest(), h.config.id, node.cpus);
       return {
         ...base,
         connected: true,
@@ -111,6 +146,7 @@ export class PlacementService {
         memoryKiB: node.memory,
         availableKiB: available,
         ...(typeof busy === 'number' ? { cpuBusyPct: busy } : {}),
+        ...(sharesKernelWith.length ? { sharesKernelWith } : {}),
         allocatedVcpus: running.reduce((a, d) => a + (d.vcpus ?? 1), 0),
         allocatedMemKiB: running.reduce((a, d) => a + (d.memoryKiB ?? 0), 0),
         runningVms: running.length,
@@ -147,8 +183,8 @@ async function activePools(c: RpcClient): Promise<HostCandidate['pools']> {
 
 /**
  * Host CPU busy %: /proc/stat, or the load of its VMs when that is higher.
- * Hosts that share a kernel (containers, the lab's namespaces) all report the
- * machine's /proc/stat; their VMs' cgroup figures still tell them apart.
+ * For hosts that share a kernel the caller passes no host figure: their VMs'
+ * cgroup figures are what tells them apart.
  */
 export function cpuBusy(hostPct: number | null | undefined, vmRows: readonly TopRow[], hostId: string, cpus: number): number | undefined {
   const rows = vmRows.filter((r) => r.hostId === hostId && typeof r.v[VM_CPU] === 'number');

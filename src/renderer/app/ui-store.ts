@@ -7,7 +7,8 @@ export type AppPage = 'audit' | 'accounts' | 'p2v' | 'backups' | 'create';
 export type Selection =
   | { kind: 'none' }
   | { kind: 'host'; hostId: string }
-  | { kind: 'domain'; hostId: string; uuid: string }
+  /** `tab` opens the VM page on that tab (e.g. settings after “Customise before start”). */
+  | { kind: 'domain'; hostId: string; uuid: string; tab?: 'settings' }
   | { kind: 'network'; hostId: string; name: string }
   | { kind: 'page'; page: AppPage };
 

@@ -32,6 +32,8 @@ export const HostCandidateSchema = z.object({
   availableKiB: z.number(),
   /** Live host CPU busy %, from the metrics sampler, when known. */
   cpuBusyPct: z.number().optional(),
+  /** Other hosts on the same kernel (same boot id): cpuBusyPct is then what this host's VMs use. */
+  sharesKernelWith: z.array(z.string()).optional(),
   allocatedVcpus: z.number(),
   allocatedMemKiB: z.number(),
   runningVms: z.number().int(),

@@ -181,6 +181,8 @@ export const VmSettingsSchema = z.object({
   live: VmConfigSchema.optional(),
   /** Per section: changes held in the persistent definition only ("pending until restart"). */
   pending: z.record(SectionSchema, z.array(z.string())),
+  /** Created with “Customise before start” and not started yet: its first start must run the install plan (create.begin). */
+  installPending: z.boolean().optional(),
 });
 export type VmSettings = z.infer<typeof VmSettingsSchema>;
 

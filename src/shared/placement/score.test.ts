@@ -32,6 +32,13 @@ describe('placement scoring', () => {
     expect(ranked[0]!.reasons.join(' | ')).toMatch(/CPU 5% busy now/);
   });
 
+  it('a host on a shared kernel names its twins: its CPU figure is what its VMs use', () => {
+    const [a] = rankHosts(req(), [host('lab-1', { cpuBusyPct: 50, sharesKernelWith: ['lab-2'] })], settings);
+    expect(a!.reasons.join(' | ')).toMatch(/CPU 50% busy now \| one kernel with lab-2: CPU counted from its own VMs/);
+    const [b] = rankHosts(req(), [host('lab-1', { cpuBusyPct: 50 })], settings);
+    expect(b!.reasons.join(' | ')).not.toMatch(/one kernel/);
+  });
+
   it('hard limits: maintenance, disconnected, missing network or pool, memory after the reservation, vCPU overcommit', () => {
     const cases: [Partial<HostCandidate>, RegExp][] = [
       [{ maintenance: true }, /maintenance/],

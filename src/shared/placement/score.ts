@@ -25,6 +25,9 @@ export function appOf(tags: readonly string[]): string | undefined {
   return t?.slice(4);
 }
 
+/** Why a host's CPU figure counts only its VMs. */
+const sharedNote = (twins: readonly string[]) => `one kernel with ${twins.join(', ')}: CPU counted from its own VMs (the machine's figure cannot tell them apart)`;
+
 export function scoreHost(req: PlacementRequest, h: HostCandidate, settings: PlacementSettings): HostScore {
   const base = { hostId: h.hostId, name: h.name };
   const no = (reasons: string[]): HostScore => ({ ...base, eligible: false, score: 0, reasons });
@@ -67,6 +70,7 @@ export function scoreHost(req: PlacementRequest, h: HostCandidate, settings: Pla
     reasons.push(
       `${h.allocatedVcpus + req.vcpus}/${cpuLimit} vCPUs allocated with it` + (h.cpuBusyPct === undefined ? '' : `, CPU ${Math.round(h.cpuBusyPct)}% busy now`),
     );
+    if (h.sharesKernelWith?.length) reasons.push(sharedNote(h.sharesKernelWith));
   }
   if (blockers.length) return no(blockers);
 

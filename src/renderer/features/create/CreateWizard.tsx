@@ -240,9 +240,11 @@ function CreateRun({ taskId, onBack }: { taskId: string; onBack(): void }) {
   const select = useUi((s) => s.select);
   const { refetch } = detail;
   useEffect(() => void refetch(), [task?.phase, task?.state, refetch]);
-  const result = (task?.result ?? undefined) as Array<{ hostId: string; uuid: string; name: string }> | undefined;
+  const result = (task?.result ?? undefined) as Array<{ hostId: string; uuid: string; name: string; started: boolean }> | undefined;
   useEffect(() => {
-    if (task?.state === 'succeeded' && result?.length === 1) select({ kind: 'domain', hostId: result[0]!.hostId, uuid: result[0]!.uuid });
+    // Defined but not started (“Customise before start”): its settings page, with “Start install”.
+    const r = result?.length === 1 ? result[0]! : undefined;
+    if (task?.state === 'succeeded' && r) select({ kind: 'domain', hostId: r.hostId, uuid: r.uuid, ...(r.started ? {} : { tab: 'settings' as const }) });
   }, [task?.state, result, select]);
   const p = task?.progress;
   return (

@@ -13,7 +13,7 @@ import { VmTabs, VmTabBody, type VmTab } from '../vm-settings/VmTabs';
 import { VmTitle } from './VmTitle';
 import './domains.css';
 
-export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
+export function VmOverview({ hostId, uuid, initialTab }: { hostId: string; uuid: string; initialTab?: VmTab }) {
   const { t } = useTranslation('domains');
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.config.id === hostId);
@@ -21,7 +21,7 @@ export function VmOverview({ hostId, uuid }: { hostId: string; uuid: string }) {
   const list = useDomainSummary(hostId, uuid, connected);
   const details = useDomain(hostId, uuid, connected && !!list.summary);
   const select = useUi((s) => s.select);
-  const [tab, setTab] = useState<VmTab>('overview');
+  const [tab, setTab] = useState<VmTab>(initialTab ?? 'overview');
 
   if (hosts.isPending) return <LoadingState />;
   if (!host) return <EmptyState title={t('hostGone')}>{t('hostGoneHint')}</EmptyState>;

@@ -23,7 +23,7 @@ export function MainPanel() {
   let body;
   if (selection.kind === 'host') body = <HostOverview key={selection.hostId} hostId={selection.hostId} />;
   else if (selection.kind === 'page') body = selection.page === 'accounts' ? <AccountsPage /> : selection.page === 'p2v' ? <P2vPage /> : selection.page === 'backups' ? <BackupsPage /> : selection.page === 'create' ? <CreateWizard /> : <AuditPage />;
-  else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} />;
+  else if (selection.kind === 'domain') body = <VmOverview key={`${selection.hostId}/${selection.uuid}`} hostId={selection.hostId} uuid={selection.uuid} initialTab={selection.tab} />;
   else if (selection.kind === 'network') body = <NetworkPage key={`${selection.hostId}/${selection.name}`} hostId={selection.hostId} name={selection.name} />;
   else if (hosts.data?.length === 0)
     body = (

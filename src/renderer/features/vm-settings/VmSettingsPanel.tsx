@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorState, LoadingState } from '../../ui/States';
 import { DisksSection, DisplaySection, NicsSection } from './DeviceSections';
+import { InstallBanner } from './InstallBanner';
 import { BootSection, CpuSection, MemorySection } from './MachineSections';
 import { useChoices, useVmSettings } from './queries';
 import './vm-settings.css';
@@ -16,6 +17,7 @@ export function VmSettingsPanel({ hostId, uuid }: { hostId: string; uuid: string
   const anyPending = Object.values(s.pending).some((l) => l.length);
   return (
     <div className="vm-settings" data-testid="vm-settings">
+      {s.installPending && s.state === 'shutoff' ? <InstallBanner hostId={hostId} uuid={uuid} /> : null}
       <p className="small muted">
         {s.state === 'running'
           ? t('runningNote')

@@ -6,6 +6,11 @@ export default {
   runningNote: 'Changes go into the saved definition; those the running VM can take are applied to it at once. Each change says which.',
   offNote: 'The VM is not running: every change is saved and used at its next start.',
   somePending: 'Some changes are pending until restart',
+  install: {
+    pending: 'Created with “Customise before start”: change what you need, then start the install. Its first start attaches the install media or cloud-init seed and sets the final boot order.',
+    begin: 'Start install',
+    starting: 'Starting…',
+  },
   pendingRestart: 'Pending until restart',
   nothingChanged: 'Nothing changed.',
   when: { now: 'Applied now (this run only)', both: 'Applied now and kept', 'next-boot': 'At next boot' },

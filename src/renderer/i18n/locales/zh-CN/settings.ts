@@ -5,6 +5,11 @@ export default {
   runningNote: '更改会写入已保存的定义；运行中的虚拟机能接受的更改会立即生效。每项更改都会注明生效方式。',
   offNote: '虚拟机未运行：所有更改都会保存，并在下次启动时生效。',
   somePending: '部分更改需重启后生效',
+  install: {
+    pending: '此虚拟机以“启动前自定义”方式创建：先修改所需设置，再开始安装。首次启动会挂载安装介质或 cloud-init 种子，并设置最终的启动顺序。',
+    begin: '开始安装',
+    starting: '正在启动…',
+  },
   pendingRestart: '重启后生效',
   nothingChanged: '没有任何更改。',
   when: { now: '已立即生效（仅本次运行）', both: '已立即生效并保存', 'next-boot': '下次启动时生效' },
