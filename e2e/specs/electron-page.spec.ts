@@ -24,8 +24,11 @@ test('the file:// page runs under its own CSP, which blocks injected script and 
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    // Who the window is, as the desktop core answers it (the shell waits for it); nothing else.
+    const can = { manageHosts: true, connectHosts: true, hostShell: true, consoles: true, lifecycle: [], configure: true, create: true, migrate: true, deleteVms: true, audit: true, accounts: false };
+    const session = { mode: 'desktop', user: 'desktop', role: 'admin', hosts: [], tags: [], can };
     window.virtdeck = {
-      invoke: async () => ({ ok: false, error: { code: 'UNSUPPORTED', message: 'no core in this test' } }),
+      invoke: async (name: string) => (name === 'session.get' ? { ok: true, value: session } : { ok: false, error: { code: 'UNSUPPORTED', message: 'no core in this test' } }),
       on: () => () => {},
     };
   });

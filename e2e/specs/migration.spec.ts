@@ -189,9 +189,12 @@ test.describe('migration', () => {
       await app.getByTestId('vm-action-migrate').click();
       await expect(app.getByTestId('check-route')).toContainText('relayed through this workstation', { timeout: 60_000 });
       const before = await lastCount(h1, name);
+      // The copied disk is stale on the source once the VM runs on the target: have it deleted.
+      await app.getByTestId('opt-remove-disks').check();
       await app.getByTestId('migrate-start').click();
       await expect(app.getByTestId('migration-progress')).toHaveAttribute('data-state', 'succeeded', { timeout: 240_000 });
       await expect.poll(() => counters(h2, name).then((c) => c[0] ?? 0), { timeout: 30_000 }).toBeGreaterThan(before);
+      expect(await inHost(h1, ['test', '-e', `/var/lib/libvirt/images/${name}.qcow2`]).then(() => 'kept', () => 'deleted')).toBe('deleted');
     } finally {
       await run('bash', [LAB_SH, 'unblock', h1.name, h2.name]);
     }

@@ -198,10 +198,13 @@ describe('live moves of a counting guest', { timeout: 300_000 }, () => {
       const auto = await call<PreflightReport>('migration.preflight', req({ uuid: dom.uuid }));
       expect(auto).toMatchObject({ ok: true, route: 'relay', mode: 'live-copy-all' });
       const before = counters(src, name);
-      const { taskId } = await call<{ taskId: string }>('migration.start', req({ uuid: dom.uuid }));
+      const { taskId } = await call<{ taskId: string }>('migration.start', req({ uuid: dom.uuid, options: { removeSourceDisks: true } }));
       const t = await settle(taskId);
       expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
       expect(t.log.map((l) => l.message).join('\n')).toMatch(/Relaying through this workstation/);
+      // The source's file was a stale copy once the VM ran on the target: deleted, as asked.
+      expect(t.log.map((l) => l.message).join('\n')).toContain(`Deleted ${disk} on ${ids[0]} (the VM runs from its copy)`);
+      expect(await inHost(src, ['test', '-e', disk!]).then(() => 'exists', () => 'gone')).toBe('gone');
       const after = await waitFor('counting on the target', () => (counters(dst, name).length >= 5 ? counters(dst, name) : undefined));
       expect(after[0]).toBeGreaterThan(before.at(-1)!);
     } finally {

@@ -10,6 +10,7 @@ import type { TaskContext } from '../tasks/manager';
 import { disksToCopy, type DiskFact } from './checks';
 import type { Gathered } from './preflight';
 import type { MigrationOutcome, MigrationServiceDeps } from './task';
+import { settleSourceDisks } from './source-disks';
 import { mapNetworks } from './xml';
 
 // Offline move of a shut-off VM, for hosts with no route between them (or no
@@ -118,16 +119,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
     ctx.log(`${report.name} stays defined on ${req.hostId} too (kept as asked): start only one of them`, 'warn');
   }
   keeps.forEach((k) => k());
-  if (req.options.removeSourceDisks && !req.options.keepSource) {
-    for (const c of copies) {
-      await src.call(P.STORAGE_VOL_DELETE, { vol: c.src, flags: 0 }).then(
-        () => ctx.log(`Deleted ${c.path} on ${req.hostId} (its copy checked out)`),
-        (e: unknown) => ctx.log(`Could not delete ${c.path} on ${req.hostId}: ${String(e)}`, 'warn'),
-      );
-    }
-  } else if (copies.length) {
-    ctx.log(`The source's disk files stay on ${req.hostId}: ${copies.map((c) => c.path).join(', ')}`);
-  }
+  await settleSourceDisks(ctx, src, req.hostId, copies.map((c) => ({ path: c.path, vol: c.src })), req.options.removeSourceDisks && !req.options.keepSource, 'its copy checked out');
   return {
     uuid: req.uuid,
     name: report.name,

@@ -6,12 +6,13 @@ import type { EventBus } from '../ipc/bus';
 import { RpcClosedError } from '../libvirt/rpc/errors';
 import { P } from '../libvirt/rpc/procedures/index';
 import type { TaskContext, TaskManager } from '../tasks/manager';
-import { dirOf, disksToCopy, type DiskFact } from './checks';
+import { disksToCopy, type DiskFact } from './checks';
 import { migrateOffline } from './offline';
 import { migrationFlags, migrationParams, type StorageCopy } from './params';
 import { runPreflight, type Gathered, type PreflightDeps } from './preflight';
 import { openRelay, type Relay, type RelayPorts } from './relay';
 import { describeSides } from './sides';
+import { settleSourceDisks, volumeAt } from './source-disks';
 import { migrateV3, MigrationStopped, errText, type V3Phase } from './v3';
 import { mapNetworks } from './xml';
 
@@ -166,6 +167,9 @@ export class MigrationService {
         },
       });
       keepCopies();
+      // libvirt leaves the source's copied files behind; the source definition must be gone before they may go.
+      const copied = copies.flatMap((d) => (d.path ? [{ path: d.path }] : []));
+      await settleSourceDisks(ctx, src.client, req.hostId, copied, opt.removeSourceDisks && undefineSource, 'the VM runs from its copy');
       const final = result.final ?? last;
       ctx.log(
         `Moved in ${(result.totalMs / 1000).toFixed(1)} s (copy ${(result.performMs / 1000).toFixed(1)} s)` +
@@ -205,10 +209,8 @@ export class MigrationService {
       .map((d) =>
         ctx.undo(`delete the partial copy of ${d.target} (${d.path}) on ${targetHostId}`, async () => {
           const c = this.deps.sessions.client(targetHostId);
-          // libvirt may have removed it already; the refresh makes a file it left visible as a volume.
-          const pool = await c.call(P.STORAGE_POOL_LOOKUP_BY_TARGET_PATH, { path: dirOf(d.path) }).catch(() => null);
-          if (pool) await c.call(P.STORAGE_POOL_REFRESH, { pool, flags: 0 }).catch(() => undefined);
-          const vol = await c.call(P.STORAGE_VOL_LOOKUP_BY_PATH, { path: d.path! }).catch(() => null);
+          // libvirt may have removed it already; volumeAt's refresh makes a file it left visible as a volume.
+          const vol = await volumeAt(c, d.path!);
           if (vol) await c.call(P.STORAGE_VOL_DELETE, { vol, flags: 0 });
         }),
       );

@@ -35,7 +35,7 @@ export const MigrationOptionsSchema = z
     /** Switch to post-copy after the first pass. Cannot be cancelled afterwards; a broken link then loses the VM. */
     postCopy: z.boolean().default(false),
     compression: z.enum(['none', 'xbzrle', 'mt']).default('none'),
-    /** Offline moves: delete the source's disk volumes once their copies check out (SHA-256). */
+    /** Moves that copy disks: delete the source's disk volumes afterwards (offline: once their copies check out by SHA-256). */
     removeSourceDisks: z.boolean().default(false),
   })
   .strict();

@@ -51,10 +51,10 @@ export function OptionsFields({ mode, value, onChange }: { mode: MigrationMode; 
           </label>
         </>
       )}
-      {!live && (
+      {mode !== 'live-shared' && (
         <label className="check-row">
           <input type="checkbox" checked={value.removeSourceDisks} disabled={value.keepSource} onChange={(e) => set({ removeSourceDisks: e.target.checked })} data-testid="opt-remove-disks" />
-          <span>{t('opt.removeDisks')}</span>
+          <span>{live ? t('opt.removeDisksLive') : t('opt.removeDisks')}</span>
         </label>
       )}
     </div>

@@ -66,6 +66,7 @@ export default {
     compXbzrle: '{{name}} (repeated pages, costs memory on the source)',
     compMt: 'multi-thread (costs CPU on both hosts)',
     removeDisks: "Delete the source's disk files once their copies check out (SHA-256)",
+    removeDisksLive: "Delete the source's copied disk files once the VM runs on the target (left in place, they block a move back)",
   },
   progress: {
     moved: 'Moved',

@@ -64,6 +64,7 @@ export default {
     compXbzrle: '{{name}}（重复页面，占用源主机内存）',
     compMt: '多线程（占用两台主机的 CPU）',
     removeDisks: '副本校验通过（SHA-256）后删除源主机上的磁盘文件',
+    removeDisksLive: '虚拟机在目标主机上运行后删除源主机上已复制的磁盘文件（保留它们会阻止迁回）',
   },
   progress: {
     moved: '已迁移',
