@@ -211,9 +211,12 @@ test.describe('migration', () => {
     await openMigrate(app, name);
     await expect(app.getByTestId('mode-offline')).toContainText('recommended');
     await expect(app.getByTestId('mode-live-shared')).toContainText('only an offline move applies');
+    await app.getByTestId('opt-remove-disks').check();
     await app.getByTestId('migrate-start').click();
     await expect(app.getByTestId('migration-progress')).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
     expect((await inHost(h2, ['sha256sum', disk])).split(' ')[0]).toBe(sum);
+    // The copy checked out, so the source's file went, as asked.
+    expect(await inHost(h1, ['test', '-e', disk]).then(() => 'kept', () => 'deleted')).toBe('deleted');
     expect((await virsh(h2, 'domstate', name)).trim()).toBe('shut off');
     expect((await virsh(h1, 'list', '--all', '--name')).split('\n')).not.toContain(name);
   });
