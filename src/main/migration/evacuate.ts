@@ -92,25 +92,35 @@ export class EvacuationService {
     ctx.phase(`Moving ${moves.length} VM${moves.length > 1 ? 's' : ''}, ${parallel} at a time`);
     let done = 0;
     ctx.progress({ unit: 'steps', done, total: moves.length });
-    const results = await mapLimit(moves, parallel, async (m): Promise<{ name: string; ok: boolean; outcome?: MigrationOutcome; error?: string }> => {
+    const move = async (m: { uuid: string; targetHostId: string }, again: boolean): Promise<MoveResult> => {
       const name = names.get(m.uuid) ?? m.uuid;
       try {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         const req = MigrationRequestSchema.parse({ hostId, uuid: m.uuid, targetHostId: m.targetHostId });
         const outcome = await ctx.child(
-          { kind: 'domain.migrate', title: `Move ${name} to ${m.targetHostId}`, hostId, target: { kind: 'domain', hostId, id: m.uuid, name } },
+          { kind: 'domain.migrate', title: `${again ? 'Move again' : 'Move'} ${name} to ${m.targetHostId}`, hostId, target: { kind: 'domain', hostId, id: m.uuid, name } },
           (c) => this.deps.migration.run(c, req),
         );
         ctx.log(`${name}: moved to ${m.targetHostId} (${outcome.mode})`);
         return { name, ok: true, outcome };
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        ctx.log(`${name}: not moved: ${error}`, 'error');
-        return { name, ok: false, error };
-      } finally {
-        ctx.progress({ unit: 'steps', done: ++done, total: moves.length });
+        const code = e instanceof AppFailure ? e.error.code : undefined;
+        ctx.log(`${name}: not moved: ${error}`, again ? 'error' : 'warn');
+        return { name, ok: false, error, retry: code !== 'CANCELLED' && !ctx.signal.aborted };
       }
+    };
+    const results = await mapLimit(moves, parallel, async (m) => {
+      const r = await move(m, false);
+      ctx.progress({ unit: 'steps', done: ++done, total: moves.length });
+      return r;
     });
+    // Parallel moves compete for the link, the target's ports and its CPU; a move
+    // that failed (its source still runs it: a failed move never loses the VM)
+    // gets one more try, alone, once the others are done. Its preflight runs again.
+    const again = moves.flatMap((m, i) => (results[i]!.retry ? [i] : []));
+    if (again.length) ctx.log(`Trying ${again.length} failed move${again.length > 1 ? 's' : ''} again, one at a time`);
+    for (const i of again) results[i] = await move(moves[i]!, true);
     const failed = results.filter((r) => !r.ok);
     ctx.throwIfCancelled();
     if (failed.length) {
@@ -118,6 +128,15 @@ export class EvacuationService {
     }
     return { moved: results.length, hostId };
   }
+}
+
+interface MoveResult {
+  name: string;
+  ok: boolean;
+  outcome?: MigrationOutcome;
+  error?: string;
+  /** Failed for a reason another try may not meet (not a cancel). */
+  retry?: boolean;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; results in input order. */
