@@ -163,6 +163,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const backups = new BackupService({ configDir: opts.configDir, sessions, hosts, tasks, log: log.child('backup') });
   const backupScheduler = new BackupScheduler(backups, hosts, log.child('backup'));
   disposers.push(() => backupScheduler.dispose());
+  const create = new CreateService({
+    sessions,
+    tasks,
+    transport: (id) => hosts.transport(id),
+    advice: { candidates: () => migration.placement.candidates(), settings: () => migration.placement.settings() },
+  });
+  // A plain Start (toolbar, bulk) of a VM made with “Customise before start” runs its install plan.
+  actions.setPlannedStart((hostId, uuid) => create.beginIfPlanned(hostId, uuid));
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),
@@ -175,14 +183,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...p2vHandlers(p2v),
     ...vmSettingsHandlers(new VmSettingsService(sessions, tasks, inventory, bus)),
     ...networkHandlers(networks, tasks, sessions, log.child('networks')),
-    ...createHandlers(
-      new CreateService({
-        sessions,
-        tasks,
-        transport: (id) => hosts.transport(id),
-        advice: { candidates: () => migration.placement.candidates(), settings: () => migration.placement.settings() },
-      }),
-    ),
+    ...createHandlers(create),
     ...backupHandlers(backups, backupScheduler, networks, opts.pickSavePath),
     ...consoles.handlers,
     ...accountHandlers(accounts, gate, opts.mode),

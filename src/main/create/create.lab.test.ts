@@ -185,6 +185,25 @@ describe('create (lab)', () => {
     await virsh(ctx, 'destroy', r.uuid).catch(() => {});
   }, 300_000);
 
+  it('“Customise before start”, then a plain Start (toolbar, bulk): the install plan runs all the same', async () => {
+    const name = `vd-custom-${stamp}`;
+    const r = await create(spec({ name, customise: true, source: { kind: 'url', url: treeUrl, fetchBy: 'host', kernelArgs: 'console=ttyS0 vdtree=custom' } }));
+    expect(r.started).toBe(false);
+    expect(readInstallPlan(parseXmlDoc(await xmlOf(r.uuid)))).toMatchObject({ kernel: true });
+    // What DomainActions asks before a start: there is a plan, so it starts through it.
+    expect(await svc.beginIfPlanned(ctx.hostId, r.uuid)).toBe(true);
+    const sh = await GuestShell.open(ctx, r.uuid, 180_000);
+    expect(await sh.run('cat /proc/cmdline')).toContain('vdtree=custom');
+    sh.close();
+    const doc = parseXmlDoc(await xmlOf(r.uuid));
+    expect(readInstallPlan(doc)).toBeUndefined();
+    expect(doc.getElementsByTagName('kernel').length).toBe(0);
+    expect((await volumes()).filter((v) => v.startsWith(`${name}-install`))).toEqual([]);
+    await virsh(ctx, 'destroy', r.uuid);
+    // No plan left: a start is a plain start again.
+    expect(await svc.beginIfPlanned(ctx.hostId, r.uuid)).toBe(false);
+  }, 300_000);
+
   it('PXE on the default network: the console shows the PXE attempt', async () => {
     const name = `vd-pxe-${stamp}`;
     const r = await create(spec({ name, source: { kind: 'pxe' }, hardware: { disk: null, serialBios: true } as never }));

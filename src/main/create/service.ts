@@ -197,6 +197,19 @@ export class CreateService {
     return { taskId: run.taskId, result: run.result };
   }
 
+  /**
+   * Any start of a shut-off VM that still carries its install plan (the
+   * toolbar's Start, a bulk start) runs the plan, so the install media, kernel
+   * and seed are handled as if “Start install” had been pressed. Resolves
+   * once it ran (true), or false when there is no plan.
+   */
+  async beginIfPlanned(hostId: string, uuid: string): Promise<boolean> {
+    const h = await openDomain(this.deps.sessions, hostId, uuid);
+    if (h.active || !h.persistent || !readInstallPlan(parseXmlDoc(await inactiveXml(h)))) return false;
+    await (await this.begin(hostId, uuid)).result;
+    return true;
+  }
+
   /** The first start of a VM defined with “Customise before start”, with its first-boot plan. */
   async begin(hostId: string, uuid: string): Promise<TaskRef & { result: Promise<unknown> }> {
     const h = await openDomain(this.deps.sessions, hostId, uuid);

@@ -23,6 +23,13 @@ const ACTIONS: Record<LifecycleAction, { verb: string; run(c: RpcClient, dom: Do
 
 /** Resource-first domain operations (cockpit-machines style: domainGet, domainSetAutostart…). */
 export class DomainActions {
+  /** Starts a VM through its install plan when it has one (true), else leaves the start to us (false). */
+  private plannedStart?: (hostId: string, uuid: string) => Promise<boolean>;
+
+  setPlannedStart(fn: (hostId: string, uuid: string) => Promise<boolean>): void {
+    this.plannedStart = fn;
+  }
+
   constructor(
     private readonly sessions: LibvirtSessions,
     private readonly inventory: DomainInventory,
@@ -65,7 +72,7 @@ export class DomainActions {
       uuids.map(async (uuid) => {
         try {
           const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
-          await spec.run(c, dom);
+          if (!(action === 'start' && (await this.plannedStart?.(hostId, uuid)))) await spec.run(c, dom);
           this.log.info(`${hostId}: ${spec.verb.toLowerCase()} ${dom.name}`);
           return { uuid, ok: true as const };
         } catch (e) {
