@@ -35,9 +35,11 @@ export async function defineGuest(host: LabHost, name: string): Promise<string> 
   return (await inHost(host, ['virsh', 'domuuid', name])).trim();
 }
 
+/** Removes a guest and the disk defineGuest made for it (the refresh makes that file a volume libvirt may delete). */
 export async function undefineGuest(host: LabHost, uuid: string): Promise<void> {
   await inHost(host, ['virsh', 'destroy', uuid]).catch(() => {});
-  await inHost(host, ['virsh', 'undefine', uuid]).catch(() => {});
+  await inHost(host, ['virsh', 'pool-refresh', 'default']).catch(() => {});
+  await inHost(host, ['virsh', 'undefine', '--remove-all-storage', uuid]).catch(() => inHost(host, ['virsh', 'undefine', uuid]).catch(() => {}));
 }
 
 export async function stopSshd(host: LabHost): Promise<void> {
