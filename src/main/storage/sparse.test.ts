@@ -39,6 +39,20 @@ describe('sparseRuns', () => {
     expect(await collect([])).toEqual([]);
   });
 
+  it('passes a data run that lies in one source buffer on as a view of it (no copy)', async () => {
+    const src = Buffer.concat([b('aaaaaaaabbbbbbbb'), z(8), b('cccccccc')]);
+    async function* one(): AsyncGenerator<StreamItem> {
+      yield src;
+    }
+    const runs: StreamItem[] = [];
+    for await (const it of sparseRuns(one(), 8)) runs.push(it);
+    expect(runs.map((r) => (Buffer.isBuffer(r) ? r.toString('latin1') : -r.hole))).toEqual(['aaaaaaaabbbbbbbb', -8, 'cccccccc']);
+    const [first, , last] = runs as [Buffer, unknown, Buffer];
+    src[0] = 0x41;
+    src[24] = 0x43;
+    expect([first[0], last[0]]).toEqual([0x41, 0x43]);
+  });
+
   it('copies the partial block it carries over (a producer may recycle that buffer)', async () => {
     const reused = Buffer.from('abc');
     async function* src(): AsyncGenerator<StreamItem> {

@@ -5,7 +5,9 @@ import type { StreamItem } from '../libvirt/rpc/stream';
 // instead of its bytes. Blocks are aligned to absolute offsets, so the same
 // image always splits the same way; adjacent data blocks are sent together.
 // Full blocks are passed on by reference: producers must hand over fresh
-// buffers, as Node streams and ssh2 channels do.
+// buffers, as Node streams and ssh2 channels do. A data run that lies in one
+// source buffer leaves as a view of it (no copy: a 1 MiB file read becomes one
+// 1 MiB run); only runs pieced together from several buffers are copied.
 // Written here (not a library) because it is ~60 lines over Buffer.equals
 // (memcmp) and has to accept holes already marked by a sparse download.
 
@@ -34,7 +36,10 @@ export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array>
       hole += b.length;
     } else {
       yield* flushHole();
-      data.push(b);
+      const last = data[data.length - 1];
+      if (last && last.buffer === b.buffer && last.byteOffset + last.length === b.byteOffset) {
+        data[data.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + b.length);
+      } else data.push(b);
       dataLen += b.length;
       if (dataLen >= MAX_DATA_RUN) yield* flushData();
     }
