@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { AppFailure } from '../../shared/ipc/result';
 import type { HostTransport } from '../hosts/transport';
@@ -8,7 +7,8 @@ import { RpcClosedError } from '../libvirt/rpc/errors';
 import type { RpcStream, StreamItem } from '../libvirt/rpc/stream';
 import type { StorageVolRef as StorageVol } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
-import { hashZeros, sparseRuns } from './sparse';
+import { contentHash } from './content-hash';
+import { sparseRuns } from './sparse';
 
 // Bulk bytes in and out of volumes: uploads (ISO, disk images, P2V disks),
 // downloads, and host-to-host relays (offline migration, restore). Each
@@ -68,7 +68,7 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
   const bulk = await o.sessions.openBulk(o.hostId, o.signal).catch((e: unknown) => {
     throw toLibvirtFailure(e, o.hostId, `Opening a transfer session to ${o.hostId}`);
   });
-  const hash = createHash('sha256');
+  const hash = contentHash(o.size);
   const p: TransferProgress = { done: 0, sent: 0, holes: 0, total: o.size };
   let stream: RpcStream | undefined;
   try {
@@ -102,13 +102,14 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
       if (Buffer.isBuffer(item) || item instanceof Uint8Array) {
         const buf = Buffer.isBuffer(item) ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength);
         if (p.done + buf.length > o.size) throw sizeMismatch(o, `more than ${o.size}`);
-        hash.update(buf);
+        const behind = hash.update(buf);
+        if (behind) await behind;
         if (!s.write(buf)) await Promise.race([once(s, 'drain'), failed]);
         p.done += buf.length;
         p.sent += buf.length;
       } else {
         if (p.done + item.hole > o.size) throw sizeMismatch(o, `more than ${o.size}`);
-        hashZeros(hash, item.hole);
+        hash.zeros(item.hole);
         if (sparse) await Promise.race([s.writeHole(item.hole), failed]);
         else await writeZeros(s, item.hole, failed);
         p.done += item.hole;
@@ -122,11 +123,12 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
     await Promise.race([new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve()))), failed]);
   } catch (e) {
     stream?.abort(e instanceof Error ? e : undefined);
+    hash.dispose();
     throw transferFailure(e, o, 'Upload', p);
   } finally {
     await bulk.close();
   }
-  return { sha256: hash.digest('hex'), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
+  return { sha256: await hash.digest(), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface DownloadOptions extends Common {
@@ -147,7 +149,7 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
   const bulk = await o.sessions.openBulk(o.hostId, o.signal).catch((e: unknown) => {
     throw toLibvirtFailure(e, o.hostId, `Opening a transfer session to ${o.hostId}`);
   });
-  const hash = createHash('sha256');
+  const hash = contentHash(o.length || o.total);
   const p: TransferProgress = { done: 0, sent: 0, holes: 0, ...(o.total !== undefined ? { total: o.total } : {}) };
   let stream: RpcStream | undefined;
   try {
@@ -159,11 +161,12 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
     for await (const item of stream.items()) {
       o.signal.throwIfAborted();
       if (Buffer.isBuffer(item)) {
-        hash.update(item);
+        const behind = hash.update(item);
+        if (behind) await behind;
         p.sent += item.length;
         p.done += item.length;
       } else {
-        hashZeros(hash, item.hole);
+        hash.zeros(item.hole);
         p.holes += item.hole;
         p.done += item.hole;
       }
@@ -173,11 +176,12 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
     if (!stream.destroyed) await once(stream, 'close');
   } catch (e) {
     stream?.abort(e instanceof Error ? e : undefined);
+    hash.dispose();
     throw transferFailure(e, o, 'Download', p);
   } finally {
     await bulk.close();
   }
-  return { sha256: hash.digest('hex'), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
+  return { sha256: await hash.digest(), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface RelayOptions {
