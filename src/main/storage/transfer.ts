@@ -8,6 +8,7 @@ import type { RpcStream, StreamItem } from '../libvirt/rpc/stream';
 import type { StorageVolRef as StorageVol } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
 import { contentHash } from './content-hash';
+import type { RecyclingSource } from './file-chunks';
 import { sparseRuns } from './sparse';
 
 // Bulk bytes in and out of volumes: uploads (ISO, disk images, P2V disks),
@@ -51,8 +52,12 @@ interface Common {
 export interface UploadOptions extends Common {
   /** Exact number of logical bytes the source yields; the upload fails if it yields another amount. */
   size: number;
-  /** Byte chunks (fresh buffers, as Node streams give) and, from a sparse download, holes. */
-  source: AsyncIterable<Uint8Array | StreamItem>;
+  /**
+   * Byte chunks and, from a sparse download, holes. Buffers are sent by
+   * reference: a source either hands over fresh ones (as Node streams do) or
+   * is a lease (FileChunks) that refills one once every view of it was dropped.
+   */
+  source: AsyncIterable<Uint8Array | StreamItem> & Partial<Pick<RecyclingSource, 'holdView' | 'dropView' | 'stopReading'>>;
   /**
    * Send zero runs as holes (default true). Holes skip writing, so the target
    * must read as zeros where they land: a freshly created volume does.
@@ -71,6 +76,7 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
   const hash = contentHash(o.size);
   const p: TransferProgress = { done: 0, sent: 0, holes: 0, total: o.size };
   let stream: RpcStream | undefined;
+  let items: AsyncIterator<StreamItem | Uint8Array> | undefined;
   try {
     stream = await bulk.client.openStream(
       P.STORAGE_VOL_UPLOAD,
@@ -86,7 +92,9 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
       });
     });
     failed.catch(() => undefined);
-    const items = (sparse ? sparseRuns(o.source) : asItems(o.source))[Symbol.asyncIterator]();
+    const it = (items = (sparse ? sparseRuns(o.source) : asItems(o.source))[Symbol.asyncIterator]());
+    // A data item from a lease (straight, or via sparseRuns) comes held: dropped once sent.
+    const drop = o.source.dropView?.bind(o.source);
     // A source that stalls (a browser holding its request body) must not hold
     // the task past a cancel or a dropped stream: each read races both.
     const aborted = new Promise<never>((_, reject) => {
@@ -95,7 +103,7 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
     });
     aborted.catch(() => undefined);
     for (;;) {
-      const next = await Promise.race([items.next(), failed, aborted]);
+      const next = await Promise.race([it.next(), failed, aborted]);
       if (next.done) break;
       const item = next.value;
       o.signal.throwIfAborted();
@@ -104,7 +112,8 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
         if (p.done + buf.length > o.size) throw sizeMismatch(o, `more than ${o.size}`);
         const behind = hash.update(buf);
         if (behind) await behind;
-        if (!s.write(buf)) await Promise.race([once(s, 'drain'), failed]);
+        // The callback comes once the transport let go of `buf`.
+        if (!s.write(buf, drop && ((e) => e || drop(buf)))) await Promise.race([once(s, 'drain'), failed]);
         p.done += buf.length;
         p.sent += buf.length;
       } else {
@@ -124,6 +133,11 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
   } catch (e) {
     stream?.abort(e instanceof Error ? e : undefined);
     hash.dispose();
+    if (o.source.stopReading) {
+      // A lease may wait for a drop that will not come: stop it, then let it close its file.
+      o.source.stopReading();
+      void items?.return?.(undefined).catch(() => undefined);
+    }
     throw transferFailure(e, o, 'Upload', p);
   } finally {
     await bulk.close();
