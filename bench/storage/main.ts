@@ -9,8 +9,8 @@
 //  2. A 4 GiB raw image holding 200 MiB of data: bytes sent and time of our
 //     sparse upload beside the BASELINE full copy with `ssh cat`.
 //  3. The host stays responsive: libvirt event latency and serial-console echo
-//     (both on the shared channel) on an idle host, and again while a 1 GiB
-//     upload runs on the bulk session.
+//     (both on the shared channel) on an idle host, and again while 1 GiB
+//     uploads run on the bulk session (sampling from 0.5 s into each).
 import { ssh2Crypto } from './ssh2-as-bundled';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -204,15 +204,19 @@ async function main() {
     stream.write('\x15');
     await sleep(300);
     const idle = { event: await eventLatency(c, off, SAMPLES), echo: await consoleEcho(stream, SAMPLES) };
-    let done = false;
-    const busyUpload = upload(dense, GiB, `vd-bench-busy-${stamp}.img`).finally(() => (done = true));
-    await sleep(500); // the upload is streaming
-    const busy = { event: [] as number[], echo: [] as number[] };
-    while (!done) {
-      busy.event.push(...(await eventLatency(c, off, 5, () => done)));
-      busy.echo.push(...(await consoleEcho(stream, 5, () => done)));
+    // As many 1 GiB uploads as it takes to get as many samples as idle (a fast
+    // upload is over in a few seconds: a p95 of 50 samples is mostly noise).
+    const busy = { event: [] as number[], echo: [] as number[], mibps: [] as number[] };
+    for (let u = 0; u < 4 && (u === 0 || busy.event.length < SAMPLES || busy.echo.length < SAMPLES); u++) {
+      let done = false;
+      const busyUpload = upload(dense, GiB, `vd-bench-busy-${stamp}-${u}.img`).finally(() => (done = true));
+      await sleep(500); // the upload is streaming
+      while (!done) {
+        busy.event.push(...(await eventLatency(c, off, 5, () => done)));
+        busy.echo.push(...(await consoleEcho(stream, 5, () => done)));
+      }
+      busy.mibps.push(mbps(GiB, (await busyUpload).seconds));
     }
-    const busyRes = await busyUpload;
     stream.destroy();
 
     load.end = os.loadavg();
@@ -238,7 +242,7 @@ async function main() {
       },
       responsivenessMs: {
         idle: { eventLatency: stats(idle.event), consoleEcho: stats(idle.echo) },
-        during1GiBUpload: { eventLatency: stats(busy.event), consoleEcho: stats(busy.echo), uploadMiBps: mbps(GiB, busyRes.seconds) },
+        during1GiBUpload: { eventLatency: stats(busy.event), consoleEcho: stats(busy.echo), uploads: busy.mibps.length, uploadMiBps: stats(busy.mibps).median },
       },
     };
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -259,9 +263,9 @@ async function main() {
     console.log(cpuRow('virsh vol-upload', virsh.cpu));
     console.log(`  4 GiB raw, 200 MiB data           sparse upload ${(sparseUp.bytesSent / MiB).toFixed(0)} MiB sent in ${sparseUp.seconds.toFixed(1)} s, BASELINE full copy (ssh cat) 4096 MiB in ${fullSeconds.toFixed(1)} s`);
     console.log(`  event latency  idle  median ${f(r.idle.eventLatency.median)}, p95 ${f(r.idle.eventLatency.p95)} (n=${r.idle.eventLatency.n})`);
-    console.log(`                 during a 1 GiB upload  median ${f(r.during1GiBUpload.eventLatency.median)}, p95 ${f(r.during1GiBUpload.eventLatency.p95)} (n=${r.during1GiBUpload.eventLatency.n})`);
+    console.log(`                 during 1 GiB uploads   median ${f(r.during1GiBUpload.eventLatency.median)}, p95 ${f(r.during1GiBUpload.eventLatency.p95)} (n=${r.during1GiBUpload.eventLatency.n})`);
     console.log(`  console echo   idle  median ${f(r.idle.consoleEcho.median)}, p95 ${f(r.idle.consoleEcho.p95)} (n=${r.idle.consoleEcho.n})`);
-    console.log(`                 during a 1 GiB upload  median ${f(r.during1GiBUpload.consoleEcho.median)}, p95 ${f(r.during1GiBUpload.consoleEcho.p95)} (n=${r.during1GiBUpload.consoleEcho.n}; upload ran at ${r.during1GiBUpload.uploadMiBps.toFixed(1)} MiB/s)`);
+    console.log(`                 during 1 GiB uploads   median ${f(r.during1GiBUpload.consoleEcho.median)}, p95 ${f(r.during1GiBUpload.consoleEcho.p95)} (n=${r.during1GiBUpload.consoleEcho.n}; ${r.during1GiBUpload.uploads} uploads, median ${r.during1GiBUpload.uploadMiBps.toFixed(1)} MiB/s)`);
   } finally {
     for (const vol of made) await c.call(P.STORAGE_VOL_DELETE, { vol, flags: 0 }).catch(() => undefined);
     if (remoteFiles.length) inHost('rm', '-f', ...remoteFiles);
