@@ -245,7 +245,10 @@ export class RpcStream extends Duplex {
     for (let o = 0; o < chunk.length; o += STREAM_CHUNK_MAX) {
       if (this.remoteFinished || !this.host.isAlive()) throw new RpcError(`${this.procName} stream is closed`);
       let onWritten: ((err?: Error | null) => void) | undefined;
-      if (o + STREAM_CHUNK_MAX >= chunk.length) written = new Promise<void>((resolve, reject) => (onWritten = (err) => (err ? reject(err) : resolve())));
+      if (o + STREAM_CHUNK_MAX >= chunk.length) {
+        written = new Promise<void>((resolve, reject) => (onWritten = (err) => (err ? reject(err) : resolve())));
+        written.catch(() => undefined); // awaited below, unless a drain wait fails first
+      }
       const ok = this.host.sendStream(this.proc, this.serial, MessageStatus.CONTINUE, chunk.subarray(o, o + STREAM_CHUNK_MAX), onWritten);
       if (!ok) await this.host.waitDrain();
     }
