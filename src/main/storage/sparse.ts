@@ -5,14 +5,25 @@ import type { StreamItem } from '../libvirt/rpc/stream';
 // instead of its bytes. Blocks are aligned to absolute offsets, so the same
 // image always splits the same way; adjacent data blocks are sent together.
 // Full blocks are passed on by reference: producers must hand over fresh
-// buffers, as Node streams and ssh2 channels do.
+// buffers, as Node streams and ssh2 channels do, or be a lease (FileChunks):
+// then every view kept is held and passed on held (the consumer drops it once
+// sent), and runs end with their item. A data run that lies in one source buffer
+// leaves as a view of it (no copy: a 1 MiB file read becomes one 1 MiB run);
+// only runs pieced together from several buffers are copied.
 // Written here (not a library) because it is ~60 lines over Buffer.equals
 // (memcmp) and has to accept holes already marked by a sparse download.
 
 export const SPARSE_BLOCK = 64 * 1024;
 const MAX_DATA_RUN = 1024 * 1024;
 
-export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array>, block = SPARSE_BLOCK): AsyncGenerator<StreamItem> {
+/** A source whose buffers are refilled once no view of them is held (FileChunks). */
+export interface Lease {
+  holdView(view: Uint8Array): void;
+  dropView(view: Uint8Array): void;
+}
+
+export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array> & Partial<Lease>, block = SPARSE_BLOCK): AsyncGenerator<StreamItem> {
+  const lease = source.holdView && source.dropView ? (source as Lease) : undefined;
   const zero = Buffer.alloc(block);
   let carry: Buffer = Buffer.alloc(0);
   let data: Buffer[] = [];
@@ -20,9 +31,13 @@ export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array>
   let hole = 0;
 
   function* flushData(): Generator<StreamItem> {
-    if (dataLen) yield data.length === 1 ? (data[0] as Buffer) : Buffer.concat(data, dataLen);
+    if (!dataLen) return;
+    const run = data.length === 1 ? (data[0] as Buffer) : Buffer.concat(data, dataLen);
+    // A copy holds nothing: let go of its pieces. A single view goes on held.
+    if (data.length > 1) for (const d of data) lease?.dropView(d);
     data = [];
     dataLen = 0;
+    yield run;
   }
   function* flushHole(): Generator<StreamItem> {
     if (hole) yield { hole };
@@ -34,7 +49,13 @@ export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array>
       hole += b.length;
     } else {
       yield* flushHole();
-      data.push(b);
+      const last = data[data.length - 1];
+      if (last && last.buffer === b.buffer && last.byteOffset + last.length === b.byteOffset) {
+        data[data.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + b.length);
+      } else {
+        lease?.holdView(b);
+        data.push(b);
+      }
       dataLen += b.length;
       if (dataLen >= MAX_DATA_RUN) yield* flushData();
     }
@@ -50,20 +71,27 @@ export async function* sparseRuns(source: AsyncIterable<StreamItem | Uint8Array>
       continue;
     }
     let buf = Buffer.isBuffer(item) ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength);
-    if (carry.length) {
-      const need = block - carry.length;
-      if (buf.length < need) {
-        carry = Buffer.concat([carry, buf]);
-        continue;
+    try {
+      if (carry.length) {
+        const need = block - carry.length;
+        if (buf.length < need) {
+          carry = Buffer.concat([carry, buf]);
+          continue;
+        }
+        yield* emitBlock(Buffer.concat([carry, buf.subarray(0, need)]));
+        buf = buf.subarray(need);
+        carry = Buffer.alloc(0);
       }
-      yield* emitBlock(Buffer.concat([carry, buf.subarray(0, need)]));
-      buf = buf.subarray(need);
-      carry = Buffer.alloc(0);
+      let o = 0;
+      for (; o + block <= buf.length; o += block) yield* emitBlock(buf.subarray(o, o + block));
+      // Copy the tail: the producer may reuse its buffer once we ask for more.
+      if (o < buf.length) carry = Buffer.from(buf.subarray(o));
+      // A lease refills its few buffers only when nothing holds them: keep no
+      // view past its item, or waiting for the next one could wait on ourselves.
+      if (lease) yield* flushData();
+    } finally {
+      lease?.dropView(item); // the item itself; the views kept of it hold on their own
     }
-    let o = 0;
-    for (; o + block <= buf.length; o += block) yield* emitBlock(buf.subarray(o, o + block));
-    // Copy the tail: the producer may reuse its buffer once we ask for more.
-    if (o < buf.length) carry = Buffer.from(buf.subarray(o));
   }
   if (carry.length) yield* emitBlock(carry);
   yield* flushData();

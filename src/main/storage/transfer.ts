@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { AppFailure } from '../../shared/ipc/result';
 import type { HostTransport } from '../hosts/transport';
@@ -8,7 +7,9 @@ import { RpcClosedError } from '../libvirt/rpc/errors';
 import type { RpcStream, StreamItem } from '../libvirt/rpc/stream';
 import type { StorageVolRef as StorageVol } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
-import { hashZeros, sparseRuns } from './sparse';
+import { contentHash } from './content-hash';
+import type { RecyclingSource } from './file-chunks';
+import { sparseRuns } from './sparse';
 
 // Bulk bytes in and out of volumes: uploads (ISO, disk images, P2V disks),
 // downloads, and host-to-host relays (offline migration, restore). Each
@@ -51,8 +52,12 @@ interface Common {
 export interface UploadOptions extends Common {
   /** Exact number of logical bytes the source yields; the upload fails if it yields another amount. */
   size: number;
-  /** Byte chunks (fresh buffers, as Node streams give) and, from a sparse download, holes. */
-  source: AsyncIterable<Uint8Array | StreamItem>;
+  /**
+   * Byte chunks and, from a sparse download, holes. Buffers are sent by
+   * reference: a source either hands over fresh ones (as Node streams do) or
+   * is a lease (FileChunks) that refills one once every view of it was dropped.
+   */
+  source: AsyncIterable<Uint8Array | StreamItem> & Partial<Pick<RecyclingSource, 'holdView' | 'dropView' | 'stopReading'>>;
   /**
    * Send zero runs as holes (default true). Holes skip writing, so the target
    * must read as zeros where they land: a freshly created volume does.
@@ -68,9 +73,10 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
   const bulk = await o.sessions.openBulk(o.hostId, o.signal).catch((e: unknown) => {
     throw toLibvirtFailure(e, o.hostId, `Opening a transfer session to ${o.hostId}`);
   });
-  const hash = createHash('sha256');
+  const hash = contentHash(o.size);
   const p: TransferProgress = { done: 0, sent: 0, holes: 0, total: o.size };
   let stream: RpcStream | undefined;
+  let items: AsyncIterator<StreamItem | Uint8Array> | undefined;
   try {
     stream = await bulk.client.openStream(
       P.STORAGE_VOL_UPLOAD,
@@ -86,7 +92,9 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
       });
     });
     failed.catch(() => undefined);
-    const items = (sparse ? sparseRuns(o.source) : asItems(o.source))[Symbol.asyncIterator]();
+    const it = (items = (sparse ? sparseRuns(o.source) : asItems(o.source))[Symbol.asyncIterator]());
+    // A data item from a lease (straight, or via sparseRuns) comes held: dropped once sent.
+    const drop = o.source.dropView?.bind(o.source);
     // A source that stalls (a browser holding its request body) must not hold
     // the task past a cancel or a dropped stream: each read races both.
     const aborted = new Promise<never>((_, reject) => {
@@ -95,20 +103,22 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
     });
     aborted.catch(() => undefined);
     for (;;) {
-      const next = await Promise.race([items.next(), failed, aborted]);
+      const next = await Promise.race([it.next(), failed, aborted]);
       if (next.done) break;
       const item = next.value;
       o.signal.throwIfAborted();
       if (Buffer.isBuffer(item) || item instanceof Uint8Array) {
         const buf = Buffer.isBuffer(item) ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength);
         if (p.done + buf.length > o.size) throw sizeMismatch(o, `more than ${o.size}`);
-        hash.update(buf);
-        if (!s.write(buf)) await Promise.race([once(s, 'drain'), failed]);
+        const behind = hash.update(buf);
+        if (behind) await behind;
+        // The callback comes once the transport let go of `buf`.
+        if (!s.write(buf, drop && ((e) => e || drop(buf)))) await Promise.race([once(s, 'drain'), failed]);
         p.done += buf.length;
         p.sent += buf.length;
       } else {
         if (p.done + item.hole > o.size) throw sizeMismatch(o, `more than ${o.size}`);
-        hashZeros(hash, item.hole);
+        hash.zeros(item.hole);
         if (sparse) await Promise.race([s.writeHole(item.hole), failed]);
         else await writeZeros(s, item.hole, failed);
         p.done += item.hole;
@@ -122,11 +132,17 @@ export async function uploadVolume(o: UploadOptions): Promise<TransferResult> {
     await Promise.race([new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve()))), failed]);
   } catch (e) {
     stream?.abort(e instanceof Error ? e : undefined);
+    hash.dispose();
+    if (o.source.stopReading) {
+      // A lease may wait for a drop that will not come: stop it, then let it close its file.
+      o.source.stopReading();
+      void items?.return?.(undefined).catch(() => undefined);
+    }
     throw transferFailure(e, o, 'Upload', p);
   } finally {
     await bulk.close();
   }
-  return { sha256: hash.digest('hex'), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
+  return { sha256: await hash.digest(), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface DownloadOptions extends Common {
@@ -147,7 +163,7 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
   const bulk = await o.sessions.openBulk(o.hostId, o.signal).catch((e: unknown) => {
     throw toLibvirtFailure(e, o.hostId, `Opening a transfer session to ${o.hostId}`);
   });
-  const hash = createHash('sha256');
+  const hash = contentHash(o.length || o.total);
   const p: TransferProgress = { done: 0, sent: 0, holes: 0, ...(o.total !== undefined ? { total: o.total } : {}) };
   let stream: RpcStream | undefined;
   try {
@@ -159,11 +175,12 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
     for await (const item of stream.items()) {
       o.signal.throwIfAborted();
       if (Buffer.isBuffer(item)) {
-        hash.update(item);
+        const behind = hash.update(item);
+        if (behind) await behind;
         p.sent += item.length;
         p.done += item.length;
       } else {
-        hashZeros(hash, item.hole);
+        hash.zeros(item.hole);
         p.holes += item.hole;
         p.done += item.hole;
       }
@@ -173,11 +190,12 @@ export async function downloadVolume(o: DownloadOptions): Promise<TransferResult
     if (!stream.destroyed) await once(stream, 'close');
   } catch (e) {
     stream?.abort(e instanceof Error ? e : undefined);
+    hash.dispose();
     throw transferFailure(e, o, 'Download', p);
   } finally {
     await bulk.close();
   }
-  return { sha256: hash.digest('hex'), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
+  return { sha256: await hash.digest(), bytes: p.done, bytesSent: p.sent, holeBytes: p.holes, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface RelayOptions {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallArgs, CallOutput } from '../../shared/ipc/contract';
 import { AppFailure } from '../../shared/ipc/result';
@@ -10,6 +9,7 @@ import { P } from '../libvirt/rpc/procedures/index';
 import type { Route } from '../ipc/http-server';
 import type { TaskContext, TaskManager } from '../tasks/manager';
 import { storageFailure } from './errors';
+import { FileChunks } from './file-chunks';
 import { GrantedPaths, readableFile, sparseFileSink, writableTarget } from './local-files';
 import type { StorageDeps } from './pools';
 import { downloadVolume } from './transfer';
@@ -147,7 +147,7 @@ export class Transfers {
   async fileUpload(input: CallArgs<'volumes.uploadFile'>): Promise<TaskRef> {
     const file = await readableFile(this.granted.check('open', input.path));
     return this.tasks.start({ ...this.uploadSpec({ ...input, size: file.size }, file.name), retry: { call: 'volumes.uploadFile', input } }, (ctx) =>
-      uploadToNewVolume(this.deps, ctx, { ...input, size: file.size, source: async () => createReadStream(file.path, { highWaterMark: 1 << 20 }) }),
+      uploadToNewVolume(this.deps, ctx, { ...input, size: file.size, source: async () => new FileChunks(file.path) }),
     );
   }
 

@@ -3,12 +3,11 @@ import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
 import { formatBytes } from '../../shared/libvirt/units';
 import type { UPLOAD_FORMATS } from '../../shared/model/volume';
 import { P } from '../libvirt/rpc/procedures/index';
-import type { StreamItem } from '../libvirt/rpc/stream';
 import type { TaskContext } from '../tasks/manager';
 import { deleteVolumeWhenFree } from './bulk-call';
 import { storageFailure } from './errors';
 import type { StorageDeps } from './pools';
-import { uploadVolume, volumeSha256OnHost } from './transfer';
+import { type UploadOptions, uploadVolume, volumeSha256OnHost } from './transfer';
 import { preflightNewVolume, volumeChanged } from './volumes';
 
 export interface UploadJob {
@@ -19,7 +18,7 @@ export interface UploadJob {
   size: number;
   format: (typeof UPLOAD_FORMATS)[number];
   /** The bytes, once they are there (a browser's request arrives after the call that made the task). */
-  source(ctx: TaskContext): Promise<AsyncIterable<Uint8Array | StreamItem>>;
+  source(ctx: TaskContext): Promise<UploadOptions['source']>;
 }
 
 export interface UploadResult {

@@ -7,6 +7,7 @@ import type { KnownHosts } from '../known-hosts';
 import type { PromptReply, PromptRequest } from '../prompts';
 import type { SecretStore } from '../secrets';
 import { AuthFlow } from './auth';
+import { coalesceWrites } from './coalesce';
 import { verifyHostKey } from './hostkey';
 
 export interface Hop {
@@ -105,6 +106,7 @@ function tcpConnect(hop: Hop, timeoutMs: number, signal: AbortSignal, noDelay: b
     sock.once('error', done);
     sock.connect({ host: hop.hostname, port: hop.port }, () => {
       sock.setNoDelay(noDelay);
+      coalesceWrites(sock);
       done();
     });
   });

@@ -16,6 +16,7 @@ import {
   PacketReader,
   REMOTE_PROGRAM,
   REMOTE_PROTOCOL_VERSION,
+  encodeHeader,
   encodePacket,
 } from './packet';
 import { type EventMap, type EventName, Events } from './procedures/events';
@@ -50,6 +51,9 @@ interface PendingCall {
   fail: (err: Error) => void;
 }
 
+/** Payloads from this size on are written after their header instead of copied behind it. */
+const GATHER_MIN = 16 * 1024;
+
 const EVENTS_BY_PROC = new Map<number, EventName>(
   (Object.keys(Events) as EventName[]).map((name) => [Events[name].proc, name]),
 );
@@ -60,6 +64,7 @@ export class RpcClient {
   private readonly streams = new Map<number, RpcStream>();
   private readonly pausedBy = new Set<RpcStream>();
   private readonly drainWaiters = new Set<{ ok: () => void; fail: (e: Error) => void }>();
+  private readonly closeWaiters = new Set<(e: Error) => void>();
   private readonly listeners: Listeners<EventMap>;
   private readonly closeListeners: Listeners<{ close: RpcClosedError }>;
   private readonly reader: PacketReader;
@@ -234,9 +239,18 @@ export class RpcClient {
     return this.nextSerial;
   }
 
-  private sendRaw(prog: number, vers: number, proc: number, type: number, serial: number, status: number, payload?: Uint8Array): boolean {
-    if (this.state === 'closed' || this.transport.destroyed || !this.transport.writable) return false;
-    return this.transport.write(encodePacket({ prog, vers, proc, type, serial, status }, payload));
+  private sendRaw(prog: number, vers: number, proc: number, type: number, serial: number, status: number, payload?: Uint8Array, onWritten?: (err?: Error | null) => void): boolean {
+    if (this.state === 'closed' || this.transport.destroyed || !this.transport.writable) {
+      onWritten?.(this.closedError ?? new RpcClosedError('connection closed'));
+      return false;
+    }
+    const h = { prog, vers, proc, type, serial, status };
+    if (!payload || payload.length < GATHER_MIN) return this.transport.write(encodePacket(h, payload), onWritten);
+    // Bulk data: header and payload as two writes in the same tick (nothing
+    // can come between them), so the payload is not copied into a packet
+    // buffer; `onWritten` tells when the transport let go of it.
+    this.transport.write(encodeHeader(h, payload.length));
+    return this.transport.write(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), onWritten);
   }
 
   private receive(chunk: Buffer): void {
@@ -291,14 +305,21 @@ export class RpcClient {
   }
 
   private readonly streamHost: StreamHost = {
-    sendStream: (proc, serial, status, payload) =>
-      this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, MessageType.STREAM, serial, status, payload),
+    sendStream: (proc, serial, status, payload, onWritten) =>
+      this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, MessageType.STREAM, serial, status, payload, onWritten),
     sendHole: (proc, serial, payload) =>
       this.sendRaw(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, MessageType.STREAM_HOLE, serial, MessageStatus.CONTINUE, payload),
     waitDrain: () =>
       this.state === 'closed'
         ? Promise.reject(this.closedError)
         : new Promise<void>((ok, fail) => this.drainWaiters.add({ ok, fail })),
+    unlessClosed: (p) => {
+      if (this.state === 'closed') return Promise.reject(this.closedError);
+      return new Promise<void>((ok, fail) => {
+        this.closeWaiters.add(fail);
+        p.then(ok, fail).finally(() => this.closeWaiters.delete(fail));
+      });
+    },
     pauseFor: (s) => {
       this.pausedBy.add(s);
       this.transport.pause();
@@ -339,6 +360,8 @@ export class RpcClient {
     this.streams.clear();
     this.pausedBy.clear();
     this.flushDrainWaiters(err);
+    for (const fail of [...this.closeWaiters]) fail(err);
+    this.closeWaiters.clear();
     const t = this.transport;
     t.off('data', this.onData);
     t.off('end', this.onEnd);

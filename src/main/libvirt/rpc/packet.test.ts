@@ -9,6 +9,7 @@ import {
   PacketReader,
   REMOTE_PROGRAM,
   decodePacket,
+  encodeHeader,
   encodePacket,
 } from './packet';
 import { RpcProtocolError } from './errors';
@@ -30,6 +31,15 @@ function collect(reader: PacketReader, chunks: Buffer[]): Packet[] {
 }
 
 describe('packet framing', () => {
+  it('a header written ahead of its payload frames the same bytes as the whole packet', () => {
+    const payload = Buffer.alloc(300_000, 0x61);
+    const h = { prog: REMOTE_PROGRAM, vers: 1, proc: 208, type: MessageType.STREAM, serial: 9, status: MessageStatus.CONTINUE };
+    const head = encodeHeader(h, payload.length);
+    expect(head.length).toBe(28);
+    expect(Buffer.concat([head, payload]).equals(encodePacket(h, payload))).toBe(true);
+    expect(() => encodeHeader(h, MESSAGE_MAX)).toThrow(PacketError);
+  });
+
   it('encodes the length word (counting itself) and the 24-byte header', () => {
     const b = encodePacket({ prog: 8, vers: 1, proc: 3, type: 0, serial: 1, status: 0 }, Buffer.alloc(10, 0x55));
     expect(b.length).toBe(38);

@@ -51,9 +51,23 @@ export interface Packet {
 export class PacketError extends RpcProtocolError {}
 
 export function encodePacket(h: Header, payload?: Uint8Array): Buffer {
-  const len = PACKET_MIN + (payload?.length ?? 0);
+  const b = writeHeader(Buffer.allocUnsafe(PACKET_MIN + (payload?.length ?? 0)), h, payload?.length ?? 0);
+  if (payload && payload.length > 0) b.set(payload, PACKET_MIN);
+  return b;
+}
+
+/**
+ * The length word and header of a packet whose payload is written separately
+ * (right after it, on the same transport): bulk stream data goes out without
+ * being copied into a packet buffer first.
+ */
+export function encodeHeader(h: Header, payloadLength: number): Buffer {
+  return writeHeader(Buffer.allocUnsafe(PACKET_MIN), h, payloadLength);
+}
+
+function writeHeader(b: Buffer, h: Header, payloadLength: number): Buffer {
+  const len = PACKET_MIN + payloadLength;
   if (len > PACKET_MAX) throw new PacketError(`packet of ${len} bytes exceeds ${PACKET_MAX}`);
-  const b = Buffer.allocUnsafe(len);
   b.writeUInt32BE(len, 0);
   b.writeUInt32BE(h.prog >>> 0, 4);
   b.writeUInt32BE(h.vers >>> 0, 8);
@@ -61,7 +75,6 @@ export function encodePacket(h: Header, payload?: Uint8Array): Buffer {
   b.writeInt32BE(h.type | 0, 16);
   b.writeUInt32BE(h.serial >>> 0, 20);
   b.writeInt32BE(h.status | 0, 24);
-  if (payload && payload.length > 0) b.set(payload, PACKET_MIN);
   return b;
 }
 

@@ -146,19 +146,29 @@ describe('RpcStream over a scripted peer', () => {
 /** A transport whose writes complete only when the test says so (to observe backpressure). */
 class ManualTransport extends Duplex {
   readonly written: Buffer[] = [];
+  /** Every buffer the client handed to write(), including those the Writable still queues. */
+  readonly handed: Buffer[] = [];
   private callbacks: (() => void)[] = [];
   constructor() {
     super({ writableHighWaterMark: 1024 });
+    const write = this.write.bind(this) as (...a: unknown[]) => boolean;
+    this.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      this.handed.push(chunk);
+      return write(chunk, ...rest);
+    }) as typeof this.write;
   }
   override _read(): void {}
   override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
     this.written.push(chunk);
     this.callbacks.push(cb);
   }
+  /** Completes every write made so far, including those the Writable queued behind them. */
   flush(): void {
-    const cbs = this.callbacks;
-    this.callbacks = [];
-    for (const cb of cbs) cb();
+    while (this.callbacks.length) {
+      const cbs = this.callbacks;
+      this.callbacks = [];
+      for (const cb of cbs) cb();
+    }
   }
   feed(b: Buffer): void {
     this.push(b);
@@ -186,6 +196,30 @@ describe('stream backpressure', () => {
     await once(stream, 'close');
   });
 
+  it("a write's callback waits until the transport let go of the payload (the writer may then reuse it)", async () => {
+    const t = new ManualTransport();
+    const client = new RpcClient(t);
+    const opening = client.openStream(P.STORAGE_VOL_UPLOAD, { vol, offset: 0, length: 0, flags: 0 });
+    t.flush();
+    let call: Packet | undefined;
+    new PacketReader().push(t.written[0] as Buffer, (p) => (call = p));
+    t.feed(encodePacket({ prog: REMOTE_PROGRAM, vers: 1, proc: P.STORAGE_VOL_UPLOAD.proc, type: MessageType.REPLY, serial: call?.header.serial ?? 0, status: 0 }));
+    const stream = await opening;
+    const payload = Buffer.alloc(100_000, 0x61);
+    let released = false;
+    stream.write(payload, () => (released = true));
+    await new Promise((res) => setImmediate(res));
+    expect(t.handed.some((w) => w.buffer === payload.buffer && w.byteOffset === payload.byteOffset && w.length === payload.length)).toBe(true); // by reference, not a copy
+    expect(released).toBe(false); // the transport still holds it
+    t.flush();
+    await until(() => released, 'the write callback');
+    // A transport that dies holding the payload fails the write instead of leaving it hanging.
+    const dying = new Promise<Error | null | undefined>((res) => stream.write(Buffer.alloc(100_000), res));
+    stream.on('error', () => undefined);
+    client.destroy();
+    expect(await dying).toBeInstanceOf(Error);
+  });
+
   it('waits for the transport to drain before sending more', async () => {
     const t = new ManualTransport();
     const client = new RpcClient(t);
@@ -200,17 +234,27 @@ describe('stream backpressure', () => {
     // The transport is in memory: once a macrotask turn has passed, every
     // write the client was going to make without a drain has been made.
     const settle = () => new Promise((res) => setImmediate(res));
+    // Whole packets handed to the transport so far (a chunk's header and payload are separate writes).
+    const sent = () => {
+      const out: Packet[] = [];
+      const rd = new PacketReader();
+      for (const w of t.handed) rd.push(w, (p) => out.push(p));
+      return out.map((p) => [p.header.type, p.payload.length]);
+    };
+    const chunk = [MessageType.STREAM, STREAM_CHUNK_MAX];
     await settle();
-    expect(t.written.length).toBe(2); // the call + one chunk: the rest waits for drain
+    expect(sent().slice(1)).toEqual([chunk]); // the call + one chunk: the rest waits for drain
     // Each drain lets exactly one more chunk out.
-    for (const n of [3, 4]) {
+    for (const n of [2, 3]) {
       t.flush();
       await settle();
-      expect(t.written.length).toBe(n);
+      expect(sent().slice(1)).toEqual(Array(n).fill(chunk));
     }
     t.flush();
     await writeDone;
-    expect(t.written.length).toBe(4);
+    expect(sent().length).toBe(4);
+    // The payload left as written, not copied behind its header.
+    expect(t.handed.filter((w) => w.length === STREAM_CHUNK_MAX)).toHaveLength(3);
     const gone = once(stream, 'error');
     client.destroy();
     expect((await gone)[0]).toBeInstanceOf(RpcClosedError);

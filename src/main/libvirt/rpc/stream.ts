@@ -10,11 +10,16 @@ import { XdrReader, XdrWriter } from './xdr';
 
 /** What a stream needs from its client; kept narrow so the stream can be tested alone. */
 export interface StreamHost {
-  /** Sends one STREAM packet; false = the transport buffer is full (wait for drain). */
-  sendStream(proc: number, serial: number, status: number, payload?: Uint8Array): boolean;
+  /**
+   * Sends one STREAM packet; false = the transport buffer is full (wait for
+   * drain). `onWritten` runs once the transport has let go of `payload`.
+   */
+  sendStream(proc: number, serial: number, status: number, payload?: Uint8Array, onWritten?: (err?: Error | null) => void): boolean;
   /** Sends one STREAM_HOLE packet (sparse streams only). */
   sendHole(proc: number, serial: number, payload: Uint8Array): boolean;
   waitDrain(): Promise<void>;
+  /** `p`, or the connection's failure if it closes first (a transport may drop pending write callbacks). */
+  unlessClosed(p: Promise<void>): Promise<void>;
   /** Stop/restart reading the transport while a consumer is not reading. */
   pauseFor(s: RpcStream): void;
   resumeFor(s: RpcStream): void;
@@ -232,12 +237,22 @@ export class RpcStream extends Duplex {
     void this.writeChunks(chunk).then(() => cb(), cb);
   }
 
+  // Payloads go to the transport by reference (not copied into packets), so a
+  // write's callback waits until the transport let go of the last of them:
+  // then the writer may reuse its buffer (an upload recycles its read buffers).
   private async writeChunks(chunk: Buffer): Promise<void> {
+    let written: Promise<void> = Promise.resolve();
     for (let o = 0; o < chunk.length; o += STREAM_CHUNK_MAX) {
       if (this.remoteFinished || !this.host.isAlive()) throw new RpcError(`${this.procName} stream is closed`);
-      const ok = this.host.sendStream(this.proc, this.serial, MessageStatus.CONTINUE, chunk.subarray(o, o + STREAM_CHUNK_MAX));
+      let onWritten: ((err?: Error | null) => void) | undefined;
+      if (o + STREAM_CHUNK_MAX >= chunk.length) {
+        written = new Promise<void>((resolve, reject) => (onWritten = (err) => (err ? reject(err) : resolve())));
+        written.catch(() => undefined); // awaited below, unless a drain wait fails first
+      }
+      const ok = this.host.sendStream(this.proc, this.serial, MessageStatus.CONTINUE, chunk.subarray(o, o + STREAM_CHUNK_MAX), onWritten);
       if (!ok) await this.host.waitDrain();
     }
+    await this.host.unlessClosed(written);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
