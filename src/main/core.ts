@@ -170,7 +170,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     advice: { candidates: () => migration.placement.candidates(), settings: () => migration.placement.settings() },
   });
   // A plain Start (toolbar, bulk) of a VM made with “Customise before start” runs its install plan.
-  actions.setPlannedStart((hostId, uuid) => create.beginIfPlanned(hostId, uuid));
+  actions.setPlannedStart((hostId, uuid, dom) => create.beginIfPlanned(hostId, uuid, dom));
   const handlers = complete({
     ...hostHandlers(hosts),
     ...domainHandlers(sessions, inventory, actions),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDomainXml } from '../../shared/create/build';
 import { cloudInitDocuments } from '../../shared/create/cloud-init';
-import { readInstallPlan } from '../../shared/create/install-meta';
+import { INSTALL_NS, readInstallPlan } from '../../shared/create/install-meta';
 import { CURATED_OS, type OsProfile } from '../../shared/create/os';
 import type { CreateSpec, PlacementPick } from '../../shared/create/spec';
 import { virtInstallArgv, virtInstallPrep, virtInstallScript } from '../../shared/create/virt-install';
@@ -11,10 +11,12 @@ import { attr, parseXmlDoc, path as xpath } from '../../shared/libvirt/dom/index
 import type { CreateOptions, CreatePreview, MediaVolume } from '../../shared/ipc/calls/create';
 import { AppFailure } from '../../shared/ipc/result';
 import type { TaskRef } from '../../shared/model/task';
-import { inactiveXml, openDomain } from '../domains/definition';
+import { fail, inactiveXml, openDomain } from '../domains/definition';
 import type { HostTransport } from '../hosts/transport';
 import { toLibvirtFailure } from '../libvirt/errors';
+import { Affect, MetadataType } from '../libvirt/flags';
 import { P } from '../libvirt/rpc/procedures/index';
+import type { DomainRef } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
 import type { TaskManager } from '../tasks/manager';
 import { firstStart } from './first-boot';
@@ -201,11 +203,19 @@ export class CreateService {
    * Any start of a shut-off VM that still carries its install plan (the
    * toolbar's Start, a bulk start) runs the plan, so the install media, kernel
    * and seed are handled as if “Start install” had been pressed. Resolves
-   * once it ran (true), or false when there is no plan.
+   * once it ran (true), or false when there is no plan. Every start asks, so
+   * the question is one call: the plan's metadata element in the persistent
+   * definition (libvirt answers "no metadata" for VMs without one, and an
+   * error for transient VMs, which cannot carry a plan).
    */
-  async beginIfPlanned(hostId: string, uuid: string): Promise<boolean> {
-    const h = await openDomain(this.deps.sessions, hostId, uuid);
-    if (h.active || !h.persistent || !readInstallPlan(parseXmlDoc(await inactiveXml(h)))) return false;
+  async beginIfPlanned(hostId: string, uuid: string, dom?: DomainRef): Promise<boolean> {
+    const c = this.deps.sessions.client(hostId);
+    const ref = dom ?? (await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid }).catch(fail({ hostId }, `Domain ${uuid}`)));
+    const planned = await c.call(P.DOMAIN_GET_METADATA, { dom: ref, type: MetadataType.ELEMENT, uri: INSTALL_NS, flags: Affect.CONFIG }).then(
+      () => true,
+      () => false,
+    );
+    if (!planned) return false;
     await (await this.begin(hostId, uuid)).result;
     return true;
   }

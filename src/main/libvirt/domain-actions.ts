@@ -24,9 +24,9 @@ const ACTIONS: Record<LifecycleAction, { verb: string; run(c: RpcClient, dom: Do
 /** Resource-first domain operations (cockpit-machines style: domainGet, domainSetAutostart…). */
 export class DomainActions {
   /** Starts a VM through its install plan when it has one (true), else leaves the start to us (false). */
-  private plannedStart?: (hostId: string, uuid: string) => Promise<boolean>;
+  private plannedStart?: (hostId: string, uuid: string, dom: DomainRef) => Promise<boolean>;
 
-  setPlannedStart(fn: (hostId: string, uuid: string) => Promise<boolean>): void {
+  setPlannedStart(fn: (hostId: string, uuid: string, dom: DomainRef) => Promise<boolean>): void {
     this.plannedStart = fn;
   }
 
@@ -72,7 +72,7 @@ export class DomainActions {
       uuids.map(async (uuid) => {
         try {
           const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid });
-          if (!(action === 'start' && (await this.plannedStart?.(hostId, uuid)))) await spec.run(c, dom);
+          if (!(action === 'start' && (await this.plannedStart?.(hostId, uuid, dom)))) await spec.run(c, dom);
           this.log.info(`${hostId}: ${spec.verb.toLowerCase()} ${dom.name}`);
           return { uuid, ok: true as const };
         } catch (e) {
