@@ -66,7 +66,9 @@ test('a change made outside the app appears within a second', async ({ app, core
     await expect(state).toHaveText('paused', { timeout: 1000 });
     await virsh(h1, 'destroy', uuid);
     await expect(state).toHaveText('shutoff', { timeout: 1000 });
-    await virsh(h1, 'undefine', uuid);
+    // The refresh makes defineGuest's disk a volume, so the undefine takes it too.
+    await virsh(h1, 'pool-refresh', 'default');
+    await virsh(h1, 'undefine', '--remove-all-storage', uuid);
     await expect(app.getByTestId(`vm-row-${name}`)).toHaveCount(0, { timeout: 1000 });
   } finally {
     await undefineGuest(h1, uuid);
