@@ -1,6 +1,6 @@
 import { AppFailure } from '../../shared/ipc/result';
 import type { HostTransport, ProcessChannel } from '../hosts/transport';
-import type { StreamItem } from '../libvirt/rpc/stream';
+import { Rechunked } from '../storage/rechunked';
 import { parseSourceStream, SPARSE_READER_PY } from './sparse-read';
 
 // Reading a source machine's disks, and nothing else: every script here only
@@ -69,8 +69,11 @@ export async function freeze(t: HostTransport, mountpoint: string, on: boolean, 
 }
 
 export interface DeviceReader {
-  /** The device's bytes in order: data, and zero runs the source already found. */
-  chunks: AsyncIterable<Buffer | StreamItem>;
+  /**
+   * The device's bytes in order: data (1 MiB views of a few recycled buffers,
+   * a lease: see Rechunked) and zero runs the source already found.
+   */
+  chunks: Rechunked;
   /** Resolves once the reader exited 0; rejects with what it said otherwise. */
   finished(): Promise<void>;
   /**
@@ -89,7 +92,7 @@ export async function openDeviceReader(t: HostTransport, device: string): Promis
   const err: Buffer[] = [];
   ch.stderr.on('data', (d: Buffer) => err.length < 64 && err.push(d));
   return {
-    chunks: parseSourceStream(ch as AsyncIterable<Buffer>),
+    chunks: new Rechunked(parseSourceStream(ch as AsyncIterable<Buffer>)),
     async finished() {
       const code = await ch.exitCode();
       if (code !== 0) throw failure(t, `Reading ${device}`, code, Buffer.concat(err));
