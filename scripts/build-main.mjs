@@ -1,7 +1,7 @@
 // Bundles the core for Node (serve/CLI) and Electron (main + sandboxed preload).
 // Sandboxed preloads can't require our modules, so each entry is one file.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -21,4 +21,16 @@ await Promise.all([
   build({ ...common, entryPoints: { electron: 'src/main/electron.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { preload: 'src/preload/index.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
 ]);
-console.log('built dist/main/{cli,electron,preload}.cjs');
+// ssh2 loads its crypto addon from './crypto/build/Release/sshcrypto.node'
+// next to its own module, which in the bundle means next to dist/main/*.cjs.
+// When npm built the addon (it needs a C++ toolchain; ssh2 skips it quietly
+// otherwise) it goes there too: `virtdeck serve` then seals SSH packets in
+// native code (about 1 s less main-thread CPU per GiB uploaded, docs/uploads.md).
+// A runtime with another ABI (Electron without a rebuild) fails that require,
+// which ssh2 catches, and encrypts in pure JS as before.
+const addon = 'node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node';
+if (existsSync(addon)) {
+  mkdirSync('dist/main/crypto/build/Release', { recursive: true });
+  copyFileSync(addon, 'dist/main/crypto/build/Release/sshcrypto.node');
+}
+console.log(`built dist/main/{cli,electron,preload}.cjs (ssh2 crypto: ${existsSync(addon) ? 'native addon' : 'pure JS'})`);

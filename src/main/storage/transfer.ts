@@ -9,6 +9,7 @@ import type { StorageVolRef as StorageVol } from '../libvirt/rpc/types';
 import type { LibvirtSessions } from '../libvirt/sessions';
 import { contentHash } from './content-hash';
 import type { RecyclingSource } from './file-chunks';
+import { Rechunked } from './rechunked';
 import { sparseRuns } from './sparse';
 
 // Bulk bytes in and out of volumes: uploads (ISO, disk images, P2V disks),
@@ -233,7 +234,8 @@ export async function relayVolume(o: RelayOptions): Promise<TransferResult & { s
     },
   );
   try {
-    const up = await uploadVolume({ ...o.to, size: o.size, source: queue.drain(), signal: inner.signal, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }).catch((e: unknown) => {
+    // Download packets re-cut into recycled 1 MiB views (Rechunked says why).
+    const up = await uploadVolume({ ...o.to, size: o.size, source: new Rechunked(queue.drain()), signal: inner.signal, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }).catch((e: unknown) => {
       inner.abort(e);
       throw e;
     });

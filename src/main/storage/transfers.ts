@@ -10,6 +10,7 @@ import type { Route } from '../ipc/http-server';
 import type { TaskContext, TaskManager } from '../tasks/manager';
 import { storageFailure } from './errors';
 import { FileChunks } from './file-chunks';
+import { Rechunked } from './rechunked';
 import { GrantedPaths, readableFile, sparseFileSink, writableTarget } from './local-files';
 import type { StorageDeps } from './pools';
 import { downloadVolume } from './transfer';
@@ -98,7 +99,8 @@ export class Transfers {
         ...input,
         source: async (c) => {
           c.phase('Waiting for the browser');
-          return bodyOf(await req.promise(c), input.size);
+          // The body arrives in ~64 KiB pieces: re-cut into recycled 1 MiB views.
+          return new Rechunked(bodyOf(await req.promise(c), input.size));
         },
       }).finally(() => this.uploads.delete(ticket)),
     );
