@@ -5,6 +5,7 @@
 // a loop device the bench adds to the source for the run) and sparse (the
 // source's own 2 GiB disk, ~175 MiB used). Goal: >= 90% of the pipe's
 // throughput when dense; far faster when sparse (holes never cross).
+import { ssh2Crypto } from '../storage/ssh2-as-shipped'; // first: decides how ssh2 encrypts
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,7 +67,8 @@ async function main() {
   await hosts.start();
   const sources = new SourceRegistry({ ...opts, hosts });
   await sources.start();
-  const result: Record<string, unknown> = { when: new Date().toISOString(), runs: RUNS };
+  const result: Record<string, unknown> = { when: new Date().toISOString(), runs: RUNS, ssh2Crypto: ssh2Crypto(), loadAverage: os.loadavg() };
+  console.log(`ssh2 crypto: ${ssh2Crypto()}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared)`);
   try {
     const h = await hosts.add({ name: 'bench', target: { transport: 'ssh', hostname: host.ip, user: 'root', identityFiles: [lab.ssh.key] } });
     if ((await hosts.connect(h.config.id)).status !== 'connected') throw new Error('target did not connect');

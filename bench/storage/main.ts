@@ -11,7 +11,7 @@
 //  3. The host stays responsive: libvirt event latency and serial-console echo
 //     (both on the shared channel) on an idle host, and again while 1 GiB
 //     uploads run on the bulk session (sampling from 0.5 s into each).
-import { ssh2Crypto } from './ssh2-as-bundled';
+import { ssh2Crypto } from './ssh2-as-shipped';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { chmodSync, closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs';

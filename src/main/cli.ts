@@ -6,6 +6,7 @@ import { processIo, runAccountsCli } from './auth/accounts-cli';
 import { hasExplicitPort, isWildcard, parseAllowHost, tlsPlan } from './ipc/listen';
 import { selfSignedTls, tlsFromFiles, type TlsMaterial } from './ipc/tls';
 import { defaultConfigDir } from './paths';
+import { sshCryptoPath } from './hosts/ssh/crypto-path';
 import { serve } from './serve';
 import { createLogger } from './util/log';
 import { VERSION } from './version';
@@ -129,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   });
   process.stdout.write(`VirtDeck ${VERSION} serving at ${served.url}\n`);
+  log.info(`SSH encryption: ssh2 ${sshCryptoPath()}`);
   if (served.accountsMode) process.stdout.write('Sign in with a VirtDeck account (accounts mode: the access token is off).\n');
   if (served.fingerprint) process.stdout.write(`SHA-256 fingerprint: ${served.fingerprint}\n  (the certificate's; compare it with what the browser shows before you trust it)\n`);
   if (served.scrapeTokenFile) process.stdout.write(`Prometheus: GET ${served.origin}/metrics with the bearer token in ${served.scrapeTokenFile}\n`);

@@ -10,12 +10,14 @@ import { secureWebPreferences, trustedUrlCheck, isAppConsoleUrl, isExternalHttpU
 import { attachElectronIpc } from './ipc/electron-main';
 import { SafeStorageSecretStore } from './electron/safe-secrets';
 import { electronFileDialogs } from './electron/file-dialogs';
+import { sshCryptoPath } from './hosts/ssh/crypto-path';
 import { createLogger } from './util/log';
 
 const log = createLogger('electron');
 
 async function start(): Promise<void> {
   await app.whenReady();
+  log.info(`SSH encryption: ssh2 ${sshCryptoPath()}`);
   const configDir = app.getPath('userData');
   const core = await createCore({
     mode: 'electron',
