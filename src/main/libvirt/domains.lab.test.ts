@@ -62,6 +62,8 @@ afterAll(async () => {
     await inHost(host, ['virsh', 'destroy', uuid]).catch(() => {});
     await inHost(host, ['virsh', 'undefine', uuid]).catch(() => {});
   }
+  // The disks define() made (some VMs are deleted by the tests, which may keep them).
+  await inHost(host, ['sh', '-c', 'rm -f /var/lib/libvirt/images/vd-svc-"$1"-*.qcow2', 'sh', String(stamp)]).catch(() => {});
   await h?.dispose();
 });
 

@@ -109,6 +109,7 @@ afterAll(async () => {
     await inHost(host, ['virsh', 'net-undefine', n]).catch(() => {});
   }
   await inHost(host, ['ip', 'route', 'del', '10.99.0.0/16']).catch(() => {});
+  await inHost(host, ['sh', '-c', 'rm -f /var/lib/libvirt/images/vd-net-"$1"-*.qcow2', 'sh', String(stamp)]).catch(() => {});
   await h?.dispose();
 });
 
