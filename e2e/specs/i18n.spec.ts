@@ -94,6 +94,25 @@ test('the UI in Simplified Chinese shows no English on the tree, VM, host, wizar
   await check('audit page', '.main-panel');
   await app.screenshot({ path: testInfo.outputPath('zh-audit.png') });
 
+  // The task drawer: titles and phases the core wrote come as messages and
+  // show in Chinese (a fully allocated volume is a task), with names as data.
+  const vol = `vd-zh-${Date.now()}.img`;
+  names.add(vol);
+  for (const w of vol.split(/[^A-Za-z0-9_]+/)) if (w) names.add(w);
+  const made = await coreCall<{ taskId: string }>(core, 'volumes.create', { hostId, pool: 'default', name: vol, format: 'raw', capacity: 1 << 20, preallocation: 'full' });
+  try {
+    await app.getByTestId('task-count').click();
+    const row = app.getByTestId(`task-${made.taskId}`);
+    await expect(row).toHaveAttribute('data-state', 'succeeded');
+    await expect(row.locator('.task-title')).toHaveText(`在 default 中创建 ${vol}（raw，完全分配）`);
+    await expect(row.getByTestId('task-phase')).toHaveText('完成');
+    await check('task drawer', '[data-testid="task-drawer"]');
+    await app.screenshot({ path: testInfo.outputPath('zh-tasks.png') });
+    await app.getByTestId('task-count').click();
+  } finally {
+    await coreCall(core, 'volumes.delete', { hostId, pool: 'default', name: vol }).catch(() => undefined);
+  }
+
   // And back: English returns without a reload.
   await app.getByTestId('language-picker').selectOption('en');
   await expect(app.getByTestId('open-audit')).toHaveText('Audit log');

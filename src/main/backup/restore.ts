@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { planRestore, type FullPlan, type PlannedStep, type PlanSource } from '../../shared/backup/plan';
 import { AppFailure } from '../../shared/ipc/result';
 import { VmAddressesSchema, type RestoreArgs, type RestorePlan, type VmAddresses } from '../../shared/model/backup';
@@ -50,7 +51,7 @@ export async function restoreStart(svc: BackupService, nets: NetworkService, arg
     throw new AppFailure('CONFLICT', `Restore refused: ${refused.map((r) => `${r.kind} '${r.name}': ${r.reason}`).join('; ')}`, { hostId: args.toHostId, detail: { plan } });
   }
   return svc.tasks.run(
-    { kind: 'backup.restore', title: `Restore ${args.id} to ${args.toHostId}`, hostId: args.toHostId, retry: { call: 'backups.restore', input: args } },
+    { kind: 'backup.restore', title: say('title.restore', { id: args.id, host: args.toHostId }), hostId: args.toHostId, retry: { call: 'backups.restore', input: args } },
     (ctx) => restoreRun(svc, nets, args, ctx),
   );
 }
@@ -71,7 +72,7 @@ async function restoreRun(svc: BackupService, nets: NetworkService, args: Restor
 
   for (const s of work.filter((x) => x.kind === 'pool')) {
     ctx.throwIfCancelled();
-    ctx.phase(`Pool '${s.targetName}'`);
+    ctx.phase(say('phase.restoringPool', { name: s.targetName }));
     const pool = await c.call(P.STORAGE_POOL_DEFINE_XML, { xml: s.xml!, flags: 0 }, o).catch((e: unknown) => Promise.reject(toLibvirtFailure(e, hostId, `Defining pool '${s.targetName}'`)));
     undoDefinition(ctx, s, async () => {
       if (s.previousXml) await c.call(P.STORAGE_POOL_DEFINE_XML, { xml: s.previousXml, flags: 0 });
@@ -90,7 +91,7 @@ async function restoreRun(svc: BackupService, nets: NetworkService, args: Restor
 
   for (const s of work.filter((x) => x.kind === 'network')) {
     ctx.throwIfCancelled();
-    ctx.phase(`Network '${s.targetName}'`);
+    ctx.phase(say('phase.restoringNetwork', { name: s.targetName }));
     const net = await c
       .call(P.NETWORK_DEFINE_XML_FLAGS, { xml: s.xml!, flags: NET_DEFINE_VALIDATE }, o)
       .catch((e: unknown) => Promise.reject(networkFailure(e, hostId, `Defining network '${s.targetName}'`, s.targetName)));
@@ -111,7 +112,7 @@ async function restoreRun(svc: BackupService, nets: NetworkService, args: Restor
 
   for (const r of plan.reservations) {
     ctx.throwIfCancelled();
-    ctx.phase(`Reservation ${r.ip} on '${r.network}'`);
+    ctx.phase(say('phase.restoringReservation', { ip: r.ip, network: r.network }));
     try {
       await reservationSet(nets, { hostId, name: r.network, mac: r.mac, ip: r.ip }, 'add');
       ctx.undo(`remove the reservation of ${r.ip} for ${r.mac} on '${r.network}'`, () => reservationRemove(nets, hostId, r.network, r.mac).then(() => {}));
@@ -126,7 +127,7 @@ async function restoreRun(svc: BackupService, nets: NetworkService, args: Restor
   const toStart: string[] = [];
   for (const s of work.filter((x) => x.kind === 'domain')) {
     ctx.throwIfCancelled();
-    ctx.phase(`VM '${s.targetName}'`);
+    ctx.phase(say('phase.restoringVm', { name: s.targetName }));
     const dom = await c.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml: s.xml!, flags: DEFINE_VALIDATE }, o).catch((e: unknown) => Promise.reject(toLibvirtFailure(e, hostId, `Defining VM '${s.targetName}'`)));
     undoDefinition(ctx, s, async () => {
       if (s.previousXml) await c.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml: s.previousXml, flags: 0 });
@@ -143,7 +144,7 @@ async function restoreRun(svc: BackupService, nets: NetworkService, args: Restor
   for (const uuid of toStart) {
     ctx.throwIfCancelled();
     const dom = await c.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid }, o);
-    ctx.phase(`Starting '${dom.name}'`);
+    ctx.phase(say('phase.startingNamed', { name: dom.name }));
     // A start that fails leaves the definition restored: reported, not undone.
     await c.call(P.DOMAIN_CREATE, { dom }, o).then(
       () => ctx.log(`Started '${dom.name}'`),

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -139,7 +140,7 @@ export class BackupService {
     const run = this.opts.tasks.run(
       {
         kind: 'backup.create',
-        title: `Back up ${chosen.length === 1 ? `host ${names[0]}` : `${chosen.length} hosts`}${trigger === 'schedule' ? ' (scheduled)' : ''}`,
+        title: say(`title.backup${chosen.length === 1 ? 'Host' : 'Hosts'}${trigger === 'schedule' ? 'Scheduled' : ''}`, { host: names[0] ?? '', count: chosen.length }),
         ...(chosen.length === 1 ? { hostId: chosen[0] } : {}),
         retry: { call: 'backups.create', input: { hostIds: [...chosen] } },
       },
@@ -154,7 +155,7 @@ export class BackupService {
         for (const [i, hostId] of chosen.entries()) {
           ctx.throwIfCancelled();
           const cfg = known.find((h) => h.config.id === hostId)!.config;
-          ctx.phase(`Reading ${cfg.name}`);
+          ctx.phase(say('phase.readingHost', { host: cfg.name }));
           const host: BackupHost = { hostId, name: cfg.name, dir: hostDir(hostId), tags: cfg.tags, errors: [] };
           hosts.push(host);
           if (!this.opts.sessions.has(hostId)) {
@@ -192,7 +193,7 @@ export class BackupService {
           ctx.progress({ done: i + 1, total: chosen.length + 1 });
         }
         if (hosts.every((h) => h.errors.length)) throw new AppFailure('CONFLICT', `Nothing was backed up: ${hosts.map((h) => `${h.name}: ${h.errors.join('; ')}`).join(' | ')}`);
-        ctx.phase('Writing the archive');
+        ctx.phase(say('phase.writingArchive'));
         await mkdir(this.dir, { recursive: true, mode: 0o700 });
         const file = this.archivePath(id);
         ctx.undo(`delete the partial archive ${id}`, async () => {

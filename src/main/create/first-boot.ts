@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { finalizeDefinition, readInstallPlan, type InstallPlan } from '../../shared/create/install-meta';
 import { parseXmlDoc, serializeXmlDoc } from '../../shared/libvirt/dom/index';
 import { AppFailure } from '../../shared/ipc/result';
@@ -25,7 +26,7 @@ export async function firstStart(ctx: TaskContext, sessions: LibvirtSessions, ho
   const h = await openDomain(sessions, hostId, uuid);
   if (h.active) throw new AppFailure('CONFLICT', `${h.dom.name} is already running`, { hostId });
   const plan = h.persistent ? readInstallPlan(parseXmlDoc(await inactiveXml(h))) : undefined;
-  ctx.phase('Starting');
+  ctx.phase(say('phase.starting'));
   await h.c.call(P.DOMAIN_CREATE, { dom: h.dom }, { signal: ctx.signal, timeoutMs: 120_000 }).catch((e: unknown) => {
     throw toLibvirtFailure(e, hostId, `Starting ${h.dom.name}`);
   });

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildDomainXml, type BuildInput } from '../../shared/create/build';
 import { buildSeedIso, cloudInitDocuments } from '../../shared/create/cloud-init';
@@ -73,7 +74,7 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
   const keep: Array<() => void> = [];
   const undo = (label: string, fn: () => Promise<void>) => keep.push(ctx.undo(label, fn));
 
-  ctx.phase('Checking');
+  ctx.phase(say('phase.checking'));
   if (await c.call(P.DOMAIN_LOOKUP_BY_NAME, { name }).then(() => true, (e: unknown) => (e instanceof LibvirtError && e.code === 42 ? false : Promise.reject(toLibvirtFailure(e, hostId, name))))) {
     throw new AppFailure('CONFLICT', `A VM named “${name}” already exists on ${hostId}`, { hostId });
   }
@@ -97,7 +98,7 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
 
   // --- cloud-init seed (first: small and quick, before the long disk copy) ---
   if (spec.cloudInit) {
-    ctx.phase('Writing the cloud-init seed');
+    ctx.phase(say('phase.writingSeed'));
     const docs = cloudInitDocuments(spec.cloudInit, { instanceId: `iid-${randomUUID()}`, vmName: name, ...(mac ? { mac } : {}) });
     const iso = buildSeedIso(docs);
     const s = await uploadSeed(ctx, deps.sessions, hostId, pool, names.seed, iso, undo);
@@ -119,18 +120,18 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
       ctx.log(`Using the disk image in place: ${m.path} (${m.format ?? 'format unknown'})`);
     } else if (src.kind === 'cloud' && src.use === 'backing') {
       const m = await resolveMedia(c, hostId, src.media);
-      ctx.phase('Creating the disk');
+      ctx.phase(say('phase.creatingDisk'));
       const size = Math.max(capacity, m.capacity ?? 0);
       const vol = await createVolume(c, hostId, pool, { name: names.disk, capacity: size, format: 'qcow2', backing: { path: m.path, format: m.format ?? 'qcow2' } }, ctx.signal);
       await made(vol, `Created a ${fmtGiB(size)} qcow2 overlay on ${m.path}`);
       build.disk = { path: build.disk!.path, format: 'qcow2' };
     } else if (src.kind === 'import' || src.kind === 'cloud') {
       const m = await resolveMedia(c, hostId, src.media);
-      ctx.phase('Copying the image');
+      ctx.phase(say('phase.copyingImage'));
       const vol = await copyVolume(ctx, c, hostId, pool, m, { name: names.disk, capacity: Math.max(capacity, m.capacity ?? 0), format: hw.disk.format });
       await made(vol, `Copied ${m.path} into '${names.disk}'`);
     } else {
-      ctx.phase('Creating the disk');
+      ctx.phase(say('phase.creatingDisk'));
       const vol = await createVolume(c, hostId, pool, { name: names.disk, capacity, format: hw.disk.format }, ctx.signal);
       await made(vol, `Created an empty ${fmtGiB(capacity)} ${hw.disk.format} disk`);
     }
@@ -145,7 +146,7 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
     ctx.log(`Install media: ${m.path}`);
   }
   if (src.kind === 'url') {
-    ctx.phase('Finding the kernel in the install tree');
+    ctx.phase(say('phase.findingKernel'));
     const reader = src.fetchBy === 'host' ? hostReader(deps.transport(hostId)) : workstationReader;
     const boot = await findTreeBoot(reader, src.url, os, { kernelPath: src.kernelPath, initrdPath: src.initrdPath }, ctx.signal);
     ctx.log(`Tree boot files (${boot.from}): ${boot.kernel}, ${boot.initrd}`);
@@ -154,7 +155,7 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
       [boot.kernel, names.kernel],
       [boot.initrd, names.initrd],
     ] as const) {
-      ctx.phase(`Fetching ${rel}`);
+      ctx.phase(say('phase.fetching', { file: rel }));
       paths.push(await fetchInto(ctx, deps, hostId, pool, treeUrl(src.url, rel), vname, src.fetchBy, undo));
     }
     build.kernel = {
@@ -169,7 +170,7 @@ export async function createCopy(ctx: TaskContext, deps: CopyDeps, input: CopyIn
   }
 
   // --- define ---
-  ctx.phase('Defining');
+  ctx.phase(say('phase.defining'));
   let xml: string;
   if (spec.xml) {
     xml = spec.xml;

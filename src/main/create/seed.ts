@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { clearInstallPlan, readInstallPlan, type InstallPlan } from '../../shared/create/install-meta';
 import { parseXmlDoc, serializeXmlDoc } from '../../shared/libvirt/dom/index';
@@ -85,7 +86,7 @@ export async function removeSeedAfterRead(ctx: TaskContext, sessions: LibvirtSes
   const quietMs = o.quietMs ?? 60_000;
   const deadline = Date.now() + (o.deadlineMs ?? 30 * 60_000);
   const h = await openDomain(sessions, hostId, uuid);
-  ctx.phase('Waiting for the guest to read the seed');
+  ctx.phase(say('phase.waitingForSeedRead'));
   let last = -1;
   let quietSince = Date.now();
   let running = h.active;
@@ -113,7 +114,7 @@ export async function removeSeedAfterRead(ctx: TaskContext, sessions: LibvirtSes
       ctx.signal.addEventListener('abort', () => (clearTimeout(t), j(ctx.signal.reason)), { once: true });
     });
   }
-  ctx.phase('Removing the seed');
+  ctx.phase(say('phase.removingSeed'));
   const live = await openDomain(sessions, hostId, uuid);
   if (live.active) {
     const isCd = /^(sd|hd)/.test(plan.target) && !(await isVirtioDisk(live, plan.target));

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,7 +181,7 @@ export class CreateService {
     const names = placements.map((p) => `${p.hostId}/${p.name}`);
     if (new Set(names).size !== names.length) throw new AppFailure('VALIDATION', 'Two copies have the same name on the same host');
     const first = placements[0]!;
-    const title = placements.length === 1 ? `Create ${first.name} on ${first.hostId}` : `Create ${placements.length} VMs (${placements.map((p) => p.name).join(', ')})`;
+    const title = placements.length === 1 ? say('title.vmCreate', { name: first.name, host: first.hostId }) : say('title.vmCreateMany', { count: placements.length, names: placements.map((p) => p.name).join(', ') });
     const run = this.deps.tasks.run({ kind: 'domain.create', title, hostId: first.hostId, target: { kind: 'host', id: first.hostId, hostId: first.hostId } }, async (ctx) => {
       const out: CopyResult[] = [];
       for (const p of placements) {
@@ -188,10 +189,10 @@ export class CreateService {
         const r =
           placements.length === 1
             ? await createCopy(ctx, this.deps, { spec, hostId: p.hostId, name: p.name, os })
-            : await ctx.child({ kind: 'domain.create', title: `Create ${p.name} on ${p.hostId}`, hostId: p.hostId }, (cc) => createCopy(cc, this.deps, { spec, hostId: p.hostId, name: p.name, os }));
+            : await ctx.child({ kind: 'domain.create', title: say('title.vmCreate', { name: p.name, host: p.hostId }), hostId: p.hostId }, (cc) => createCopy(cc, this.deps, { spec, hostId: p.hostId, name: p.name, os }));
         out.push(r);
       }
-      ctx.phase('Done');
+      ctx.phase(say('phase.done'));
       for (const r of out) if (r.seed) this.watchSeed(r.hostId, r.uuid, r.name, r.seed);
       return out.map(({ hostId, uuid, name, started }) => ({ hostId, uuid, name, started }));
     });
@@ -224,7 +225,7 @@ export class CreateService {
   async begin(hostId: string, uuid: string): Promise<TaskRef & { result: Promise<unknown> }> {
     const h = await openDomain(this.deps.sessions, hostId, uuid);
     if (!readInstallPlan(parseXmlDoc(await inactiveXml(h)))) throw new AppFailure('NOT_FOUND', `${h.dom.name} has no install plan left: start it as usual`, { hostId });
-    const run = this.deps.tasks.run({ kind: 'domain.create', title: `Start the install of ${h.dom.name}`, hostId, target: { kind: 'domain', hostId, id: uuid, name: h.dom.name } }, async (ctx) => {
+    const run = this.deps.tasks.run({ kind: 'domain.create', title: say('title.installStart', { name: h.dom.name }), hostId, target: { kind: 'domain', hostId, id: uuid, name: h.dom.name } }, async (ctx) => {
       const r = await firstStart(ctx, this.deps.sessions, hostId, uuid);
       if (r.seed) this.watchSeed(hostId, uuid, h.dom.name, r.seed);
       return { hostId, uuid, name: h.dom.name, started: r.started };
@@ -258,7 +259,7 @@ export class CreateService {
   readonly seedTasks = new Map<string, { taskId: string; result: Promise<void> }>();
 
   private watchSeed(hostId: string, uuid: string, name: string, seed: NonNullable<CopyResult['seed']>): void {
-    const run = this.deps.tasks.run({ kind: 'domain.seedCleanup', title: `Remove the cloud-init seed of ${name}`, hostId, target: { kind: 'domain', hostId, id: uuid, name } }, (ctx) =>
+    const run = this.deps.tasks.run({ kind: 'domain.seedCleanup', title: say('title.seedCleanup', { name }), hostId, target: { kind: 'domain', hostId, id: uuid, name } }, (ctx) =>
       removeSeedAfterRead(ctx, this.deps.sessions, hostId, uuid, seed, this.deps.seedWatch),
     );
     run.result.catch(() => {});

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { cloneVolumeName } from '../../shared/libvirt/clone-names';
 import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
@@ -130,7 +131,7 @@ function cloneXml(doc: XmlDocument, newName: string, plans: DiskPlan[]): string 
 async function cloneOne(deps: BulkDeps, ctx: TaskContext, h: DomainHandle, newName: string, linked: boolean): Promise<{ uuid: string; name: string }> {
   const c = h.c;
   const fail = (what: string) => (e: unknown) => Promise.reject(toLibvirtFailure(e, h.hostId, what));
-  ctx.phase('Preparing');
+  ctx.phase(say('phase.preparing'));
   const doc = parseXmlDoc(await inactiveXml(h));
   const plans = await planDisks(h, doc, newName, linked);
   const sourceFormats = new Map(plans.map((p) => [p.target, readDisk(children(devicesOf(doc), 'disk').find((d) => attr(child(d, 'target'), 'dev') === p.target)!).format ?? 'raw']));
@@ -138,7 +139,7 @@ async function cloneOne(deps: BulkDeps, ctx: TaskContext, h: DomainHandle, newNa
     const exists = await c.call(P.STORAGE_VOL_LOOKUP_BY_NAME, { pool: p.pool, name: p.volName }).then(() => true, () => false);
     if (exists) throw new AppFailure('CONFLICT', `Pool ${p.pool.name} already has a volume ${p.volName}; pick another name`, { hostId: h.hostId });
   }
-  ctx.phase('Defining the new VM');
+  ctx.phase(say('phase.definingNewVm'));
   const dom = await c.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml: cloneXml(doc, newName, plans), flags: DEFINE_VALIDATE }).catch(fail(`Defining ${newName}`));
   const keepDomain = ctx.undo(`undefine the new VM '${newName}'`, async () => {
     await c.call(P.DOMAIN_UNDEFINE_FLAGS, { dom, flags: Undefine.NVRAM | Undefine.MANAGED_SAVE | Undefine.SNAPSHOTS_METADATA });
@@ -151,13 +152,13 @@ async function cloneOne(deps: BulkDeps, ctx: TaskContext, h: DomainHandle, newNa
     ctx.throwIfCancelled();
     const where = { hostId: h.hostId, pool: p.pool.name, name: p.volName };
     if (linked) {
-      ctx.phase(`Creating overlay for ${p.target}`);
+      ctx.phase(say('phase.creatingOverlay', { disk: p.target }));
       const xml = buildVolumeXml({ name: p.volName, capacity: totals[i]!.cap, allocation: 0, format: 'qcow2', backing: { path: p.sourcePath, format: sourceFormats.get(p.target) ?? 'raw' } });
       await c.call(P.STORAGE_VOL_CREATE_XML, { pool: p.pool, xml, flags: 0 }).catch(fail(`Creating ${p.volName}`));
       keeps.push(ctx.undo(`delete volume '${p.volName}' in pool '${p.pool.name}'`, () => deleteVolumeWhenFree(deps, ctx, where)));
       continue;
     }
-    ctx.phase(`Copying ${p.target} (${i + 1} of ${plans.length})`);
+    ctx.phase(say('phase.copyingDiskNofM', { disk: p.target, n: i + 1, total: plans.length }));
     // The storage area's bulk copy: VolCreateXMLFrom on a bulk session, progress from the copy's allocation, cancel deletes the copy.
     const offset = before;
     keeps.push(
@@ -196,9 +197,9 @@ export async function domainClone(tasks: TaskManager, deps: BulkDeps, hostId: st
       if (!many) return [await cloneOne(deps, ctx, h, spec.names[0]!, spec.linked)];
       const made: Array<{ uuid: string; name: string }> = [];
       for (const [i, name] of spec.names.entries()) {
-        ctx.phase(`Clone ${i + 1} of ${spec.names.length}: ${name}`);
+        ctx.phase(say('phase.cloneNofM', { n: i + 1, total: spec.names.length, name }));
         ctx.progress({ unit: 'steps', done: i, total: spec.names.length });
-        made.push(await ctx.child({ kind: 'domain.clone', title: `Clone ${h.dom.name} as ${name}`, hostId, target }, (child) => cloneOne(deps, child, h, name, spec.linked)));
+        made.push(await ctx.child({ kind: 'domain.clone', title: say('title.vmClone', { vm: h.dom.name, name }), hostId, target }, (child) => cloneOne(deps, child, h, name, spec.linked)));
       }
       ctx.progress({ unit: 'steps', done: spec.names.length, total: spec.names.length });
       return made;

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { parseXmlDoc, readConfig } from '../../shared/libvirt/dom/index';
 import { buildSnapshotXml, parseSnapshotXml, snapshotTree } from '../../shared/libvirt/snapshot-xml';
@@ -86,14 +87,14 @@ export async function snapshotCreate(tasks: TaskManager, h: DomainHandle, spec: 
   const { taskId, result } = tasks.run(
     {
       kind: 'snapshot.create',
-      title: `Snapshot “${spec.name}” of ${h.dom.name}${withMemory ? ' (with memory)' : ''}`,
+      title: say(withMemory ? 'title.snapshotCreateWithMemory' : 'title.snapshotCreate', { name: spec.name, vm: h.dom.name }),
       hostId: h.hostId,
       target: { kind: 'domain', hostId: h.hostId, id: h.dom.uuid, name: h.dom.name },
       // libvirt has no way to stop a snapshot midway (savevm runs to the end).
       cancellable: false,
     },
     async (ctx) => {
-      ctx.phase(withMemory ? 'Saving memory and disks' : spec.kind === 'external-disk' ? 'Creating overlay files' : 'Saving disks');
+      ctx.phase(say(withMemory ? 'phase.savingMemoryAndDisks' : spec.kind === 'external-disk' ? 'phase.creatingOverlayFiles' : 'phase.savingDisks'));
       const snap = await h.c.call(P.DOMAIN_SNAPSHOT_CREATE_XML, { dom: h.dom, xml_desc: buildSnapshotXml(spec.name, spec.description), flags }).catch((e) => Promise.reject(snapshotFailure(h, e, `Snapshot of ${h.dom.name}`)));
       ctx.log(`Created ${spec.kind} snapshot ${snap.name}`);
       return snap.name;
@@ -115,9 +116,9 @@ export async function snapshotRevert(tasks: TaskManager, h: DomainHandle, name: 
     throw refuse(h, 'external-revert', `“${name}” is an external snapshot, and this host's libvirt can revert to external snapshots only from version 9.9. Its overlay files are intact; revert by hand or delete it.`);
   }
   const { taskId, result } = tasks.run(
-    { kind: 'snapshot.revert', title: `Revert ${h.dom.name} to “${name}”`, hostId: h.hostId, target: { kind: 'domain', hostId: h.hostId, id: h.dom.uuid, name: h.dom.name }, cancellable: false },
+    { kind: 'snapshot.revert', title: say('title.snapshotRevert', { vm: h.dom.name, name }), hostId: h.hostId, target: { kind: 'domain', hostId: h.hostId, id: h.dom.uuid, name: h.dom.name }, cancellable: false },
     async (ctx) => {
-      ctx.phase(info.memory ? 'Loading memory and disks' : 'Restoring disks');
+      ctx.phase(say(info.memory ? 'phase.loadingMemoryAndDisks' : 'phase.restoringDisks'));
       await h.c.call(P.DOMAIN_REVERT_TO_SNAPSHOT, { snap, flags: 0 }).catch((e) => Promise.reject(snapshotFailure(h, e, `Reverting to ${name}`)));
     },
   );

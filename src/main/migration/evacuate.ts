@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { MigrationRequestSchema } from '../../shared/model/migration';
 import type { DomainDetails, DomainSummary } from '../../shared/model/domain';
@@ -79,7 +80,7 @@ export class EvacuationService {
     return this.deps.tasks.start(
       {
         kind: 'host.evacuate',
-        title: `Evacuate ${host.config.name} (${moves.length} VM${moves.length > 1 ? 's' : ''})`,
+        title: say('title.evacuate', { host: host.config.name, count: moves.length }),
         hostId,
         target: { kind: 'host', hostId, id: hostId, name: host.config.name },
       },
@@ -89,7 +90,7 @@ export class EvacuationService {
 
   private async run(ctx: TaskContext, hostId: string, moves: readonly { uuid: string; targetHostId: string }[], names: Map<string, string>, parallel: number) {
     ctx.log(`${hostId} is in maintenance: placement will not pick it`);
-    ctx.phase(`Moving ${moves.length} VM${moves.length > 1 ? 's' : ''}, ${parallel} at a time`);
+    ctx.phase(say('phase.evacuating', { count: moves.length, parallel }));
     let done = 0;
     ctx.progress({ unit: 'steps', done, total: moves.length });
     const move = async (m: { uuid: string; targetHostId: string }, again: boolean): Promise<MoveResult> => {
@@ -98,7 +99,7 @@ export class EvacuationService {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         const req = MigrationRequestSchema.parse({ hostId, uuid: m.uuid, targetHostId: m.targetHostId });
         const outcome = await ctx.child(
-          { kind: 'domain.migrate', title: `${again ? 'Move again' : 'Move'} ${name} to ${m.targetHostId}`, hostId, target: { kind: 'domain', hostId, id: m.uuid, name } },
+          { kind: 'domain.migrate', title: say(again ? 'title.evacuateMoveAgain' : 'title.evacuateMove', { name, to: m.targetHostId }), hostId, target: { kind: 'domain', hostId, id: m.uuid, name } },
           (c) => this.deps.migration.run(c, req),
         );
         ctx.log(`${name}: moved to ${m.targetHostId} (${outcome.mode})`);

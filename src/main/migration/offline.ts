@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { formatBytes } from '../../shared/libvirt/units';
 import { buildXml, child, parseXml, text } from '../../shared/libvirt/xml';
@@ -43,7 +44,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
   if (/<nvram[\s>]/.test(g.xml)) ctx.log('The VM has UEFI variables (NVRAM): an offline move does not copy them; it starts on the target with fresh ones', 'warn');
 
   // 1. What to copy, and how big each file is.
-  ctx.phase('Measuring disks');
+  ctx.phase(say('phase.measuringDisks'));
   const copies: Copy[] = [];
   for (const disk of disksToCopy(g.facts, 'offline')) {
     const path = disk.path!;
@@ -63,7 +64,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
   const keeps: (() => void)[] = [];
   for (const c of copies) {
     ctx.throwIfCancelled();
-    ctx.phase(`Copying ${c.disk.target}`);
+    ctx.phase(say('phase.copyingDisk', { disk: c.disk.target }));
     const poolName = c.disk.targetPool?.name;
     if (!poolName) throw new AppFailure('CONFLICT', `no storage pool on ${req.targetHostId} for ${c.path}`, { hostId: req.targetHostId });
     const pool = await dst.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: poolName });
@@ -84,7 +85,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
     });
     before += c.bytes;
     sentBytes += r.bytesSent;
-    ctx.phase(`Verifying ${c.disk.target}`);
+    ctx.phase(say('phase.verifyingDisk', { disk: c.disk.target }));
     const onTarget = await volumeSha256OnHost(hosts.transport(req.targetHostId), c.path, c.bytes, ctx.signal);
     if (onTarget !== r.sourceSha256) {
       throw new AppFailure('INTERNAL', `${c.disk.target}: the copy on ${req.targetHostId} does not match (SHA-256 ${onTarget.slice(0, 12)}… vs ${r.sourceSha256.slice(0, 12)}…)`, { hostId: req.targetHostId });
@@ -99,7 +100,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
 
   // 3. The definition on the target (networks mapped), autostart as it was.
   ctx.throwIfCancelled();
-  ctx.phase('Defining on the target');
+  ctx.phase(say('phase.definingOnTarget'));
   const xml = mapNetworks(g.xml, req.networkMap);
   const defined = await dst.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml, flags: DEFINE_VALIDATE }).catch((e: unknown) => {
     throw toLibvirtFailure(e, req.targetHostId, `Defining ${report.name} on ${req.targetHostId}`);
@@ -110,7 +111,7 @@ export async function migrateOffline(deps: MigrationServiceDeps, ctx: TaskContex
 
   // 4. The source: undefined (and its disks removed) only now that the target holds a verified copy.
   if (!req.options.keepSource) {
-    ctx.phase('Removing the source definition');
+    ctx.phase(say('phase.removingSourceDefinition'));
     await src.call(P.DOMAIN_UNDEFINE_FLAGS, { dom: g.dom, flags: UNDEFINE_KEEP_NVRAM }).catch(what(`Undefining ${report.name} on ${req.hostId}`));
     // From here the target's copy is the VM: nothing to roll back.
     keeps.forEach((k) => k());

@@ -1,3 +1,4 @@
+import { say, type CoreMsg } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { formatBytes } from '../../shared/libvirt/units';
 import type { MigrationMode, MigrationRequest, MigrationStats, PreflightReport } from '../../shared/model/migration';
@@ -39,13 +40,13 @@ export interface MigrationOutcome {
   bytes?: number;
 }
 
-const PHASE_TEXT: Record<V3Phase, string> = {
-  begin: 'Starting on the source',
-  prepare: 'Preparing the target',
-  perform: 'Copying',
-  finish: 'Starting on the target',
-  confirm: 'Finishing on the source',
-  aborting: 'Cancelling',
+const PHASE_TEXT: Record<V3Phase, CoreMsg> = {
+  begin: say('phase.v3begin'),
+  prepare: say('phase.v3prepare'),
+  perform: say('phase.copying'),
+  finish: say('phase.v3finish'),
+  confirm: say('phase.v3confirm'),
+  aborting: say('phase.v3aborting'),
 };
 
 const isDrop = (e: unknown) => e instanceof RpcClosedError || (e instanceof AppFailure && e.error.code === 'NOT_CONNECTED');
@@ -64,7 +65,7 @@ export class MigrationService {
     return this.deps.tasks.start(
       {
         kind: 'domain.migrate',
-        title: `Move ${report.name} from ${req.hostId} to ${req.targetHostId}`,
+        title: say('title.move', { name: report.name, from: req.hostId, to: req.targetHostId }),
         hostId: req.hostId,
         target: { kind: 'domain', hostId: req.hostId, id: req.uuid, name: report.name },
         retry: { call: 'migration.start', input: req },
@@ -75,7 +76,7 @@ export class MigrationService {
 
   /** The move itself, inside a task (evacuation runs it as a child). */
   async run(ctx: TaskContext, req: MigrationRequest, pre?: { report: PreflightReport; gathered: Gathered }): Promise<MigrationOutcome> {
-    ctx.phase('Checking');
+    ctx.phase(say('phase.checking'));
     const { report, gathered } = pre ?? (await runPreflight(this.deps, req));
     refuseIfFailed(report);
     for (const c of report.checks.filter((x) => x.verdict === 'warn')) ctx.log(`Preflight warning: ${c.label}: ${c.message}`, 'warn');
@@ -126,7 +127,7 @@ export class MigrationService {
     try {
       let uris: { migrateUri: string; listenAddress?: string; disksUri?: string };
       if (report.route === 'relay') {
-        ctx.phase('Opening the relay');
+        ctx.phase(say('phase.openingRelay'));
         const relayOpts = { source: hosts.transport(req.hostId), dest: hosts.transport(req.targetHostId), ports: this.deps.ports, log };
         const mem = await openRelay({ ...relayOpts, label: 'memory' });
         relays.push(mem);
@@ -225,7 +226,7 @@ export class MigrationService {
     if (now - (this.lastEmit.get(ctx.id) ?? 0) < 1000) return;
     this.lastEmit.set(ctx.id, now);
     const copyingDisks = (s.diskRemaining ?? 0) > 0;
-    ctx.phase(s.postCopy ? 'Post-copy: the VM runs on the target' : copyingDisks ? 'Copying disks' : `Copying memory${s.iteration ? ` (pass ${s.iteration})` : ''}`);
+    ctx.phase(s.postCopy ? say('phase.postCopyRunning') : copyingDisks ? say('phase.copyingDisks') : s.iteration ? say('phase.copyingMemoryPass', { pass: s.iteration }) : say('phase.copyingMemory'));
     if (s.dataTotal) ctx.progress({ unit: 'bytes', done: s.dataProcessed ?? 0, total: Math.max(s.dataTotal, s.dataProcessed ?? 0), secondary: { label: 'remaining', done: s.dataRemaining ?? 0 } });
     this.deps.bus.emit('migration.progressed', { taskId: ctx.id, hostId: req.hostId, uuid: req.uuid, targetHostId: req.targetHostId, phase: copyingDisks ? 'disks' : 'memory', stats: s });
   }

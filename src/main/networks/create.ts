@@ -1,3 +1,4 @@
+import { say, type CoreMsg } from '../../shared/i18n/core-text';
 import { buildNetworkXml, type NetworkSpec } from '../../shared/libvirt/network-xml';
 import { AppFailure } from '../../shared/ipc/result';
 import type { NetworkCreateInput, NetworkSummary, SubnetCheck } from '../../shared/model/network';
@@ -126,12 +127,12 @@ export function networkCreateTask(svc: NetworkService, tasks: TaskManager, plan:
   const { hostId, name } = input;
   const what = `Creating network '${name}'`;
   return tasks.run(
-    { kind: 'network.create', title: `Create network '${name}'`, hostId, target: { kind: 'network', hostId, id: name, name }, retry: { call: 'networks.create', input } },
+    { kind: 'network.create', title: say('title.networkCreate', { name }), hostId, target: { kind: 'network', hostId, id: name, name }, retry: { call: 'networks.create', input } },
     async (ctx) => {
       const c = svc.client(hostId);
       const total = 1 + (input.start ? 1 : 0) + (input.autostart ? 1 : 0);
       let done = 0;
-      const step = (phase: string) => {
+      const step = (phase: CoreMsg) => {
         ctx.phase(phase);
         ctx.progress({ unit: 'steps', done, total });
       };
@@ -139,7 +140,7 @@ export function networkCreateTask(svc: NetworkService, tasks: TaskManager, plan:
       for (const w of plan.warnings) ctx.log(w, 'warn');
       let started = false;
       try {
-        step('Defining');
+        step(say('phase.defining'));
         const byName = () => c.call(P.NETWORK_LOOKUP_BY_NAME, { name });
         const keepDefined = ctx.undo(`remove network '${name}' if it was defined`, async () => {
           await c.call(P.NETWORK_UNDEFINE, { net: await byName() }).catch((e) => {
@@ -150,7 +151,7 @@ export function networkCreateTask(svc: NetworkService, tasks: TaskManager, plan:
         done++;
         let keepStarted = () => {};
         if (input.start) {
-          step('Starting (bridge, dnsmasq, firewall rules)');
+          step(say('phase.startingNetwork'));
           keepStarted = ctx.undo(`stop network '${name}'`, async () => {
             if (await c.call(P.NETWORK_IS_ACTIVE, { net })) await c.call(P.NETWORK_DESTROY, { net });
           });
@@ -159,7 +160,7 @@ export function networkCreateTask(svc: NetworkService, tasks: TaskManager, plan:
           done++;
         }
         if (input.autostart) {
-          step('Setting autostart');
+          step(say('phase.settingAutostart'));
           await c.call(P.NETWORK_SET_AUTOSTART, { net, autostart: true }, { signal: ctx.signal });
           done++;
         }

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { buildVolumeXml, parseVolumeXml } from '../../shared/libvirt/storage-xml';
 import type { TaskRef } from '../../shared/model/task';
 import { formatBytes } from '../../shared/libvirt/units';
@@ -31,7 +32,7 @@ export async function volumeClone(deps: StorageDeps, ctx: TaskContext, spec: Clo
   const c = deps.sessions.client(hostId);
   const targetPool = spec.targetPool ?? spec.pool;
   const what = { what: `Cloning “${spec.name}” to “${spec.newName}”`, pool: targetPool, volume: spec.newName };
-  ctx.phase('Checking');
+  ctx.phase(say('phase.checking'));
   const src = await lookupVolume(c, { hostId, pool: spec.pool, name: spec.name });
   const [info, xml, usage] = await Promise.all([
     c.call(P.STORAGE_VOL_GET_INFO, { vol: src }),
@@ -47,7 +48,7 @@ export async function volumeClone(deps: StorageDeps, ctx: TaskContext, spec: Clo
   const format = spec.format ?? (parsed.format === 'qcow2' ? 'qcow2' : 'raw');
   const pool = await preflightNewVolume(c, hostId, targetPool, spec.newName, info.allocation);
   ctx.log(`Source: ${parsed.path ?? spec.name} (${parsed.format ?? 'raw'}, ${formatBytes(info.capacity)} capacity, ${formatBytes(info.allocation)} allocated) -> ${format} in pool “${targetPool}”`);
-  ctx.phase('Copying');
+  ctx.phase(say('phase.copying'));
   await runOnBulk(deps, ctx, {
     hostId,
     pool: targetPool,
@@ -68,7 +69,7 @@ export function startVolumeClone(deps: StorageDeps, tasks: TaskManager, spec: Cl
   return tasks.start(
     {
       kind: 'volume.clone',
-      title: `Clone ${spec.name} to ${spec.newName}${spec.targetPool && spec.targetPool !== spec.pool ? ` in ${spec.targetPool}` : ''}`,
+      title: spec.targetPool && spec.targetPool !== spec.pool ? say('title.volumeCloneInPool', { name: spec.name, newName: spec.newName, pool: spec.targetPool }) : say('title.volumeClone', { name: spec.name, newName: spec.newName }),
       hostId: spec.hostId,
       target: { kind: 'volume', hostId: spec.hostId, id: `${spec.pool}/${spec.name}`, name: spec.name },
       retry: { call: 'volumes.clone', input: spec },

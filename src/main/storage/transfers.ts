@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallArgs, CallOutput } from '../../shared/ipc/contract';
@@ -98,7 +99,7 @@ export class Transfers {
       uploadToNewVolume(this.deps, ctx, {
         ...input,
         source: async (c) => {
-          c.phase('Waiting for the browser');
+          c.phase(say('phase.waitingForBrowser'));
           // The body arrives in ~64 KiB pieces: re-cut into recycled 1 MiB views.
           return new Rechunked(bodyOf(await req.promise(c), input.size));
         },
@@ -121,7 +122,7 @@ export class Transfers {
     const res = arrival<ServerResponse>(TICKET_TTL_MS.download, 'The browser download');
     const { taskId, result } = this.tasks.run(this.downloadSpec(ref, 'browser'), async (ctx) => {
       try {
-        ctx.phase('Waiting for the browser');
+        ctx.phase(say('phase.waitingForBrowser'));
         const out = await res.promise(ctx);
         return await this.download(ctx, ref, info.capacity, httpSink(out), () => out.end());
       } finally {
@@ -168,7 +169,7 @@ export class Transfers {
   private async download(ctx: TaskContext, ref: VolumeRef, size: number, sink: (item: Buffer | { hole: number }) => Promise<void>, finish: () => unknown): Promise<{ sha256: string; bytesSent: number; holeBytes: number }> {
     const c = this.deps.sessions.client(ref.hostId);
     const vol = await lookupVolume(c, ref);
-    ctx.phase('Downloading');
+    ctx.phase(say('phase.downloading'));
     ctx.progress({ unit: 'bytes', done: 0, total: size, secondary: { label: 'received as data', done: 0 } });
     const r = await downloadVolume({
       sessions: this.deps.sessions,
@@ -187,7 +188,7 @@ export class Transfers {
   private uploadSpec(input: { hostId: string; pool: string; name: string; size: number }, from: string) {
     return {
       kind: 'volume.upload',
-      title: `Upload ${from === 'browser' ? input.name : from} (${formatBytes(input.size)}) to ${input.pool}${from !== 'browser' && from !== input.name ? ` as ${input.name}` : ''}`,
+      title: say(from !== 'browser' && from !== input.name ? 'title.uploadAs' : 'title.upload', { file: from === 'browser' ? input.name : from, size: formatBytes(input.size), pool: input.pool, name: input.name }),
       hostId: input.hostId,
       target: { kind: 'volume' as const, hostId: input.hostId, id: `${input.pool}/${input.name}`, name: input.name },
     };
@@ -196,7 +197,7 @@ export class Transfers {
   private downloadSpec(ref: VolumeRef, to: string) {
     return {
       kind: 'volume.download',
-      title: `Download ${ref.name} from ${ref.pool}${to === 'browser' ? '' : ` to ${to}`}`,
+      title: say(to === 'browser' ? 'title.download' : 'title.downloadTo', { name: ref.name, pool: ref.pool, file: to }),
       hostId: ref.hostId,
       target: { kind: 'volume' as const, hostId: ref.hostId, id: `${ref.pool}/${ref.name}`, name: ref.name },
     };

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
 import { formatBytes } from '../../shared/libvirt/units';
@@ -43,7 +44,7 @@ export interface UploadResult {
 export async function uploadToNewVolume(deps: StorageDeps, ctx: TaskContext, job: UploadJob): Promise<UploadResult> {
   const { hostId, pool, name, size } = job;
   const what = { what: `Uploading “${name}” to pool “${pool}”`, pool, volume: name };
-  ctx.phase('Creating volume');
+  ctx.phase(say('phase.creatingVolume'));
   const c = deps.sessions.client(hostId);
   // A raw image may be mostly zeros (holes take no space): only ISO and qcow2 files must fit whole.
   const poolRef = await preflightNewVolume(c, hostId, pool, name, job.format === 'raw' ? 0 : size).catch((e: unknown) => {
@@ -55,7 +56,7 @@ export async function uploadToNewVolume(deps: StorageDeps, ctx: TaskContext, job
   const keep = ctx.undo(`delete the partial volume “${name}” in pool “${pool}”`, () => deleteVolumeWhenFree(deps, ctx, { hostId, pool, name }));
   volumeChanged(deps, hostId, pool);
   const source = await job.source(ctx);
-  ctx.phase('Uploading');
+  ctx.phase(say('phase.uploading'));
   ctx.progress({ unit: 'bytes', done: 0, total: size, secondary: { label: 'sent as data', done: 0 } });
   const r = await uploadVolume({
     sessions: deps.sessions,
@@ -68,7 +69,7 @@ export async function uploadToNewVolume(deps: StorageDeps, ctx: TaskContext, job
     onProgress: (p) => ctx.progress({ unit: 'bytes', done: p.done, total: size, secondary: { label: 'sent as data', done: p.sent } }),
   });
   ctx.log(`Sent ${formatBytes(r.bytesSent)} as data and ${formatBytes(r.holeBytes)} as holes in ${r.seconds.toFixed(1)} s`);
-  ctx.phase('Verifying checksum');
+  ctx.phase(say('phase.verifyingChecksum'));
   const path = await c.call(P.STORAGE_VOL_GET_PATH, { vol });
   const onHost = await volumeSha256OnHost(deps.sessions.get(hostId).transport, path, size, ctx.signal);
   if (onHost !== r.sha256) {

@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { buildVolumeXml } from '../../shared/libvirt/storage-xml';
 import { VOLUME_TYPES, type NewVolume, type Volume, type VolumeRef } from '../../shared/model/volume';
 import type { RpcClient } from '../libvirt/rpc/client';
@@ -124,9 +125,9 @@ export async function volumeCreate(deps: StorageDeps, tasks: TaskManager, v: New
     return { volume: await volumeGet(deps, v) };
   }
   const { taskId } = tasks.start(
-    { kind: 'volume.create', title: `Create ${v.name} (${v.format}, fully allocated) in ${v.pool}`, hostId: v.hostId, target: { kind: 'volume', hostId: v.hostId, id: `${v.pool}/${v.name}`, name: v.name } },
+    { kind: 'volume.create', title: say('title.volumeCreate', { name: v.name, format: v.format, pool: v.pool }), hostId: v.hostId, target: { kind: 'volume', hostId: v.hostId, id: `${v.pool}/${v.name}`, name: v.name } },
     async (ctx) => {
-      ctx.phase('Allocating');
+      ctx.phase(say('phase.allocating'));
       await runOnBulk(deps, ctx, {
         hostId: v.hostId,
         pool: v.pool,

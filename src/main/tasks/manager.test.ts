@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { say } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import type { TaskSummary } from '../../shared/model/task';
 import { EventBus } from '../ipc/bus';
@@ -37,6 +38,23 @@ const untilAborted = (ctx: TaskContext) =>
   new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
 
 describe('TaskManager', () => {
+  it('keeps titles and phases given as messages: English text for logs, key and parameters for the UI', async () => {
+    const tm = manager();
+    const g = gate();
+    const { taskId } = tm.start({ kind: 'test.work', title: say('title.vmClone', { vm: 'web', name: 'web-2' }) }, async (ctx) => {
+      ctx.phase(say('phase.copyingDisk', { disk: 'vda' }));
+      await g.promise;
+      ctx.phase('Plain words');
+    });
+    await expect.poll(() => tm.get(taskId).phase).toBe('Copying vda');
+    expect(tm.get(taskId)).toMatchObject({ title: 'Clone web as web-2', titleMsg: { key: 'title.vmClone', params: { vm: 'web', name: 'web-2' } }, phaseMsg: { key: 'phase.copyingDisk', params: { disk: 'vda' } } });
+    g.open();
+    await expect.poll(() => tm.get(taskId).state).toBe('succeeded');
+    const t = tm.get(taskId);
+    expect(t.log.map((l) => l.message)).toContain('Plain words');
+    expect(t).toMatchObject({ phase: 'Done', phaseMsg: { key: 'phase.done' } });
+  });
+
   it('answers with an id at once, then reports phase and progress and ends succeeded with a result', async () => {
     const tm = manager();
     const g = gate();

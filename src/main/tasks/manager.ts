@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { say, textOf, type CoreMsg } from '../../shared/i18n/core-text';
 import type { AppError } from '../../shared/ipc/result';
 import { AppFailure } from '../../shared/ipc/result';
 import {
@@ -184,13 +185,15 @@ export class TaskManager {
     const task: Task = {
       id: newTaskId(),
       kind: spec.kind,
-      title: spec.title,
+      title: textOf(spec.title),
+      ...(typeof spec.title === 'string' ? {} : { titleMsg: spec.title }),
       ...(spec.hostId ? { hostId: spec.hostId } : {}),
       ...(spec.target ? { target: spec.target } : {}),
       ...(parent ? { parentId: parent.task.id } : {}),
       childIds: [],
       state: 'running',
       phase: 'Starting',
+      phaseMsg: say('phase.starting'),
       cancellable: spec.cancellable ?? true,
       cancelRequested: false,
       createdAt: now,
@@ -224,7 +227,7 @@ export class TaskManager {
       const value = await run(ctx);
       // Work that finished while cancel was asked still counts as done: it is all there.
       live.task.state = 'succeeded';
-      live.task.phase = 'Done';
+      setPhase(live.task, say('phase.done'));
       if (value !== undefined) live.task.result = smallJson(value);
       if (parent) parent.undo.push(...live.undo);
       live.undo = [];
@@ -237,7 +240,7 @@ export class TaskManager {
       live.task.error = error;
       this.addLog(live.task, cancelled ? `Cancelled: ${error.message}` : `Failed: ${error.message}`, cancelled ? 'warn' : 'error');
       await this.rollback(live);
-      live.task.phase = cancelled ? 'Cancelled' : 'Failed';
+      setPhase(live.task, say(cancelled ? 'phase.cancelled' : 'phase.failed'));
       throw e;
     } finally {
       live.task.endedAt = Date.now();
@@ -249,7 +252,7 @@ export class TaskManager {
 
   private async rollback(live: Live): Promise<void> {
     if (live.undo.length === 0) return;
-    live.task.phase = 'Undoing';
+    setPhase(live.task, say('phase.undoing'));
     this.changed(live, true);
     for (const step of live.undo.reverse()) {
       try {
@@ -271,9 +274,10 @@ export class TaskManager {
     return {
       id: t.id,
       signal: live.controller.signal,
-      phase: (text) => {
+      phase: (p) => {
+        const text = textOf(p);
         if (t.phase === text) return;
-        t.phase = text;
+        setPhase(t, p);
         this.addLog(t, text);
         this.changed(live, true);
       },
@@ -393,4 +397,11 @@ function smallJson(v: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The phase as English text, and as a message when it is one (plain text drops an older message). */
+function setPhase(t: Task, p: string | CoreMsg): void {
+  t.phase = textOf(p);
+  if (typeof p === 'string') delete t.phaseMsg;
+  else t.phaseMsg = p;
 }

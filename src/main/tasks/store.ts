@@ -1,3 +1,4 @@
+import { coreText, say } from '../../shared/i18n/core-text';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -70,7 +71,8 @@ function interrupted(t: Task, owed: string[]): Task {
   return {
     ...t,
     state: 'interrupted',
-    phase: `Interrupted during: ${t.phase}`,
+    phase: coreText(say('phase.interrupted', { phase: t.phase })),
+    phaseMsg: say('phase.interrupted', { phase: t.phase }),
     endedAt: last,
     error: { code: 'INTERNAL', message: 'VirtDeck stopped while this task was running' },
     cleanup: [...t.cleanup, ...owed.map((l) => `NOT undone (VirtDeck stopped first): ${l}; check whether it was left behind`)],

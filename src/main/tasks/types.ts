@@ -1,3 +1,4 @@
+import type { CoreMsg } from '../../shared/i18n/core-text';
 import type { TaskId, TaskLogEntry, TaskProgress, TaskTarget } from '../../shared/model/task';
 
 // What a service sees of the Task engine (manager.ts): the spec it starts work
@@ -5,7 +6,8 @@ import type { TaskId, TaskLogEntry, TaskProgress, TaskTarget } from '../../share
 
 export interface TaskSpec {
   kind: string;
-  title: string;
+  /** A message (say(...)) the UI translates, or plain text (names only, or not yet in the catalogue). */
+  title: string | CoreMsg;
   hostId?: string;
   target?: TaskTarget;
   /** Default true. A task that cannot stop safely midway (e.g. a migration past switchover) says false. */
@@ -26,7 +28,7 @@ export interface TaskContext {
   readonly id: TaskId;
   /** Aborted on cancel (reason: AppFailure CANCELLED); pass it to every RPC call, stream and exec. */
   readonly signal: AbortSignal;
-  phase(text: string): void;
+  phase(text: string | CoreMsg): void;
   progress(p: ProgressUpdate): void;
   log(message: string, level?: TaskLogEntry['level']): void;
   /**

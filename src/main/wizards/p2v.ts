@@ -1,3 +1,4 @@
+import { say } from '../../shared/i18n/core-text';
 import { randomUUID } from 'node:crypto';
 import { AppFailure } from '../../shared/ipc/result';
 import type { TaskRef } from '../../shared/model/task';
@@ -62,7 +63,7 @@ export class P2vService {
     return this.d.tasks.start(
       {
         kind: 'p2v.convert',
-        title: `P2V: ${source.config.name} -> VM "${req.name}" on ${hostName}`,
+        title: say('title.p2v', { source: source.config.name, name: req.name, host: hostName }),
         hostId: req.hostId,
         target: { kind: 'source', id: req.sourceId, name: source.config.name },
         ...(user ? { user } : {}),
@@ -82,8 +83,8 @@ export class P2vService {
     let before = 0;
     for (const [i, disk] of req.disks.entries()) {
       ctx.throwIfCancelled();
-      ctx.phase(`Copying disk ${i + 1} of ${req.disks.length} (${disk.device})`);
-      const r = await ctx.child({ kind: 'p2v.disk', title: `Copy ${disk.device} -> ${disk.pool}/${disk.volume}`, hostId: req.hostId, target: { kind: 'volume', hostId: req.hostId, id: disk.volume, name: disk.volume } }, (c) =>
+      ctx.phase(say('phase.p2vDiskNofM', { n: i + 1, total: req.disks.length, device: disk.device }));
+      const r = await ctx.child({ kind: 'p2v.disk', title: say('title.p2vDisk', { device: disk.device, pool: disk.pool, volume: disk.volume }), hostId: req.hostId, target: { kind: 'volume', hostId: req.hostId, id: disk.volume, name: disk.volume } }, (c) =>
         this.copyDisk(c, req, disk, src, host, inv, (p) => ctx.progress({ unit: 'bytes', done: before + p.done, total, secondary: { label: 'sent', done: p.sent } })),
       );
       before += r.size;
@@ -91,7 +92,7 @@ export class P2vService {
       paths.push({ path: r.result.volumePath, format: disk.format });
     }
 
-    ctx.phase('Defining the VM');
+    ctx.phase(say('phase.definingVm'));
     const uuid = randomUUID();
     const keepMacs = req.mac === 'keep';
     const xml = buildP2vDomainXml({ req, uuid, disks: paths, nics: inv.nics.map((n) => (keepMacs ? { mac: n.mac } : {})) });
@@ -110,7 +111,7 @@ export class P2vService {
     // and nothing below throws (a failed fix-up or start is a warning).
     undefine();
     if (req.v2vInPlace) {
-      ctx.phase('virt-v2v-in-place');
+      ctx.phase(say('phase.v2v'));
       try {
         await runV2vInPlace(host, req.name, ctx);
       } catch (e) {
@@ -120,7 +121,7 @@ export class P2vService {
 
     let started = false;
     if (req.start) {
-      ctx.phase('Starting the VM');
+      ctx.phase(say('phase.startingVm'));
       try {
         await client.call(P.DOMAIN_CREATE, { dom }, { signal: ctx.signal, timeoutMs: 120_000 });
         started = true;
@@ -128,7 +129,7 @@ export class P2vService {
         ctx.log(`The VM is defined but did not start: ${toLibvirtFailure(e, req.hostId, 'Start').message}`, 'warn');
       }
     }
-    ctx.phase(started ? 'Done: the VM is running' : 'Done: the VM is defined');
+    ctx.phase(say(started ? 'phase.doneRunning' : 'phase.doneDefined'));
     return { domainName: req.name, uuid, disks: done, started };
   }
 
@@ -142,10 +143,10 @@ export class P2vService {
     parentProgress: (p: { done: number; sent: number }) => void,
   ): Promise<{ size: number; result: P2vResult['disks'][number] }> {
     const client = this.d.sessions.client(req.hostId);
-    c.phase('Checking the source disk');
+    c.phase(say('phase.checkingSourceDisk'));
     const size = await deviceSize(src, disk.device, c.signal);
     const rawName = disk.format === 'qcow2' ? `${disk.volume}.p2v-raw` : disk.volume;
-    c.phase(`Creating volume ${rawName}`);
+    c.phase(say('phase.creatingVolumeNamed', { name: rawName }));
     const raw = await createRawVolume(client, req.hostId, disk.pool, rawName, size, c.signal);
     const dropRaw = c.undo(`delete volume '${rawName}' in pool '${disk.pool}'`, () => deleteVolume(client, req.hostId, raw.vol));
 
@@ -163,7 +164,7 @@ export class P2vService {
       }
     }
 
-    c.phase(`Reading ${disk.device} and sending it to ${disk.pool}/${rawName}`);
+    c.phase(say('phase.readingAndSending', { device: disk.device, pool: disk.pool, volume: rawName }));
     const reader = await openDeviceReader(src, disk.device);
     let up;
     try {
@@ -191,7 +192,7 @@ export class P2vService {
     }
     c.log(`Read ${up.bytes} bytes in ${up.seconds.toFixed(1)} s; sent ${up.bytesSent} as data, ${up.holeBytes} as holes`);
 
-    c.phase('Verifying: SHA-256 on the source and on the target host');
+    c.phase(say('phase.verifyingBothEnds'));
     const [sourceSha, volumeSha] = await Promise.all([deviceSha256(src, disk.device, c.signal), volumeSha256OnHost(host, raw.path, size, c.signal)]);
     c.log(`SHA-256 source ${sourceSha}, stream ${up.sha256}, volume ${volumeSha}`);
     if (sourceSha !== up.sha256 || volumeSha !== sourceSha) {
@@ -206,7 +207,7 @@ export class P2vService {
 
     let final = raw;
     if (disk.format === 'qcow2') {
-      c.phase(`Converting to qcow2 (${disk.volume})`);
+      c.phase(say('phase.convertingToQcow2', { volume: disk.volume }));
       final = await convertToQcow2(client, req.hostId, disk.pool, raw.vol, disk.volume, size, c.signal);
       c.undo(`delete volume '${disk.volume}' in pool '${disk.pool}'`, () => deleteVolume(client, req.hostId, final.vol));
       dropRaw();

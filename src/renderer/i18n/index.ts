@@ -2,4 +2,4 @@
 export { i18n, applyLanguageChoice, currentLanguage } from './instance';
 export { LANGUAGES, type Language, type LanguageChoice } from './detect';
 export { useLanguageChoice } from './store';
-export { enumLabel, errorTitle, stateLabel } from './labels';
+export { coreMessage, enumLabel, errorTitle, stateLabel, taskPhase, taskTitle } from './labels';

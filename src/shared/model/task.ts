@@ -52,6 +52,9 @@ export const TaskTargetSchema = z.object({
 export type TaskTarget = z.infer<typeof TaskTargetSchema>;
 
 /** A call the UI can send again to retry, when that makes sense (the task says so). */
+/** Core-written text as a key of src/shared/i18n/core-text.ts with its parameters. */
+export const CoreMsgSchema = z.object({ key: z.string().max(100), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+
 export const TaskRetrySchema = z.object({ call: z.string(), input: z.unknown() });
 
 export const TaskSummarySchema = z.object({
@@ -60,6 +63,8 @@ export const TaskSummarySchema = z.object({
   kind: z.string(),
   /** One line for people: "Upload debian.iso to default on lab-1". */
   title: z.string(),
+  /** The title as a message the UI translates (key and parameters; `title` is its English). */
+  titleMsg: CoreMsgSchema.optional(),
   hostId: z.string().optional(),
   target: TaskTargetSchema.optional(),
   parentId: TaskIdSchema.optional(),
@@ -67,6 +72,8 @@ export const TaskSummarySchema = z.object({
   state: TaskStateSchema,
   /** Current step, e.g. "Creating volume", "Uploading", "Verifying checksum". */
   phase: z.string(),
+  /** The phase as a message the UI translates (`phase` is its English). */
+  phaseMsg: CoreMsgSchema.optional(),
   progress: TaskProgressSchema.optional(),
   cancellable: z.boolean(),
   /** Set once cancel was asked; the task may need a moment to undo its work. */

@@ -1,3 +1,4 @@
+import { taskPhase } from '../../i18n';
 import { useTranslation } from 'react-i18next';
 import { useCancelTask, useTaskSummary } from '../tasks/queries';
 import { Spinner } from '../../ui/Spinner';
@@ -19,8 +20,8 @@ export function TaskLine({ taskId, testId }: { taskId: string; testId: string })
           </button>
         )}
       </div>
-      {p?.total ? <progress max={p.total} value={p.done} aria-label={task?.phase} /> : running ? <progress /> : null}
-      <p className="small">{task?.phase}</p>
+      {p?.total ? <progress max={p.total} value={p.done} aria-label={task ? taskPhase(task) : undefined} /> : running ? <progress /> : null}
+      <p className="small">{task ? taskPhase(task) : null}</p>
       {task?.error && <p className="apply-error">{task.error.message}</p>}
       {task?.cleanup.map((c) => (
         <p key={c} className="small">

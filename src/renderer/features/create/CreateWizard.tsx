@@ -1,3 +1,4 @@
+import { taskPhase, taskTitle } from '../../i18n';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -249,9 +250,9 @@ function CreateRun({ taskId, onBack }: { taskId: string; onBack(): void }) {
   const p = task?.progress;
   return (
     <div className="create-page" data-testid="create-run">
-      <h2>{task?.title ?? t('run.creating')}</h2>
+      <h2>{task ? taskTitle(task) : t('run.creating')}</h2>
       <p data-testid="create-run-state">
-        {t(`run.state.${task?.state ?? 'queued'}`)}: {task?.phase}
+        {t(`run.state.${task?.state ?? 'queued'}`)}: {task ? taskPhase(task) : ''}
       </p>
       {p?.total ? <progress max={p.total} value={p.done} /> : task?.state === 'running' ? <progress /> : null}
       {task?.error ? <p className="field-error" role="alert" data-testid="create-run-error">{task.error.message}</p> : null}

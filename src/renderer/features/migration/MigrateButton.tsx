@@ -1,3 +1,4 @@
+import { taskPhase } from '../../i18n';
 import { useTranslation } from 'react-i18next';
 import { useDomainSummary } from '../domains/queries';
 import { useHosts } from '../hosts/queries';
@@ -17,7 +18,7 @@ export function MigrateButton({ hostId, uuid }: { hostId: string; uuid: string }
   const pct = runningMove?.progress?.total ? Math.round((runningMove.progress.done / runningMove.progress.total) * 100) : undefined;
   return runningMove ? (
     <button type="button" className="small ghost mig-running" onClick={() => show({ hostId, uuid, name: summary.name, taskId: runningMove.id })} data-testid="vm-migration-running">
-      {runningMove.phase}
+      {taskPhase(runningMove)}
       {pct !== undefined ? ` ${pct}%` : '…'}
     </button>
   ) : (

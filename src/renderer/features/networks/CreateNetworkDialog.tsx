@@ -1,3 +1,4 @@
+import { taskPhase } from '../../i18n';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { NetworkNameSchema, type CreatableMode } from '../../../shared/model/network';
 import { checkIpConfig } from '../../../shared/net/ip-config';
@@ -122,7 +123,7 @@ export function CreateNetworkDialog({ hostId, onClose, onCreated }: { hostId: st
         <>
           {running && task && (
             <span className="foot-note net-task" role="status" data-testid="network-create-progress">
-              <Spinner /> {task.phase}
+              <Spinner /> {taskPhase(task)}
               {task.progress?.total ? ` (${task.progress.done}/${task.progress.total})` : ''}
             </span>
           )}

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { TaskSummary } from '../../../shared/model/task';
-import { i18n } from '../../i18n';
+import { i18n, taskPhase, taskTitle } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
 import type { P2vResult } from '../../../shared/p2v/schema';
 import { useCancelTask, useTaskSummary, useTasks } from '../tasks/queries';
@@ -80,11 +80,11 @@ function Progress({ t: task, testId }: { t: TaskSummary; testId: string }) {
   const pct = p?.total ? Math.min(100, (p.done / p.total) * 100) : undefined;
   return (
     <div className="p2v-progress" data-testid={testId} data-state={task.state}>
-      <div className="p2v-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct === undefined ? undefined : Math.round(pct)} aria-label={task.title}>
+      <div className="p2v-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct === undefined ? undefined : Math.round(pct)} aria-label={taskTitle(task)}>
         <div className={`p2v-bar-fill ${pct === undefined && task.state === 'running' ? 'indeterminate' : ''}`} style={{ width: `${pct ?? (task.state === 'succeeded' ? 100 : 0)}%` }} />
       </div>
       <div className="p2v-figures">
-        <span>{task.phase}</span>
+        <span>{taskPhase(task)}</span>
         {p ? (
           <span>
             {p.total ? t('run.readOf', { done: bytes(p.done), total: bytes(p.total) }) : t('run.read', { done: bytes(p.done) })}

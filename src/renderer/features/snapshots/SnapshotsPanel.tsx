@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { stateLabel } from '../../i18n';
+import { stateLabel, taskPhase, taskTitle } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import type { Snapshot } from '../../../shared/model/snapshot';
 import { request } from '../../app/api';
@@ -99,7 +99,7 @@ export function SnapshotsPanel({ hostId, uuid, running }: { hostId: string; uuid
       {del.error && <p className="apply-error">{(del.error as Error).message}</p>}
       {task && (
         <p className="small" data-testid="snap-task" role="status">
-          {task.state === 'running' && <Spinner />} {task.title}: {task.state === 'running' ? task.phase : t(`task.${task.state}`)}
+          {task.state === 'running' && <Spinner />} {taskTitle(task)}: {task.state === 'running' ? taskPhase(task) : t(`task.${task.state}`)}
           {task.error ? ` — ${task.error.message}` : ''}
         </p>
       )}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { i18n } from '../../i18n';
+import { i18n, taskPhase, taskTitle } from '../../i18n';
 import { formatDateTime, formatTime } from '../../i18n/format';
 import { isCallName, type CallInput } from '../../../shared/ipc/contract';
 import type { TaskSummary } from '../../../shared/model/task';
@@ -34,15 +34,15 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
       const next = (r as { taskId?: unknown } | null)?.taskId;
       if (typeof next === 'string') openTaskDrawer(next);
     } catch (e) {
-      useNotifications.getState().push({ level: 'error', title: i18n.t('tasks:row.retryFailed', { title: task.title }), message: e instanceof ApiError ? e.message : String(e) });
+      useNotifications.getState().push({ level: 'error', title: i18n.t('tasks:row.retryFailed', { title: taskTitle(task) }), message: e instanceof ApiError ? e.message : String(e) });
     }
   };
   return (
-    <article ref={ref} className={`task-row s-${task.state} ${focused ? 'focused' : ''} depth-${Math.min(depth, 3)}`} data-testid={`task-${task.id}`} data-state={task.state} data-kind={task.kind} aria-label={task.title}>
+    <article ref={ref} className={`task-row s-${task.state} ${focused ? 'focused' : ''} depth-${Math.min(depth, 3)}`} data-testid={`task-${task.id}`} data-state={task.state} data-kind={task.kind} aria-label={taskTitle(task)}>
       <header className="task-head">
         <span className={`task-state s-${task.state}`}>{stateLabel(task.state)}</span>
-        <span className="task-title ellipsis" title={task.title}>
-          {task.title}
+        <span className="task-title ellipsis" title={taskTitle(task)}>
+          {taskTitle(task)}
         </span>
         <span className="task-time muted small" title={formatDateTime(task.createdAt)}>
           {elapsed(task, now)}
@@ -50,14 +50,14 @@ export function TaskRow({ task, all, hostName, focused, depth = 0 }: { task: Tas
       </header>
       <div className="task-sub muted small">
         {hostName && <span className="chip">{hostName}</span>}
-        <span data-testid="task-phase">{task.cancelRequested && running ? t('row.cancellingPrefix') : ''}{task.phase}</span>
+        <span data-testid="task-phase">{task.cancelRequested && running ? t('row.cancellingPrefix') : ''}{taskPhase(task)}</span>
       </div>
       {p && (
         <div className="task-progress" data-testid="task-progress">
           <div
             className={`progress ${f === undefined ? 'indeterminate' : ''} s-${task.state}`}
             role="progressbar"
-            aria-label={t('row.progress', { title: task.title })}
+            aria-label={t('row.progress', { title: taskTitle(task) })}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={f === undefined ? undefined : Math.round(f * 100)}

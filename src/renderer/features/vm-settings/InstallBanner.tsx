@@ -1,3 +1,4 @@
+import { taskPhase } from '../../i18n';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -41,7 +42,7 @@ export function InstallBanner({ hostId, uuid }: { hostId: string; uuid: string }
       {running ? (
         <span className="small muted" data-testid="install-phase">
           {' '}
-          {task?.phase ?? t('install.starting')}
+          {task ? taskPhase(task) : t('install.starting')}
         </span>
       ) : null}
       {error || task?.error ? (

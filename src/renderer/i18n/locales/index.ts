@@ -36,6 +36,8 @@ import zhMigration from './zh-CN/migration';
 import enAccess from './en/access';
 import zhAccess from './zh-CN/access';
 import enBackup from './en/backup';
+import enCore from './en/core';
+import zhCore from './zh-CN/core';
 import zhBackup from './zh-CN/backup';
 
 export const en = {
@@ -57,6 +59,7 @@ export const en = {
   migration: enMigration,
   access: enAccess,
   backup: enBackup,
+  core: enCore,
 };
 
 export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
@@ -78,4 +81,5 @@ export const zhCN: Record<keyof typeof en, { [key: string]: unknown }> = {
   migration: zhMigration,
   access: zhAccess,
   backup: zhBackup,
+  core: zhCore,
 };
