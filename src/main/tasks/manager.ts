@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { say, textOf, type CoreMsg } from '../../shared/i18n/core-text';
-import type { AppError } from '../../shared/ipc/result';
+import { say, textOf } from '../../shared/i18n/core-text';
 import { AppFailure } from '../../shared/ipc/result';
 import {
   TERMINAL_TASK_STATES,
@@ -15,6 +14,7 @@ import { currentCaller } from '../auth/gate';
 import type { EventBus } from '../ipc/bus';
 import type { Logger } from '../util/log';
 import { RateEstimator } from './rate';
+import { cancelError, isCancel, setPhase, smallJson, summary, toTaskError } from './record';
 import { TaskStore } from './store';
 import type { TaskContext, TaskSpec } from './types';
 
@@ -368,40 +368,4 @@ export class TaskManager {
     const excess = finished.length - this.historyLimit;
     for (const t of finished.slice(0, Math.max(0, excess))) this.tasks.delete(t.id);
   }
-}
-
-export function summary(t: Task): TaskSummary {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { log, ...rest } = t;
-  return { ...rest, childIds: [...rest.childIds], cleanup: [...rest.cleanup], ...(rest.progress ? { progress: { ...rest.progress } } : {}) };
-}
-
-const isCancel = (e: unknown): boolean =>
-  (e instanceof AppFailure && e.error.code === 'CANCELLED') || (e instanceof Error && (e.name === 'AbortError' || e.name === 'RpcAbortError'));
-
-function cancelError(reason: unknown): AppError {
-  if (reason instanceof AppFailure) return reason.error;
-  return { code: 'CANCELLED', message: 'Cancelled' };
-}
-
-function toTaskError(e: unknown): AppError {
-  if (e instanceof AppFailure) return e.error;
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-}
-
-/** Results are for the UI (an id, a name): anything big or cyclic is dropped rather than stored. */
-function smallJson(v: unknown): unknown {
-  try {
-    const s = JSON.stringify(v);
-    return s !== undefined && s.length <= 64 * 1024 ? (JSON.parse(s) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The phase as English text, and as a message when it is one (plain text drops an older message). */
-function setPhase(t: Task, p: string | CoreMsg): void {
-  t.phase = textOf(p);
-  if (typeof p === 'string') delete t.phaseMsg;
-  else t.phaseMsg = p;
 }
