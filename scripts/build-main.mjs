@@ -25,9 +25,10 @@ await Promise.all([
 // next to its own module, which in the bundle means next to dist/main/*.cjs.
 // When npm built the addon (it needs a C++ toolchain; ssh2 skips it quietly
 // otherwise) it goes there too: `virtdeck serve` then seals SSH packets in
-// native code (about 1 s less main-thread CPU per GiB uploaded, docs/uploads.md).
-// A runtime with another ABI (Electron without a rebuild) fails that require,
-// which ssh2 catches, and encrypts in pure JS as before.
+// native code (~0.6 s less main-thread CPU per GiB uploaded, docs/uploads.md).
+// It is built for Node's ABI: the desktop packages leave it out
+// (electron-builder.yml), and a runtime that cannot load it fails the
+// require, which ssh2 catches, and encrypts in pure JS.
 const addon = 'node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node';
 if (existsSync(addon)) {
   mkdirSync('dist/main/crypto/build/Release', { recursive: true });

@@ -5,7 +5,7 @@
 // The benches run the sources (tsx), whose ssh2 would find the addon in
 // node_modules either way, so this mirrors the build: native only when the
 // bundle has it. VIRTDECK_BENCH_SSH2_NATIVE=0 or 1 forces either path (the
-// Electron app without a rebuild for its ABI runs the pure-JS one).
+// Electron app, packaged without the addon, runs the pure-JS one).
 // Imported first by each bench: it must run before anything loads ssh2.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
