@@ -18,6 +18,8 @@ export interface LabCtx {
   sessions: LibvirtSessions;
   tasks: TaskManager;
   created: string[];
+  /** Disk files defineGuest made: a snapshot or clone may leave them outside the definition. */
+  disks: string[];
   dispose(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function labCtx(): Promise<LabCtx> {
   if (st.status !== 'connected') throw new Error(`lab host not connected: ${JSON.stringify(st)}`);
   const tasks = new TaskManager({ configDir: path.join(h.dir, 'tasks'), bus: h.bus, log: silentLogger, progressIntervalMs: 50 });
   const created: string[] = [];
+  const disks: string[] = [];
   return {
     h,
     host,
@@ -45,11 +48,14 @@ export async function labCtx(): Promise<LabCtx> {
     sessions,
     tasks,
     created,
+    disks,
     async dispose() {
       for (const uuid of created) {
         await inHost(host, ['virsh', 'destroy', uuid]).catch(() => {});
         await inHost(host, ['virsh', 'undefine', '--nvram', '--snapshots-metadata', '--remove-all-storage', uuid]).catch(() => {});
       }
+      // An external snapshot's base stays when the undefine removes the overlay it runs on.
+      if (disks.length) await inHost(host, ['rm', '-f', '--', ...disks]).catch(() => {});
       await tasks.dispose();
       await h.dispose();
     },
@@ -74,6 +80,7 @@ export async function defineGuest(ctx: LabCtx, o: GuestOptions): Promise<{ uuid:
   if (o.edit) xml = o.edit(xml);
   const dom = await ctx.sessions.client(ctx.hostId).call(P.DOMAIN_DEFINE_XML_FLAGS, { xml, flags: 1 });
   ctx.created.push(dom.uuid);
+  ctx.disks.push(disk);
   await inHost(ctx.host, ['virsh', 'pool-refresh', 'default']).catch(() => {});
   return { uuid: dom.uuid, disk };
 }
