@@ -171,6 +171,8 @@ test('placement: with lab-1 busy the advice ranks another host first and says wh
     await app.getByTestId('open-create').click();
     await app.getByTestId('create-source-pxe').check();
     await app.getByTestId('create-next').click();
+    // The OS step applies the host's default profile once its database arrives: wait for it.
+    await expect(app.getByTestId('create-os-defaults')).toContainText('Generic Linux');
     await app.getByTestId('create-next').click();
     const base = `vd-e2e-web-${stamp}`;
     await app.getByTestId('create-name').fill(base);
